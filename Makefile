@@ -1,0 +1,14 @@
+# The two commands of README.md, plus the benchmark.
+.PHONY: demo test bench setup
+
+setup:            ## install everything (venvs, lessc, chromium); idempotent
+	tools/setup_env.sh all
+
+demo:             ## Odoo with the addon and a demo shop on the TOP sandbox, http://localhost:8069
+	tools/run_demo.sh
+
+test:             ## every test; ends with "N passed, N failed"
+	tools/run_tests.sh
+
+bench:            ## benchmark table (seconds, calls, memory)
+	tools/run_bench.sh

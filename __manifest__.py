@@ -1,0 +1,22 @@
+{
+    "name": "E-commerce Sync (Taobao / Tmall)",
+    "summary": "Run Taobao and Tmall shops from Odoo: items and SKUs, orders, stock",
+    "version": "11.0.1.0.0",
+    "development_status": "Beta",
+    "category": "Sales",
+    "website": "https://example.invalid/ecommerce_sync",
+    "author": "ecommerce_sync contributors",
+    "license": "LGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": ["sale_management", "sale_stock", "account"],
+    "external_dependencies": {"python": ["requests"]},
+    "data": [
+        "security/ecommerce_security.xml",
+        "security/ir.model.access.csv",
+        "data/product_data.xml",
+        "data/ir_cron_data.xml",
+        "views/ecommerce_shop_views.xml",
+        "views/ecommerce_menus.xml",
+    ],
+}

@@ -1,0 +1,134 @@
+"""Shared fixtures of the addon's tests: the running TOP sandbox and a shop on it.
+
+The test command (tools/run_tests.sh) starts the sandbox and exports its URL and
+credentials; every test drives it over HTTP like Odoo drives Taobao, and sets
+the platform's data through the sandbox's control API (/_sandbox/...).
+"""
+import json
+import os
+import xmlrpc.client
+
+import requests
+
+from odoo.tests import common
+
+SANDBOX_URL = os.environ.get("SANDBOX_URL", "http://127.0.0.1:8123")
+APP_KEY = os.environ.get("SANDBOX_APP_KEY", "12345678")
+APP_SECRET = os.environ.get("SANDBOX_APP_SECRET", "sandbox-secret")
+SESSION = os.environ.get("SANDBOX_SESSION", "sandbox-session")
+
+
+class Sandbox(object):
+    """Client of the sandbox's control API (not part of TOP)."""
+
+    def __init__(self, url=SANDBOX_URL):
+        self.url = url
+
+    def _post(self, path, payload=None):
+        response = requests.post(self.url + path, data=json.dumps(payload or {}),
+                                 headers={"Content-Type": "application/json"}, timeout=30)
+        response.raise_for_status()
+        return response.json() if response.content else {}
+
+    def reset(self, items=None, trades=None):
+        return self._post("/_sandbox/reset", {"items": items or [], "trades": trades or []})
+
+    def upsert(self, items=None, trades=None):
+        return self._post("/_sandbox/upsert", {"items": items or [], "trades": trades or []})
+
+    def faults(self, faults, seed=1, slow_seconds=0.2):
+        return self._post("/_sandbox/faults",
+                          {"faults": faults, "seed": seed, "slow_seconds": slow_seconds})
+
+    def expire_session(self, expired=True):
+        return self._post("/_sandbox/session", {"expired": expired})
+
+    def state(self):
+        return requests.get(self.url + "/_sandbox/state", timeout=30).json()
+
+    def stats(self):
+        return requests.get(self.url + "/_sandbox/stats", timeout=30).json()
+
+    def item(self, num_iid):
+        return next(i for i in self.state()["items"] if int(i["num_iid"]) == int(num_iid))
+
+    def trade(self, tid):
+        return next(t for t in self.state()["trades"] if str(t["tid"]) == str(tid))
+
+
+def shop_vals(**overrides):
+    vals = {
+        "name": "Sandbox shop",
+        "code": "TB",
+        "platform": "sandbox",
+        "app_key": APP_KEY,
+        "app_secret": APP_SECRET,
+        "app_url": SANDBOX_URL,
+        "auth_url": SANDBOX_URL + "/oauth/authorize",
+        "token_url": SANDBOX_URL + "/oauth/token",
+        "session_key": SESSION,
+    }
+    vals.update(overrides)
+    return vals
+
+
+@common.at_install(False)
+@common.post_install(True)
+class EcommerceCase(common.SavepointCase):
+    """A shop connected to the sandbox, which starts empty for every test."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sandbox = Sandbox()
+        cls.sandbox.reset()
+        cls.shop = cls.env["ecommerce.shop"].create(shop_vals())
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.reset()
+
+    @classmethod
+    def make_user(cls, login, groups):
+        return cls.env["res.users"].with_context(no_reset_password=True).create({
+            "name": login.title(), "login": login, "password": login,
+            "email": "%s@example.com" % login,
+            "groups_id": [(6, 0, [cls.env.ref(g).id for g in groups])],
+        })
+
+
+@common.at_install(False)
+@common.post_install(True)
+class EcommerceRpcCase(common.HttpCase):
+    """Calls the addon through real XML-RPC on the Odoo test server.
+
+    Records are created through XML-RPC too: the HTTP side runs on its own test
+    cursor and would not see records made through self.env (Odoo 11).
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox = Sandbox()
+        self.sandbox.reset()
+        self.db = common.get_db_name()
+
+    def rpc(self, login, model, method, *args, **kwargs):
+        """Call as `login`, whose password is its login (admin/admin too)."""
+        uid = self.xmlrpc_common.authenticate(self.db, login, login, {})
+        self.assertTrue(uid, "login %s failed" % login)
+        return self.xmlrpc_object.execute_kw(self.db, uid, password, model, method,
+                                             list(args), kwargs)
+
+    def rpc_fault(self, *args, **kwargs):
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self.rpc(*args, **kwargs)
+        return caught.exception.faultString
+
+    def create_user(self, login, groups):
+        group_ids = [self.rpc("admin", "ir.model.data", "xmlid_to_res_id", g) for g in groups]
+        return self.rpc("admin", "res.users", "create", {
+            "name": login.title(), "login": login, "password": login,
+            "groups_id": [(6, 0, group_ids)]})
+
+    def create_shop(self, **overrides):
+        return self.rpc("admin", "ecommerce.shop", "create", shop_vals(**overrides))

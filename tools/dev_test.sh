@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Developer loop: run some Odoo test modules of the addon in a private database with a
+# private sandbox, so several developers can test at once.
+#   tools/dev_test.sh NAME [test_module ...]    e.g. tools/dev_test.sh items test_items
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+name="$1"; shift
+OUT="$ROOT/.run/dev-$name"
+rm -rf "$OUT" && mkdir -p "$OUT"
+start_sandbox "$ROOT/tests/data/sandbox_base.json" "$OUT" --call-log "$OUT/sandbox-calls.jsonl" || exit 1
+trap 'kill $SANDBOX_PID 2>/dev/null' EXIT
+ensure_template_db nodemo || exit 1
+DB="ecs_dev_$name"
+fresh_db "$DB"
+export ECS_TEST_RESULTS="$OUT/odoo-results.jsonl" ECS_TESTS="$(IFS=,; echo "$*")" \
+    SANDBOX_URL SANDBOX_APP_KEY SANDBOX_APP_SECRET SANDBOX_SESSION
+: >"$ECS_TEST_RESULTS"
+"$PY37" "$ROOT/tools/odoo_test_entry.py" --addons-path="$ROOT/.run/addons" \
+    --data-dir="$ROOT/.run/filestore" -d "$DB" -i ecommerce_sync --test-enable \
+    --stop-after-init --log-level=test --http-port="$(free_port)" --no-database-list \
+    --logfile="$OUT/odoo.log"
+grep -E " (ERROR|CRITICAL) |^(FAIL|ERROR):|Traceback|Error" -A 15 "$OUT/odoo.log" | head -150
+"$PY37" "$ROOT/tools/summarize_tests.py" --odoo "$ECS_TEST_RESULTS" --log "$OUT/odoo.log"
+echo "log: $OUT/odoo.log"

