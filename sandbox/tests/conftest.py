@@ -1,0 +1,2 @@
+# -*- coding: utf-8 -*-
+"""Sandbox tests reuse the sandbox launcher from top_client/tests."""

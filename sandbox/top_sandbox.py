@@ -1,0 +1,1029 @@
+# -*- coding: utf-8 -*-
+"""Local emulator of the Taobao Open Platform (TOP) REST gateway and OAuth.
+
+Stdlib only, any Python >= 3.7. See sandbox/README.md for the CLI, the
+supported APIs, the fault options and the /_sandbox/ control API.
+"""
+import argparse
+import bisect
+import copy
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import random
+import re
+import string
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+
+FMT = '%Y-%m-%d %H:%M:%S'
+DT_RE = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$')
+LOOPBACK = ('127.0.0.1', 'localhost', '::1')
+NO_SESSION_METHODS = ('taobao.time.get', 'taobao.logistics.companies.get')
+DEFAULT_TRADE_TYPES = frozenset(['fixed', 'auction', 'auto_delivery', 'ec', 'cod',
+                                 'step', 'independent_simple_trade',
+                                 'independent_shop_trade'])
+TYPE_ALIASES = {'guarantee_trade': ('fixed', 'auction', 'independent_simple_trade',
+                                    'independent_shop_trade')}
+STATUS_ALIASES = {'ALL_WAIT_PAY': ('WAIT_BUYER_PAY', 'TRADE_NO_CREATE_PAY'),
+                  'ALL_CLOSED': ('TRADE_CLOSED', 'TRADE_CLOSED_BY_TAOBAO')}
+ONSALE_FIELDS = frozenset(
+    'approve_status,num_iid,title,nick,type,cid,pic_url,num,props,valid_thru,'
+    'list_time,price,has_discount,has_invoice,has_warranty,has_showcase,modified,'
+    'delist_time,postage_id,seller_cids,outer_id,sold_quantity'.split(','))
+INVENTORY_FIELDS = ONSALE_FIELDS - frozenset(['has_showcase', 'sold_quantity'])
+TRADE_LIST_HIDDEN = frozenset(['buyer_message', 'seller_memo', 'buyer_memo',
+                               'trade_memo', 'promotion_details'])
+ORDER_LIST_HIDDEN = frozenset(['is_free_gift', 'has_gift', 'gift_mids', 'need_return'])
+LIST_WRAPPERS = {'items': 'item', 'skus': 'sku', 'item_imgs': 'item_img',
+                 'trades': 'trade', 'orders': 'order',
+                 'promotion_details': 'promotion_detail',
+                 'logistics_companies': 'logistics_company'}
+FIELD_ALIASES = {'sku': 'skus', 'item_img': 'item_imgs', 'order': 'orders',
+                 'promotion_detail': 'promotion_details'}
+COMPANIES = [
+    {'id': 2, 'code': 'EMS', 'name': 'EMS', 'reg_mail_no': '^[A-Za-z0-9]{8,20}$'},
+    {'id': 505, 'code': 'SF', 'name': '顺丰速运', 'reg_mail_no': '^[A-Za-z0-9]{8,20}$'},
+    {'id': 101, 'code': 'YTO', 'name': '圆通速递', 'reg_mail_no': '^[A-Za-z0-9]{8,20}$'},
+    {'id': 500, 'code': 'ZTO', 'name': '中通快递', 'reg_mail_no': '^[A-Za-z0-9]{8,20}$'},
+    {'id': 100, 'code': 'STO', 'name': '申通快递', 'reg_mail_no': '^[A-Za-z0-9]{8,20}$'},
+    {'id': 102, 'code': 'YUNDA', 'name': '韵达快递', 'reg_mail_no': '^[A-Za-z0-9]{8,20}$'},
+    {'id': 1, 'code': 'POST', 'name': '中国邮政', 'reg_mail_no': '^[A-Za-z0-9]{8,20}$'},
+]
+ERROR_MSGS = {7: 'App Call Limited', 11: 'Insufficient isv permissions', 15: 'Remote service error', 21: 'Missing Method',
+              22: 'Invalid Method', 23: 'Invalid Format', 24: 'Missing Signature',
+              25: 'Invalid Signature', 26: 'Missing Session', 27: 'Invalid session',
+              28: 'Missing App Key', 29: 'Invalid App Key', 30: 'Missing Timestamp',
+              31: 'Invalid Timestamp', 32: 'Missing Version', 33: 'Invalid Version',
+              40: 'Missing Required Arguments', 41: 'Invalid Arguments'}
+FAULT_KINDS = ('transient', 'rate_limit', 'slow', 'malformed', 'session_expiry')
+
+
+class TopFailure(Exception):
+    """Raised by API handlers; becomes an error_response."""
+
+    def __init__(self, code, sub_code=None, sub_msg=None):
+        super(TopFailure, self).__init__(code)
+        self.code, self.sub_code, self.sub_msg = code, sub_code, sub_msg
+
+    def body(self, request_id):
+        err = {'code': self.code, 'msg': ERROR_MSGS.get(self.code, 'Remote service error'),
+               'request_id': request_id}
+        if self.sub_code:
+            err['sub_code'] = self.sub_code
+        if self.sub_msg:
+            err['sub_msg'] = self.sub_msg
+        return {'error_response': err}
+
+
+def missing(name):
+    return TopFailure(40, 'isv.missing-parameter:%s' % name,
+                      'Missing required parameter: %s' % name)
+
+
+def invalid(name, why=None):
+    return TopFailure(41, 'isv.invalid-parameter:%s' % name,
+                      why or 'Invalid parameter: %s' % name)
+
+
+# -- time helpers ------------------------------------------------------------
+def beijing_now():
+    return datetime.datetime.utcnow().replace(microsecond=0) + datetime.timedelta(hours=8)
+
+
+def fmt(dt):
+    return dt.strftime(FMT)
+
+
+def parse_dt(value, name):
+    try:
+        return datetime.datetime.strptime(value.strip(), FMT)
+    except (ValueError, AttributeError):
+        raise invalid(name, '%s must be yyyy-MM-dd HH:mm:ss' % name)
+
+
+def shift_times(obj, delta):
+    """Shift every TOP datetime string found in ``obj`` by ``delta``."""
+    if isinstance(obj, dict):
+        return dict((k, shift_times(v, delta)) for k, v in obj.items())
+    if isinstance(obj, list):
+        return [shift_times(v, delta) for v in obj]
+    if isinstance(obj, str) and DT_RE.match(obj):
+        return fmt(datetime.datetime.strptime(obj, FMT) + delta)
+    return obj
+
+
+def sign_params(params, secret, method):
+    keys = sorted(k for k, v in params.items() if k != 'sign' and v not in (None, ''))
+    joined = ''.join('%s%s' % (k, params[k]) for k in keys).encode('utf-8')
+    key = secret.encode('utf-8')
+    if method == 'md5':
+        return hashlib.md5(key + joined + key).hexdigest().upper()
+    digest = hashlib.md5 if method == 'hmac' else hashlib.sha256
+    return hmac.new(key, joined, digest).hexdigest().upper()
+
+
+def random_token(rng, size=24):
+    return ''.join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(size))
+
+
+# -- field selection -------------------------------------------------------
+def parse_fields(value):
+    """'tid,orders.oid,sku' -> ({'tid'}, {'orders': {'oid'}}, {'skus'} as whole)."""
+    whole, sub = set(), {}
+    for raw in (value or '').split(','):
+        name = raw.strip()
+        if not name:
+            continue
+        if '.' in name:
+            head, _dot, tail = name.partition('.')
+            head = FIELD_ALIASES.get(head, head)
+            sub.setdefault(head, set()).add(tail)
+        else:
+            whole.add(FIELD_ALIASES.get(name, name))
+    return whole, sub
+
+
+def select(record, fields, allowed=None, hidden=(), child_hidden=()):
+    """Project a TOP record (with list wrappers) on the requested fields."""
+    whole, sub = fields
+    out = {}
+    for key, value in record.items():
+        if (allowed is not None and key not in allowed) or key in hidden:
+            continue
+        if key in whole:
+            out[key] = _strip_children(value, child_hidden)
+        elif key in sub and isinstance(value, dict) and key in LIST_WRAPPERS:
+            inner = LIST_WRAPPERS[key]
+            out[key] = {inner: [dict((k, v) for k, v in el.items()
+                                     if k in sub[key] and k not in child_hidden)
+                                for el in value.get(inner, [])]}
+    return out
+
+
+def _strip_children(value, child_hidden):
+    if isinstance(value, dict) and len(value) == 1:
+        inner = next(iter(value))
+        if isinstance(value[inner], list):
+            return {inner: [dict((k, v) for k, v in el.items() if k not in child_hidden)
+                            if isinstance(el, dict) else el for el in value[inner]]}
+    return copy.deepcopy(value)
+
+
+def simplify(value):
+    if isinstance(value, list):
+        return [simplify(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1 and isinstance(next(iter(value.values())), list):
+        return [simplify(v) for v in next(iter(value.values()))]
+    return dict((k, simplify(v)) for k, v in value.items())
+
+
+# -- parameter helpers -------------------------------------------------------
+def req(params, name):
+    value = params.get(name, '')
+    if value is None or str(value).strip() == '':
+        raise missing(name)
+    return str(value).strip()
+
+
+def int_param(params, name, default=None, low=None, high=None, required=False):
+    raw = req(params, name) if required else params.get(name, '')
+    if raw in (None, ''):
+        return default
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise invalid(name, '%s must be an integer' % name)
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise invalid(name, '%s out of range' % name)
+    return value
+
+
+def bool_param(params, name):
+    return str(params.get(name, '')).strip().lower() == 'true'
+
+
+def id_list(params, name, cap):
+    parts = [p.strip() for p in req(params, name).split(',') if p.strip()]
+    if len(parts) > cap:
+        raise invalid(name, 'at most %d values allowed in %s' % (cap, name))
+    try:
+        return [int(p) for p in parts]
+    except ValueError:
+        raise invalid(name, '%s must be numbers' % name)
+
+
+def page_slice(rows, page_no, page_size):
+    start = (page_no - 1) * page_size
+    return rows[start:start + page_size]
+
+
+class Store(object):
+    """In-memory seller data with indexes; every access holds ``lock``."""
+
+    def __init__(self, data):
+        self.lock = threading.RLock()
+        self.load(data)
+
+    def load(self, data):
+        with self.lock:
+            self.seller_nick = data.get('seller_nick') or '悦享生活旗舰店'
+            self.items, self.skus, self.trades = {}, {}, {}
+            for item in data.get('items') or []:
+                self.put_item(item)
+            for trade in data.get('trades') or []:
+                self.put_trade(trade)
+            self._dirty = True
+
+    def put_item(self, item):
+        item = copy.deepcopy(item)
+        item['num_iid'] = int(item['num_iid'])
+        item.setdefault('skus', {'sku': []})
+        old = self.items.get(item['num_iid'])
+        for sku in (old or {}).get('skus', {}).get('sku', []):
+            self.skus.pop(sku['sku_id'], None)
+        for sku in item['skus'].get('sku', []):
+            sku['sku_id'] = int(sku['sku_id'])
+            sku['num_iid'] = item['num_iid']
+            self.skus[sku['sku_id']] = sku
+        self.items[item['num_iid']] = item
+
+    def put_trade(self, trade):
+        trade = copy.deepcopy(trade)
+        trade['tid'] = str(trade['tid'])
+        for order in trade.get('orders', {}).get('order', []):
+            order['oid'] = str(order['oid'])
+        self.trades[trade['tid']] = trade
+        self._dirty = True
+
+    def dump(self):
+        with self.lock:
+            return {'seller_nick': self.seller_nick,
+                    'items': copy.deepcopy(list(self.items.values())),
+                    'trades': copy.deepcopy(list(self.trades.values()))}
+
+    def _reindex(self):
+        if self._dirty:
+            rows = list(self.trades.values())
+            self.index = {}
+            for key in ('created', 'modified'):
+                pairs = sorted((t.get(key, ''), t['tid']) for t in rows)
+                self.index[key] = ([k for k, _t in pairs], [t for _k, t in pairs])
+            self._dirty = False
+
+    def trades_in(self, key, start, end):
+        """Trades with ``key`` in [start, end], newest first."""
+        self._reindex()
+        keys, tids = self.index[key]
+        lo = bisect.bisect_left(keys, start) if start else 0
+        hi = bisect.bisect_right(keys, end) if end else len(keys)
+        return [self.trades[tid] for tid in reversed(tids[lo:hi])]
+
+    def touch_trade(self, trade):
+        now = fmt(beijing_now())
+        old = trade.get('modified', '')
+        trade['modified'] = now if now > old else fmt(
+            datetime.datetime.strptime(old, FMT) + datetime.timedelta(seconds=1))
+        self._dirty = True
+
+
+class Api(object):
+    """The TOP business APIs, operating on a Store."""
+
+    def __init__(self, store):
+        self.store = store
+        self.methods = {
+            'taobao.time.get': self.time_get,
+            'taobao.items.onsale.get': self.items_onsale_get,
+            'taobao.items.inventory.get': self.items_inventory_get,
+            'taobao.item.seller.get': self.item_seller_get,
+            'taobao.items.seller.list.get': self.items_seller_list_get,
+            'taobao.item.skus.get': self.item_skus_get,
+            'taobao.trades.sold.get': self.trades_sold_get,
+            'taobao.trades.sold.increment.get': self.trades_sold_increment_get,
+            'taobao.trade.fullinfo.get': self.trade_fullinfo_get,
+            'taobao.item.quantity.update': self.item_quantity_update,
+            'taobao.skus.quantity.update': self.skus_quantity_update,
+            'taobao.logistics.offline.send': self.logistics_offline_send,
+            'taobao.logistics.companies.get': self.logistics_companies_get,
+        }
+
+    def time_get(self, params):
+        return {'time': fmt(beijing_now())}
+
+    # -- items --------------------------------------------------------------
+    def _item_list(self, params, status, allowed, page_cap):
+        fields = parse_fields(req(params, 'fields'))
+        page_no = int_param(params, 'page_no', 1, 1, page_cap)
+        page_size = int_param(params, 'page_size', 40, 1, 200)
+        if page_no * page_size > 100000:
+            raise invalid('page_no', 'page_no * page_size must not exceed 100000')
+        rows = [i for i in self.store.items.values() if i.get('approve_status') == status]
+        rows = self._filter_items(rows, params)
+        page = page_slice(rows, page_no, page_size)
+        return {'total_results': len(rows),
+                'items': {'item': [select(i, fields, allowed) for i in page]}}
+
+    @staticmethod
+    def _filter_items(rows, params):
+        q = params.get('q', '').strip()
+        if q:
+            rows = [i for i in rows if q in i.get('title', '')]
+        if params.get('cid'):
+            rows = [i for i in rows if str(i.get('cid')) == str(params['cid']).strip()]
+        start = params.get('start_modified', '').strip()
+        end = params.get('end_modified', '').strip()
+        if start:
+            rows = [i for i in rows if i.get('modified', '') >= fmt(parse_dt(start, 'start_modified'))]
+        if end:
+            rows = [i for i in rows if i.get('modified', '') <= fmt(parse_dt(end, 'end_modified'))]
+        column, _c, direction = (params.get('order_by') or 'list_time:desc').partition(':')
+        if column not in ('list_time', 'delist_time', 'num', 'modified', 'sold_quantity'):
+            raise invalid('order_by')
+        rows.sort(key=lambda i: (i.get(column) or '' if 'time' in column or column == 'modified'
+                                 else i.get(column) or 0, i['num_iid']),
+                  reverse=direction != 'asc')
+        return rows
+
+    def items_onsale_get(self, params):
+        return self._item_list(params, 'onsale', ONSALE_FIELDS, None)
+
+    def items_inventory_get(self, params):
+        return self._item_list(params, 'instock', INVENTORY_FIELDS, 101)
+
+    def _item(self, num_iid):
+        item = self.store.items.get(num_iid)
+        if item is None:
+            raise TopFailure(15, 'isv.item-not-exist:invalid-numIid',
+                             'Item %s does not exist' % num_iid)
+        return item
+
+    def item_seller_get(self, params):
+        fields = parse_fields(req(params, 'fields'))
+        item = self._item(int_param(params, 'num_iid', required=True))
+        return {'item': select(item, fields)}
+
+    def items_seller_list_get(self, params):
+        fields = parse_fields(req(params, 'fields'))
+        ids = id_list(params, 'num_iids', 20)
+        rows = [self.store.items[i] for i in ids if i in self.store.items]
+        return {'items': {'item': [select(i, fields) for i in rows]}}
+
+    def item_skus_get(self, params):
+        fields = parse_fields(req(params, 'fields'))
+        ids = id_list(params, 'num_iids', 40)
+        whole = (fields[0] | set(fields[1].get('skus', ())), {})
+        skus = [s for i in ids if i in self.store.items
+                for s in self.store.items[i]['skus'].get('sku', [])]
+        return {'skus': {'sku': [select(s, whole) for s in skus]}}
+
+    # -- stock --------------------------------------------------------------
+    def item_quantity_update(self, params):
+        item = self._item(int_param(params, 'num_iid', required=True))
+        quantity = int_param(params, 'quantity', required=True)
+        mode = int_param(params, 'type', 1, 1, 2)
+        skus = item['skus'].get('sku', [])
+        if params.get('sku_id'):
+            targets = [s for s in skus if str(s['sku_id']) == str(params['sku_id']).strip()]
+        elif params.get('outer_id'):
+            targets = [s for s in skus if s.get('outer_id') == params['outer_id'].strip()]
+        else:
+            targets = None
+        if targets == []:
+            raise TopFailure(15, 'isv.item-quantity-item-update-service-error:SKU_NOT_EXIST',
+                             'The SKU does not belong to item %s' % item['num_iid'])
+        if targets is None and skus:
+            raise TopFailure(15, 'isv.item-quantity-item-update-service-error:SKU_REQUIRED',
+                             'Item %s has SKUs: sku_id or outer_id is required' % item['num_iid'])
+        holders = targets if targets else [item]
+        key = 'quantity' if targets else 'num'
+        new = [self._new_qty(h.get(key, 0), quantity, mode, clamp=False) for h in holders]
+        for holder, value in zip(holders, new):
+            holder[key] = value
+        return self._stock_answer(item, targets or [])
+
+    @staticmethod
+    def _new_qty(current, quantity, mode, clamp):
+        if mode == 1:
+            if quantity < 0:
+                raise invalid('quantity', 'A full update needs quantity >= 0')
+            return quantity
+        value = int(current) + quantity
+        if value < 0 and not clamp:
+            raise TopFailure(15, 'isv.item-quantity-item-update-service-error:STOCK_NOT_ENOUGH',
+                             'Stock would become negative')
+        return max(0, value)
+
+    def _stock_answer(self, item, changed):
+        now = fmt(beijing_now())
+        skus = item['skus'].get('sku', [])
+        if skus:
+            item['num'] = sum(int(s.get('quantity', 0)) for s in skus)
+        for sku in changed:
+            sku['modified'] = now
+        item['modified'] = now
+        return {'item': {'num_iid': item['num_iid'], 'num': item['num'], 'modified': now,
+                         'skus': {'sku': [{'sku_id': s['sku_id'], 'quantity': s['quantity'],
+                                           'modified': now} for s in changed]}}}
+
+    def skus_quantity_update(self, params):
+        item = self._item(int_param(params, 'num_iid', required=True))
+        mode = int_param(params, 'type', 1, 1, 2)
+        pairs, by = self._sku_pairs(params)
+        skus = item['skus'].get('sku', [])
+        plan = []
+        for ref, qty in pairs:
+            if by == 'sku_id':
+                hits = [s for s in skus if str(s['sku_id']) == ref]
+            else:
+                hits = [s for s in skus if s.get('outer_id') == ref]
+            if not hits:
+                raise TopFailure(15, 'isv.invalid-parameter:%s' % ref,
+                                 'SKU %s does not belong to item %s' % (ref, item['num_iid']))
+            plan.extend((s, self._new_qty(s.get('quantity', 0), qty, mode, clamp=True))
+                        for s in hits)
+        for sku, value in plan:
+            sku['quantity'] = value
+        return self._stock_answer(item, [s for s, _v in plan])
+
+    @staticmethod
+    def _sku_pairs(params):
+        raw, by = params.get('skuid_quantities', '').strip(), 'sku_id'
+        if not raw:
+            raw, by = params.get('outerid_quantities', '').strip(), 'outer_id'
+        if not raw:
+            raise missing('skuid_quantities')
+        name = 'skuid_quantities' if by == 'sku_id' else 'outerid_quantities'
+        pairs = []
+        for part in [p for p in raw.split(';') if p.strip()]:
+            ref, _c, qty = part.rpartition(':')
+            try:
+                pairs.append((ref.strip(), int(qty)))
+            except ValueError:
+                raise invalid(name)
+            if not ref.strip():
+                raise invalid(name)
+        if len(pairs) > 20:
+            raise invalid(name, 'at most 20 SKUs per call')
+        return pairs, by
+
+    # -- trades -------------------------------------------------------------
+    def _trade_filter(self, rows, params):
+        status = params.get('status', '').strip()
+        if status:
+            wanted = STATUS_ALIASES.get(status, (status,))
+            rows = [t for t in rows if t.get('status') in wanted]
+        nick = params.get('buyer_nick', '').strip()
+        if nick:
+            rows = [t for t in rows if t.get('buyer_nick') == nick]
+        types = set()
+        for name in (params.get('type') or '').split(','):
+            name = name.strip()
+            if name:
+                types.update(TYPE_ALIASES.get(name, (name,)))
+        types = types or DEFAULT_TRADE_TYPES
+        return [t for t in rows if t.get('type', 'fixed') in types]
+
+    def _trade_page(self, params, rows):
+        fields = parse_fields(req(params, 'fields'))
+        page_no = int_param(params, 'page_no', 1, 1)
+        page_size = int_param(params, 'page_size', 40, 1, 100)
+        rows = self._trade_filter(rows, params)
+        page = page_slice(rows, page_no, page_size)
+        answer = {'trades': {'trade': [select(t, fields, hidden=TRADE_LIST_HIDDEN,
+                                              child_hidden=ORDER_LIST_HIDDEN) for t in page]}}
+        if bool_param(params, 'use_has_next'):
+            answer['has_next'] = page_no * page_size < len(rows)
+        else:
+            answer['total_results'] = len(rows)
+        return answer
+
+    def trades_sold_get(self, params):
+        start = params.get('start_created', '').strip()
+        end = params.get('end_created', '').strip()
+        start = fmt(parse_dt(start, 'start_created')) if start else None
+        end = fmt(parse_dt(end, 'end_created')) if end else None
+        return self._trade_page(params, self.store.trades_in('created', start, end))
+
+    def trades_sold_increment_get(self, params):
+        start = parse_dt(req(params, 'start_modified'), 'start_modified')
+        end = parse_dt(req(params, 'end_modified'), 'end_modified')
+        if end < start:
+            raise invalid('end_modified', 'end_modified must be after start_modified')
+        if end - start > datetime.timedelta(days=1):
+            raise invalid('start_modified', 'The time window must not exceed one day')
+        rows = self.store.trades_in('modified', fmt(start), fmt(end))
+        return self._trade_page(params, rows)
+
+    def _trade(self, params):
+        tid = req(params, 'tid')
+        trade = self.store.trades.get(tid)
+        if trade is None:
+            raise TopFailure(15, 'isv.trade-not-exist', 'Trade %s does not exist' % tid)
+        return trade
+
+    def trade_fullinfo_get(self, params):
+        fields = parse_fields(req(params, 'fields'))
+        return {'trade': select(self._trade(params), fields)}
+
+    # -- logistics ----------------------------------------------------------
+    def logistics_offline_send(self, params):
+        trade = self._trade(params)
+        out_sid = req(params, 'out_sid')
+        company = self._company(req(params, 'company_code'))
+        if not re.match(company['reg_mail_no'], out_sid):
+            raise TopFailure(15, 'isv.logistics-offline-service-error:B60',
+                             'Waybill number does not match the carrier format')
+        if trade.get('status') not in ('WAIT_SELLER_SEND_GOODS', 'SELLER_CONSIGNED_PART'):
+            raise TopFailure(15, 'isv.logistics-offline-service-error:B04',
+                             'Trade %s cannot be shipped in status %s'
+                             % (trade['tid'], trade.get('status')))
+        orders = trade.get('orders', {}).get('order', [])
+        chosen = self._split_orders(params, orders)
+        self._ship(trade, orders, chosen, company['code'], out_sid)
+        return {'shipping': {'is_success': True}}
+
+    @staticmethod
+    def _company(code):
+        for company in COMPANIES:
+            if company['code'] == code.strip().upper():
+                return company
+        raise TopFailure(15, 'isv.logistics-offline-service-error:B01',
+                         'Unknown logistics company %s' % code)
+
+    @staticmethod
+    def _split_orders(params, orders):
+        if str(params.get('is_split', '0')).strip() != '1':
+            return orders
+        oids = [o.strip() for o in req(params, 'sub_tid').split(',') if o.strip()]
+        if len(oids) > 50:
+            raise invalid('sub_tid', 'at most 50 sub orders')
+        chosen = [o for o in orders if o['oid'] in oids]
+        if len(chosen) != len(set(oids)):
+            raise invalid('sub_tid', 'sub_tid contains unknown order ids')
+        return chosen
+
+    def _ship(self, trade, orders, chosen, company_code, out_sid):
+        now = fmt(beijing_now())
+        for order in chosen:
+            order.update(status='WAIT_BUYER_CONFIRM_GOODS', consign_time=now,
+                         logistics_company=company_code, invoice_no=out_sid)
+        pending = [o for o in orders if o.get('status') == 'WAIT_SELLER_SEND_GOODS']
+        trade['status'] = 'SELLER_CONSIGNED_PART' if pending else 'WAIT_BUYER_CONFIRM_GOODS'
+        trade['consign_time'] = now
+        self.store.touch_trade(trade)
+
+    def logistics_companies_get(self, params):
+        fields = parse_fields(req(params, 'fields'))
+        return {'logistics_companies': {'logistics_company': [
+            select(c, fields) for c in COMPANIES]}}
+
+
+class Faults(object):
+    """Fault injection: ``KIND:RATE`` per call or ``KIND@N`` on the Nth call."""
+
+    def __init__(self, specs=(), seed=None, slow_seconds=2.0):
+        self.rates, self.at = {}, {}
+        for spec in specs or ():
+            self._add(spec)
+        self.rng = random.Random(seed)
+        self.slow_seconds = float(slow_seconds)
+        self.calls = 0
+        self.counts = dict((k, 0) for k in FAULT_KINDS)
+        self.transient_flip = False
+        self.denied = frozenset()  # methods answered with code 11
+
+    def _add(self, spec):
+        spec = spec.strip()
+        if '@' in spec:
+            kind, _a, nth = spec.partition('@')
+            self._check(kind)
+            self.at.setdefault(int(nth), []).append(kind)
+        elif ':' in spec:
+            kind, _c, rate = spec.partition(':')
+            self._check(kind)
+            self.rates[kind] = float(rate)
+        else:
+            raise ValueError('Bad fault spec %r (use KIND:RATE or KIND@N)' % spec)
+
+    @staticmethod
+    def _check(kind):
+        if kind not in FAULT_KINDS:
+            raise ValueError('Unknown fault kind %r; known: %s' % (kind, ', '.join(FAULT_KINDS)))
+
+    def draw(self):
+        """Count one gateway call and return the faults that fire on it."""
+        self.calls += 1
+        fired = list(self.at.get(self.calls, ()))
+        for kind in FAULT_KINDS:
+            rate = self.rates.get(kind)
+            if rate and self.rng.random() < rate and kind not in fired:
+                fired.append(kind)
+        for kind in fired:
+            self.counts[kind] += 1
+        return fired
+
+
+class Sandbox(object):
+    """Gateway state: credentials, sessions, tokens, faults, call log."""
+
+    def __init__(self, args):
+        self.args = args
+        self.rng = random.Random()
+        self.log_lock = threading.Lock()
+        self.state_lock = threading.RLock()
+        self.store = Store(self._read_data())
+        self.api = Api(self.store)
+        self.reset_runtime()
+        self.faults = Faults(args.fault, args.seed, args.slow_seconds)
+
+    def _read_data(self):
+        if not self.args.data:
+            return {'items': [], 'trades': []}
+        with open(self.args.data, encoding='utf-8') as handle:
+            data = json.load(handle)
+        return self._rebase(data)
+
+    def _rebase(self, data):
+        ref = data.get('reference_time')
+        if not (self.args.rebase_times and ref):
+            return data
+        delta = beijing_now() - datetime.datetime.strptime(ref, FMT)
+        delta = datetime.timedelta(seconds=int(delta.total_seconds()))
+        data = dict(data)
+        data['items'] = shift_times(data.get('items') or [], delta)
+        data['trades'] = shift_times(data.get('trades') or [], delta)
+        return data
+
+    def reset_runtime(self):
+        with self.state_lock:
+            self.session_expired = False
+            self.tokens = {}       # access_token -> expiry epoch
+            self.refresh_tokens = {}  # refresh_token -> (access_token, expiry)
+            self.codes = {}        # code -> (redirect_uri, expiry)
+            self.calls = 0
+            self.by_method = {}
+
+    # -- control API --------------------------------------------------------
+    def control(self, verb, path, body):
+        if path == '/_sandbox/reset' and verb == 'POST':
+            data = body if body.get('items') is not None or body.get('trades') is not None \
+                else self._read_data()
+            self.store.load(data)
+            self.reset_runtime()
+            self.faults = Faults((), self.args.seed, self.args.slow_seconds)
+            return 200, {'ok': True, 'items': len(self.store.items),
+                         'trades': len(self.store.trades)}
+        if path == '/_sandbox/faults' and verb == 'POST':
+            try:
+                self.faults = Faults(body.get('faults') or [], body.get('seed'),
+                                     body.get('slow_seconds', self.args.slow_seconds))
+                self.faults.denied = frozenset(body.get('deny_methods') or ())
+            except ValueError as exc:
+                return 400, {'error': str(exc)}
+            return 200, {'ok': True}
+        if path == '/_sandbox/upsert' and verb == 'POST':
+            with self.store.lock:
+                for item in body.get('items') or []:
+                    self.store.put_item(item)
+                for trade in body.get('trades') or []:
+                    self.store.put_trade(trade)
+            return 200, {'ok': True}
+        if path == '/_sandbox/state' and verb == 'GET':
+            return 200, self.store.dump()
+        if path == '/_sandbox/stats' and verb == 'GET':
+            return 200, {'calls': self.calls, 'by_method': dict(self.by_method),
+                         'faults': dict(self.faults.counts)}
+        if path == '/_sandbox/session' and verb == 'POST':
+            self.session_expired = bool(body.get('expired'))
+            return 200, {'ok': True, 'expired': self.session_expired}
+        return 404, {'error': 'not_found'}
+
+    # -- gateway ------------------------------------------------------------
+    def gateway(self, params):
+        """Return (http_status, body_bytes, log_info) for one /router/rest call."""
+        method = params.get('method', '')
+        with self.state_lock:
+            self.calls += 1
+            self.by_method[method] = self.by_method.get(method, 0) + 1
+            fired = self.faults.draw()
+        request_id = random_token(self.rng, 12)
+        info = {'fault': fired or None}
+        if 'slow' in fired:
+            time.sleep(self.faults.slow_seconds)
+        if 'session_expiry' in fired:
+            self.session_expired = True
+        early = self._early_fault(fired, request_id)
+        if early is not None:
+            return early + (info,)
+        try:
+            with self.store.lock:
+                self.validate(params)
+                payload = self.api.methods[method](params)
+            body = self._envelope(method, payload, params, request_id)
+        except TopFailure as failure:
+            body = failure.body(request_id)
+            info.update(code=failure.code, sub_code=failure.sub_code)
+        raw = json.dumps(body, ensure_ascii=False).encode('utf-8')
+        if 'malformed' in fired:
+            raw = raw[:max(1, len(raw) // 2)]
+        return 200, raw, info
+
+    def _early_fault(self, fired, request_id):
+        if 'transient' in fired:
+            self.faults.transient_flip = not self.faults.transient_flip
+            if not self.faults.transient_flip:
+                return 502, b'<html><body>502 Bad Gateway</body></html>'
+            failure = TopFailure(15, 'isp.top-remote-connection-timeout',
+                                 'Remote connection timed out, please retry')
+            return 200, json.dumps(failure.body(request_id)).encode('utf-8')
+        if 'rate_limit' in fired:
+            failure = TopFailure(7, 'accesscontrol.limited-by-app-api-access-count',
+                                 'This ban will last for 1 more seconds')
+            return 200, json.dumps(failure.body(request_id)).encode('utf-8')
+        return None
+
+    @staticmethod
+    def _envelope(method, payload, params, request_id):
+        if str(params.get('simplify', '')).lower() == 'true':
+            return simplify(payload)
+        name = method[len('taobao.'):] if method.startswith('taobao.') else method
+        payload = dict(payload, request_id=request_id)
+        return {name.replace('.', '_') + '_response': payload}
+
+    def validate(self, params):
+        method = params.get('method', '').strip()
+        if not method:
+            raise TopFailure(21)
+        if method not in self.api.methods:
+            raise TopFailure(22, 'isv.method-not-exist', 'Unknown method %s' % method)
+        if not params.get('app_key'):
+            raise TopFailure(28)
+        if params['app_key'] != self.args.app_key:
+            raise TopFailure(29, 'isv.appkey-not-exists', 'Invalid app_key')
+        self._check_timestamp(params.get('timestamp', ''))
+        if not params.get('v'):
+            raise TopFailure(32)
+        if params['v'] != '2.0':
+            raise TopFailure(33)
+        self._check_sign(params)
+        if params.get('format', 'xml') != 'json':
+            raise TopFailure(23, 'isv.invalid-format',
+                             'This sandbox only answers format=json')
+        if method not in NO_SESSION_METHODS:
+            self._check_session(params.get('session', ''))
+        if method in self.faults.denied:
+            raise TopFailure(11, 'isv.permission-api-package-not-allowed',
+                             'The app has no permission for %s' % method)
+
+    @staticmethod
+    def _check_timestamp(value):
+        value = (value or '').strip()
+        if not value:
+            raise TopFailure(30)
+        try:
+            if value.isdigit():
+                stamp = datetime.datetime.utcfromtimestamp(int(value) / 1000.0) \
+                    + datetime.timedelta(hours=8)
+            else:
+                stamp = datetime.datetime.strptime(value, FMT)
+        except (ValueError, OverflowError, OSError):
+            raise TopFailure(31, 'isv.invalid-timestamp', 'Timestamp cannot be parsed')
+        if abs((beijing_now() - stamp).total_seconds()) > 600:
+            raise TopFailure(31, 'isv.invalid-timestamp',
+                             'Timestamp is more than 10 minutes off')
+
+    def _check_sign(self, params):
+        given = params.get('sign', '')
+        if not given:
+            raise TopFailure(24)
+        method = params.get('sign_method', 'md5')
+        if method not in ('md5', 'hmac', 'hmac-sha256'):
+            raise TopFailure(25, 'isv.invalid-sign-method', 'Unsupported sign_method')
+        expected = sign_params(params, self.args.app_secret, method)
+        if not hmac.compare_digest(given.upper(), expected):
+            raise TopFailure(25)
+
+    def _check_session(self, session):
+        if not session:
+            raise TopFailure(26)
+        if session == self.args.session:
+            if self.session_expired:
+                raise TopFailure(27, 'session-expired', 'The session has expired')
+            return
+        expiry = self.tokens.get(session)
+        if expiry is None:
+            raise TopFailure(27, 'invalid-sessionkey', 'Invalid SessionKey')
+        if expiry < time.time():
+            raise TopFailure(27, 'session-expired', 'The session has expired')
+
+    # -- OAuth --------------------------------------------------------------
+    def authorize(self, params):
+        """Return (status, headers, body) for GET /oauth/authorize."""
+        if params.get('client_id') != self.args.app_key:
+            return 400, {}, u'<html><body>应用不存在 (invalid client_id)</body></html>'
+        redirect = params.get('redirect_uri', '')
+        if params.get('response_type') != 'code' or not redirect.startswith(('http://', 'https://')):
+            return 400, {}, u'<html><body>invalid request</body></html>'
+        query = [('state', params.get('state', ''))]
+        if params.get('deny') == '1':
+            query = [('error', 'access_denied'), ('error_description', 'authorize reject')] + query
+        else:
+            code = random_token(self.rng, 32)
+            with self.state_lock:
+                self.codes[code] = (redirect, time.time() + 1800)
+            query = [('code', code)] + query
+        location = redirect + ('&' if '?' in redirect else '?') + urlencode(query)
+        return 302, {'Location': location}, u''
+
+    def token(self, params):
+        """Return (status, json) for POST /oauth/token."""
+        if params.get('client_id') != self.args.app_key or \
+                params.get('client_secret') != self.args.app_secret:
+            return 401, oauth_error('invalid_client', 'client_id or client_secret is wrong')
+        grant = params.get('grant_type')
+        with self.state_lock:
+            if grant == 'authorization_code':
+                entry = self.codes.pop(params.get('code', ''), None)
+                if entry is None or entry[1] < time.time():
+                    return 400, oauth_error('invalid_grant', 'authorization code is invalid or used')
+                if params.get('redirect_uri') and params['redirect_uri'] != entry[0]:
+                    return 400, oauth_error('invalid_grant', 'redirect_uri mismatch')
+                return 200, self._issue()
+            if grant == 'refresh_token':
+                if self.args.no_refresh:
+                    return 400, oauth_error('invalid_grant', 'this app cannot refresh tokens')
+                entry = self.refresh_tokens.pop(params.get('refresh_token', ''), None)
+                if entry is None or entry[1] < time.time():
+                    return 400, oauth_error('invalid_grant', 'refresh_token is invalid or expired')
+                self.tokens.pop(entry[0], None)
+                return 200, self._issue()
+        return 400, oauth_error('unsupported_grant_type', 'grant_type is not supported')
+
+    def _issue(self):
+        now = time.time()
+        life = int(self.args.token_expires_in)
+        re_life = 0 if self.args.no_refresh else life * 2
+        access, refresh = '6201%s' % random_token(self.rng, 36), '6202%s' % random_token(self.rng, 36)
+        self.tokens[access] = now + life
+        if not self.args.no_refresh:
+            self.refresh_tokens[refresh] = (access, now + re_life)
+        self.session_expired = False  # a fresh authorisation revives the shop
+        return {'access_token': access, 'token_type': 'Bearer', 'expires_in': life,
+                'refresh_token': refresh, 're_expires_in': re_life,
+                'r1_expires_in': life, 'r2_expires_in': min(life, 86400),
+                'w1_expires_in': life, 'w2_expires_in': min(life, 1800),
+                'taobao_user_id': '2200000000001',
+                'taobao_user_nick': quote(self.store.seller_nick.encode('utf-8')),
+                'expire_time': int((now + life) * 1000),
+                'refresh_token_valid_time': int((now + re_life) * 1000)}
+
+    # -- call log -----------------------------------------------------------
+    def log_call(self, entry):
+        if not self.args.call_log:
+            return
+        line = json.dumps(entry, ensure_ascii=False, sort_keys=True)
+        with self.log_lock:
+            with open(self.args.call_log, 'a', encoding='utf-8') as handle:
+                handle.write(line + '\n')
+
+
+SECRET_PARAMS = frozenset(['sign', 'session', 'client_secret', 'code', 'refresh_token',
+                           'access_token', 'app_secret'])
+
+
+def oauth_error(code, description):
+    return {'error': code, 'error_description': description}
+
+
+def loggable(params):
+    return dict((k, v) for k, v in params.items() if k not in SECRET_PARAMS)
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = 'TOPSandbox/1.0'
+    protocol_version = 'HTTP/1.1'
+
+    def log_message(self, fmt_, *args):  # keep stdout clean for the ready line
+        return
+
+    def do_GET(self):
+        self._dispatch('GET')
+
+    def do_POST(self):
+        self._dispatch('POST')
+
+    def _dispatch(self, verb):
+        start = time.time()
+        parts = urlsplit(self.path)
+        raw = self._body()
+        sandbox = self.server.sandbox
+        if parts.path.startswith('/_sandbox/'):
+            try:
+                body = json.loads(raw.decode('utf-8')) if raw.strip() else {}
+            except ValueError:
+                return self._json(400, {'error': 'body must be JSON'})
+            return self._json(*sandbox.control(verb, parts.path, body if isinstance(body, dict) else {}))
+        params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        ctype = self.headers.get('Content-Type', '')
+        if raw and 'json' not in ctype:
+            params.update(parse_qsl(raw.decode('utf-8', 'replace'), keep_blank_values=True))
+        if parts.path == '/router/rest':
+            status, payload, info = sandbox.gateway(params)
+            self._send(status, payload, 'application/json;charset=UTF-8' if status == 200
+                       else 'text/html')
+            method, extra = params.get('method', ''), info
+        elif parts.path == '/oauth/authorize' and verb == 'GET':
+            status, headers, html = sandbox.authorize(params)
+            self._send(status, html.encode('utf-8'), 'text/html;charset=UTF-8', headers)
+            method, extra = 'oauth.authorize', {}
+        elif parts.path == '/oauth/token' and verb == 'POST':
+            status, body = sandbox.token(params)
+            self._json(status, body)
+            method, extra = 'oauth.token', {'code': body.get('error')}
+        else:
+            return self._json(404, {'error': 'not_found'})
+        entry = {'method': method, 'params': loggable(params), 'status': status,
+                 'duration': round(time.time() - start, 4),
+                 'time': fmt(beijing_now())}
+        entry.update((k, v) for k, v in extra.items() if v is not None)
+        entry['ok'] = status in (200, 302) and 'code' not in extra
+        sandbox.log_call(entry)
+
+    def _body(self):
+        length = int(self.headers.get('Content-Length') or 0)
+        return self.rfile.read(length) if length else b''
+
+    def _json(self, status, body):
+        self._send(status, json.dumps(body, ensure_ascii=False).encode('utf-8'),
+                   'application/json;charset=UTF-8')
+
+    def _send(self, status, payload, ctype, headers=None):
+        self.send_response(status)
+        self.send_header('Content-Type', ctype)
+        self.send_header('Content-Length', str(len(payload)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Local TOP gateway emulator')
+    parser.add_argument('--host', default='127.0.0.1')
+    parser.add_argument('--port', type=int, default=0, help='0 picks a free port')
+    parser.add_argument('--data', help='JSON file {"items": [...], "trades": [...]}')
+    parser.add_argument('--app-key', required=True)
+    parser.add_argument('--app-secret', required=True)
+    parser.add_argument('--session', required=True, help='the pre-authorised session')
+    parser.add_argument('--call-log', help='append one JSON line per call')
+    parser.add_argument('--fault', action='append', default=[],
+                        help='KIND:RATE or KIND@N; KIND in %s' % ', '.join(FAULT_KINDS))
+    parser.add_argument('--seed', type=int, default=None)
+    parser.add_argument('--slow-seconds', type=float, default=2.0)
+    parser.add_argument('--rebase-times', action='store_true')
+    parser.add_argument('--token-expires-in', type=int, default=86400)
+    parser.add_argument('--no-refresh', action='store_true')
+    parser.add_argument('--ready-file')
+    args = parser.parse_args(argv)
+    if args.host not in LOOPBACK:
+        parser.error('the sandbox only binds loopback addresses (127.0.0.1, localhost, ::1)')
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        sandbox = Sandbox(args)
+    except ValueError as exc:
+        sys.stderr.write('error: %s\n' % exc)
+        return 2
+    server = ThreadingHTTPServer((args.host, args.port), Handler)
+    server.daemon_threads = True
+    server.sandbox = sandbox
+    port = server.server_address[1]
+    if args.ready_file:
+        tmp = args.ready_file + '.tmp'
+        with open(tmp, 'w') as handle:
+            handle.write(str(port))
+        os.replace(tmp, args.ready_file)
+    sys.stdout.write('TOP sandbox listening on http://%s:%d\n' % (args.host, port))
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

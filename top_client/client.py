@@ -1,0 +1,276 @@
+# -*- coding: utf-8 -*-
+"""TOP REST client: signing, envelope unwrapping, retries, paging."""
+import datetime
+import decimal
+import json
+import re
+import time
+
+try:  # pragma: no cover - py2-less import guard for odd environments
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover
+    from urlparse import urlsplit
+
+import requests
+
+from .errors import (MalformedResponseError, RateLimitError, TopError,
+                     TransportError, error_from_response)
+from .signing import SIGN_METHODS, sign
+from .timeutil import beijing_str, parse_beijing, utcnow
+
+PARTNER_ID = 'ecommerce_sync'
+ROUTER_PATH = '/router/rest'
+_HOST_RE = re.compile(r'^[A-Za-z0-9.\-\[\]:]+$')
+_IP_RE = re.compile(r'^(\d{1,3}(\.\d{1,3}){3}|localhost|\[[0-9a-fA-F:]+\])$')
+
+
+def normalize_gateway_url(value):
+    """Turn a host, host:port or URL into a full TOP gateway URL."""
+    text = (value or '').strip()
+    if not text or any(ch.isspace() for ch in text):
+        raise ValueError('Invalid TOP gateway URL: %r' % (value,))
+    if '://' not in text:
+        return _url_from_host(text, value)
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ('http', 'https') or not parts.netloc \
+            or not _HOST_RE.match(parts.netloc):
+        raise ValueError('Invalid TOP gateway URL: %r' % (value,))
+    path = parts.path if parts.path not in ('', '/') else ROUTER_PATH
+    url = '%s://%s%s' % (parts.scheme.lower(), parts.netloc, path)
+    return url + ('?' + parts.query if parts.query else '')
+
+
+def _url_from_host(text, original):
+    if '/' in text:
+        host, _sep, path = text.partition('/')
+        path = '/' + path
+    else:
+        host, path = text, ''
+    if not host or not _HOST_RE.match(host):
+        raise ValueError('Invalid TOP gateway URL: %r' % (original,))
+    hostname, has_port = _split_port(host)
+    # Loopback/IP gateways with a port are local emulators without TLS.
+    scheme = 'http' if has_port and _IP_RE.match(hostname) else 'https'
+    if path in ('', '/'):
+        path = ROUTER_PATH
+    return '%s://%s%s' % (scheme, host, path)
+
+
+def _split_port(host):
+    if host.startswith('['):
+        end = host.find(']')
+        return host[:end + 1], host[end + 1:].startswith(':')
+    if host.count(':') == 1:
+        name, port = host.split(':')
+        if not port.isdigit():
+            raise ValueError('Invalid port in TOP gateway URL: %r' % (host,))
+        return name, True
+    return host, False
+
+
+def encode_value(value):
+    """Encode one business parameter the way TOP expects it."""
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, datetime.datetime):
+        return beijing_str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ','.join(encode_value(v) for v in value)
+    if isinstance(value, (int, float, decimal.Decimal)):
+        return str(value)
+    return value if isinstance(value, str) else str(value)
+
+
+def encode_params(params):
+    return dict((k, encode_value(v)) for k, v in (params or {}).items()
+                if v is not None)
+
+
+def flatten(value):
+    """Collapse TOP list wrappers: {'items': {'item': [...]}} -> [...]."""
+    if isinstance(value, list):
+        return [flatten(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1:
+        inner = next(iter(value.values()))
+        if isinstance(inner, list):
+            return [flatten(v) for v in inner]
+    return dict((k, flatten(v)) for k, v in value.items())
+
+
+def response_key(method):
+    name = method[len('taobao.'):] if method.startswith('taobao.') else method
+    return name.replace('.', '_') + '_response'
+
+
+class TopClient(object):
+    """Synchronous client for the TOP REST gateway."""
+
+    def __init__(self, gateway_url, app_key, app_secret, session=None,
+                 sign_method='hmac-sha256', timeout=(5, 30), max_retries=3,
+                 backoff=0.2, max_backoff=10.0, on_call=None, http=None):
+        if sign_method not in SIGN_METHODS:
+            raise ValueError('Unsupported sign method %r' % (sign_method,))
+        self.gateway_url = normalize_gateway_url(gateway_url)
+        self.app_key = app_key
+        self._app_secret = app_secret
+        self.session = session
+        self.sign_method = sign_method
+        self.timeout = timeout
+        self.max_retries = max(0, int(max_retries))
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.on_call = on_call
+        self.http = http or requests.Session()
+        self.stats = {'calls': 0, 'retries': 0, 'errors': 0, 'by_method': {}}
+
+    def __repr__(self):
+        # Never show the secret or session in logs or tracebacks.
+        return '<TopClient %s app_key=%s>' % (self.gateway_url, self.app_key)
+
+    # -- public API -------------------------------------------------------
+    def call(self, method, params=None, retry=None):
+        """Call ``method`` and return the unwrapped, flattened response."""
+        business = encode_params(params)
+        attempts = 1 if retry is False else self.max_retries + 1
+        attempt = 0
+        while True:
+            attempt += 1
+            start = time.time()
+            try:
+                result = self._call_once(method, business)
+            except TopError as err:
+                retrying = attempt < attempts and self._should_retry(err, method)
+                self._record(method, attempt, start, err, retrying)
+                if not retrying:
+                    raise
+                self.stats['retries'] += 1
+                time.sleep(self._delay(err, attempt))
+                continue
+            self._record(method, attempt, start, None, False)
+            return result
+
+    def iter_pages(self, method, params, list_key, page_size=100,
+                   use_has_next=True, max_pages=None):
+        """Yield one flattened page (list) at a time."""
+        base = dict(params or {})
+        base['page_size'] = page_size
+        if use_has_next:
+            base['use_has_next'] = True
+        page_no, seen = 1, 0
+        while max_pages is None or page_no <= max_pages:
+            result = self.call(method, dict(base, page_no=page_no))
+            page = result.get(list_key) or []
+            if not page:
+                return
+            yield page
+            seen += len(page)
+            if not self._has_more(result, use_has_next, seen):
+                return
+            page_no += 1
+
+    def iter_items(self, method, params, list_key, page_size=100,
+                   use_has_next=True, max_pages=None):
+        """Like iter_pages but yields single records."""
+        for page in self.iter_pages(method, params, list_key, page_size,
+                                    use_has_next, max_pages):
+            for record in page:
+                yield record
+
+    def time_get(self):
+        """Return the gateway clock as a naive UTC datetime."""
+        return parse_beijing(self.call('taobao.time.get')['time'])
+
+    # -- internals --------------------------------------------------------
+    @staticmethod
+    def _has_more(result, use_has_next, seen):
+        if use_has_next and 'has_next' in result:
+            return bool(result['has_next'])
+        try:
+            total = int(result.get('total_results') or 0)
+        except (TypeError, ValueError):
+            return False
+        return seen < total
+
+    def _system_params(self, method):
+        params = {
+            'method': method, 'app_key': self.app_key,
+            'timestamp': beijing_str(utcnow()), 'format': 'json', 'v': '2.0',
+            'sign_method': self.sign_method, 'partner_id': PARTNER_ID,
+        }
+        if self.session:
+            params['session'] = self.session
+        return params
+
+    def _call_once(self, method, business):
+        form = dict(business)
+        form.update(self._system_params(method))
+        form['sign'] = sign(form, self._app_secret, self.sign_method)
+        try:
+            resp = self.http.post(self.gateway_url, data=form,
+                                  timeout=self.timeout)
+        except requests.Timeout:
+            raise TransportError('TOP call %s timed out' % method, method=method)
+        except requests.RequestException as exc:
+            raise TransportError('TOP call %s could not reach the gateway (%s)'
+                                 % (method, type(exc).__name__), method=method)
+        if resp.status_code != 200:
+            raise TransportError('TOP call %s got HTTP status %s'
+                                 % (method, resp.status_code),
+                                 http_status=resp.status_code, method=method)
+        return self._unwrap(method, resp.content)
+
+    def _unwrap(self, method, content):
+        try:
+            body = json.loads(content.decode('utf-8'))
+        except (ValueError, UnicodeDecodeError):
+            raise MalformedResponseError(
+                'TOP call %s returned a body that is not valid JSON' % method,
+                method=method)
+        if not isinstance(body, dict):
+            raise MalformedResponseError(
+                'TOP call %s returned JSON that is not an object' % method,
+                method=method)
+        if isinstance(body.get('error_response'), dict):
+            raise error_from_response(body['error_response'], method,
+                                      redact=self._secrets())
+        payload = body.get(response_key(method))
+        if not isinstance(payload, dict):
+            raise MalformedResponseError(
+                'TOP call %s returned no %s wrapper'
+                % (method, response_key(method)), method=method)
+        return dict((k, flatten(v)) for k, v in payload.items())
+
+    def _secrets(self):
+        return tuple(s for s in (self._app_secret, self.session) if s)
+
+    @staticmethod
+    def _should_retry(err, method):
+        if isinstance(err, MalformedResponseError):
+            return method.endswith('.get')
+        return bool(err.retryable)
+
+    def _delay(self, err, attempt):
+        if isinstance(err, RateLimitError) and err.retry_after is not None:
+            return min(err.retry_after, self.max_backoff)
+        return min(self.backoff * (2 ** (attempt - 1)), self.max_backoff)
+
+    def _record(self, method, attempt, start, err, retrying):
+        stats = self.stats
+        stats['calls'] += 1
+        stats['by_method'][method] = stats['by_method'].get(method, 0) + 1
+        if err is not None:
+            stats['errors'] += 1
+        if self.on_call is None:
+            return
+        self.on_call({
+            'method': method, 'attempt': attempt,
+            'duration': time.time() - start, 'ok': err is None,
+            'code': getattr(err, 'code', None),
+            'sub_code': getattr(err, 'sub_code', None),
+            'error': type(err).__name__ if err is not None else None,
+            'retrying': retrying,
+        })
