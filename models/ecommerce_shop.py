@@ -3,7 +3,7 @@ import re
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..top_client import SessionError, TopClient, TopError, normalize_gateway_url
 
@@ -142,7 +142,7 @@ class EcommerceShop(models.Model):
     def _check_code(self):
         for shop in self:
             if not SHOP_CODE_RE.match(shop.code or ""):
-                raise UserError(_(
+                raise ValidationError(_(
                     "The shop prefix %(code)r may only hold letters, digits, '-' and '_' "
                     "(at most 16 characters): it becomes part of every order number.")
                     % {"code": shop.code})

@@ -116,13 +116,37 @@ class EcommerceRpcCase(common.HttpCase):
         """Call as `login`, whose password is its login (admin/admin too)."""
         uid = self.xmlrpc_common.authenticate(self.db, login, login, {})
         self.assertTrue(uid, "login %s failed" % login)
-        return self.xmlrpc_object.execute_kw(self.db, uid, password, model, method,
+        return self.xmlrpc_object.execute_kw(self.db, uid, login, model, method,
                                              list(args), kwargs)
 
     def rpc_fault(self, *args, **kwargs):
         with self.assertRaises(xmlrpc.client.Fault) as caught:
             self.rpc(*args, **kwargs)
-        return caught.exception.faultString
+        return caught.exception
+
+    def assertRpcAccessError(self, *args, **kwargs):
+        """The call is refused with Odoo's access-error fault (code 4)."""
+        fault = self.rpc_fault(*args, **kwargs)
+        self.assertEqual(fault.faultCode, 4, fault.faultString)
+        return fault.faultString
+
+    def authenticate_as(self, login):
+        """Log the HTTP session in as a user created over XML-RPC.
+
+        HttpCase.authenticate() reads the user on the test's own cursor, which
+        cannot see users made through XML-RPC (Odoo 11); build the session on
+        the shared test cursor instead.
+        """
+        from odoo import api
+        from odoo.service import security
+        uid = self.xmlrpc_common.authenticate(self.db, login, login, {})
+        env = api.Environment(self.registry.test_cr, uid, {})
+        session = self.session
+        session.db, session.uid, session.login = self.db, uid, login
+        session.session_token = security.compute_session_token(session, env)
+        session.context = env["res.users"].context_get() or {}
+        odoo_root = __import__("odoo.http", fromlist=["root"]).root
+        odoo_root.session_store.save(session)
 
     def create_user(self, login, groups):
         group_ids = [self.rpc("admin", "ir.model.data", "xmlid_to_res_id", g) for g in groups]

@@ -83,7 +83,7 @@ class TestOAuthRoundTrip(EcommerceRpcCase):
     def test_non_manager_cannot_complete_the_flow(self):
         callback = self.authorize()
         self.create_user("ecuser", [USER])
-        self.authenticate("ecuser", "ecuser")
+        self.authenticate_as("ecuser")
         answer = self.url_open(callback)
         self.assertEqual(answer.status_code, 403)
         self.assertFalse(self.shop()["session_key"])

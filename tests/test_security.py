@@ -22,20 +22,17 @@ class TestShopSecurityRpc(EcommerceRpcCase):
         for field in SECRETS:
             self.assertNotIn(field, shop)
         for field in SECRETS:
-            fault = self.rpc_fault("ecuser", "ecommerce.shop", "read", [self.shop_id], [field])
-            self.assertIn("AccessError", fault)
+            self.assertRpcAccessError("ecuser", "ecommerce.shop", "read", [self.shop_id], [field])
         self.assertNotIn("top-secret", str(shop))
 
     def test_user_cannot_see_secret_fields_or_write_them(self):
         fields = self.rpc("ecuser", "ecommerce.shop", "fields_get")
         for field in SECRETS:
             self.assertNotIn(field, fields)
-        fault = self.rpc_fault("ecuser", "ecommerce.shop", "write", [self.shop_id],
+        self.assertRpcAccessError("ecuser", "ecommerce.shop", "write", [self.shop_id],
                                {"app_secret": "x"})
-        self.assertIn("AccessError", fault)
-        fault = self.rpc_fault("ecuser", "ecommerce.shop", "write", [self.shop_id],
+        self.assertRpcAccessError("ecuser", "ecommerce.shop", "write", [self.shop_id],
                                {"name": "renamed"})
-        self.assertIn("AccessError", fault)
 
     def test_manager_reads_and_writes_secrets(self):
         [shop] = self.rpc("ecmanager", "ecommerce.shop", "read", [self.shop_id], SECRETS[:2])
@@ -45,10 +42,8 @@ class TestShopSecurityRpc(EcommerceRpcCase):
         self.assertEqual(shop["session_key"], "new")
 
     def test_user_outside_ecommerce_groups_cannot_see_shops(self):
-        fault = self.rpc_fault("salesman", "ecommerce.shop", "search_read", [])
-        self.assertIn("AccessError", fault)
-        fault = self.rpc_fault("salesman", "ecommerce.shop", "test_connection", [self.shop_id])
-        self.assertIn("AccessError", fault)
+        self.assertRpcAccessError("salesman", "ecommerce.shop", "search_read", [])
+        self.assertRpcAccessError("salesman", "ecommerce.shop", "test_connection", [self.shop_id])
 
     def test_shops_of_another_company_are_invisible(self):
         other = self.rpc("admin", "res.company", "create", {"name": "Other Co"})
@@ -65,8 +60,7 @@ class TestShopSecurityRpc(EcommerceRpcCase):
         names = [s["code"] for s in self.rpc("ecuser", "ecommerce.shop", "search_read", [],
                                              ["code"])]
         self.assertEqual(names, ["TB"])
-        fault = self.rpc_fault("otheruser", "ecommerce.shop", "read", [self.shop_id], ["name"])
-        self.assertIn("AccessError", fault)
+        self.assertRpcAccessError("otheruser", "ecommerce.shop", "read", [self.shop_id], ["name"])
 
     def test_secrets_are_not_in_the_chatter(self):
         self.rpc("admin", "ecommerce.shop", "write", [self.shop_id],

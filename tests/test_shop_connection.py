@@ -1,6 +1,6 @@
 from odoo.exceptions import UserError
 
-from .common import APP_KEY, SANDBOX_URL, EcommerceCase
+from .common import APP_KEY, EcommerceCase
 
 
 class TestShopConnection(EcommerceCase):
@@ -42,9 +42,9 @@ class TestShopConnection(EcommerceCase):
     def test_unreachable_host(self):
         self.assertFails("transport", "cannot be reached", app_url="http://127.0.0.1:9")
 
-    def test_gateway_that_is_not_top(self):
-        self.assertFails("malformed", "not a TOP gateway answer",
-                         app_url=SANDBOX_URL + "/_sandbox/stats")
+    def test_garbled_answer(self):
+        self.sandbox.faults(["malformed:1.0"])
+        self.assertFails("malformed", "not a TOP gateway answer")
 
     def test_missing_session_key(self):
         self.shop.sudo().session_key = False

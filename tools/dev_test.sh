@@ -16,10 +16,12 @@ fresh_db "$DB"
 export ECS_TEST_RESULTS="$OUT/odoo-results.jsonl" ECS_TESTS="$(IFS=,; echo "$*")" \
     SANDBOX_URL SANDBOX_APP_KEY SANDBOX_APP_SECRET SANDBOX_SESSION
 : >"$ECS_TEST_RESULTS"
-"$PY37" "$ROOT/tools/odoo_test_entry.py" --addons-path="$ROOT/.run/addons" \
+PATH="$ROOT/.tools/node_modules/.bin:$PATH" "$PY37" "$ROOT/tools/odoo_test_entry.py" --addons-path="$ROOT/.run/addons" \
     --data-dir="$ROOT/.run/filestore" -d "$DB" -i ecommerce_sync --test-enable \
     --stop-after-init --log-level=test --http-port="$(free_port)" --no-database-list \
     --logfile="$OUT/odoo.log"
-grep -E " (ERROR|CRITICAL) |^(FAIL|ERROR):|Traceback|Error" -A 15 "$OUT/odoo.log" | head -150
+# Failures, each with the last lines of its traceback.
+grep -E " (ERROR|CRITICAL) " "$OUT/odoo.log" | sed -E 's/^\S+ \S+ [0-9]+ [A-Z]+ \S+ //' \
+    | grep -vE '^\S+: (Traceback|` )' | grep -v '^\S+: (FAIL|ERROR)$' | head -80
 "$PY37" "$ROOT/tools/summarize_tests.py" --odoo "$ECS_TEST_RESULTS" --log "$OUT/odoo.log"
 echo "log: $OUT/odoo.log"

@@ -58,9 +58,7 @@ setup_browser() {
 what="${1:-all}"
 setup_odoo_venv
 setup_py311_venv
-case "$what" in
-    all|demo) setup_lessc ;;
-esac
+setup_lessc
 case "$what" in
     all) setup_browser ;;
 esac
