@@ -31,6 +31,17 @@ start_sandbox() {
 # ensure_template_db: a database with the addon's dependencies installed, made once per
 # Odoo requirements; test and demo databases are cheap copies of it.
 ensure_template_db() {
+    mkdir -p "$ROOT/.run"
+    # Several test runs may start at once: one builds the template, the others wait.
+    exec 9>"$ROOT/.run/template.lock"
+    flock 9
+    _ensure_template_db "$@"
+    local status=$?
+    flock -u 9
+    return $status
+}
+
+_ensure_template_db() {
     local demo="$1"  # "demo" or "nodemo"
     TEMPLATE_DB="ecs_tmpl_${demo}_$(cat "$ROOT/requirements.txt" "$ROOT/requirements-odoo.txt" | sha256sum | cut -c1-10)"
     if psql -d postgres -Atc "select 1 from pg_database where datname='$TEMPLATE_DB'" | grep -q 1; then
@@ -39,6 +50,7 @@ ensure_template_db() {
     echo "[db] creating template database $TEMPLATE_DB (about one minute, once)"
     local demo_opt="--without-demo=all"
     [ "$demo" = demo ] && demo_opt=""
+    dropdb --if-exists "$TEMPLATE_DB.tmp"
     "$ROOT/tools/odoo.sh" -d "$TEMPLATE_DB.tmp" -i sale_management,sale_stock,account $demo_opt \
         --stop-after-init --log-level=warn --http-port="$(free_port)" --no-database-list \
         >"$ROOT/.run/template.log" 2>&1 || { cat "$ROOT/.run/template.log"; return 1; }

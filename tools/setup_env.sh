@@ -18,6 +18,12 @@ find_python() {  # $1 = version prefix, e.g. 3.7
     return 1
 }
 
+quiet() {  # run a command, show its output only when it fails
+    local log; log="$(mktemp)"
+    if ! "$@" >"$log" 2>&1; then cat "$log"; rm -f "$log"; return 1; fi
+    rm -f "$log"
+}
+
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
 
 setup_odoo_venv() {
@@ -25,10 +31,10 @@ setup_odoo_venv() {
     [ -f "$stamp" ] && return 0
     echo "[setup] Python 3.7 venv with Odoo 11.0 (about one minute)"
     [ -x .venv/bin/python ] || "$(find_python 3.7)" -m venv .venv
-    .venv/bin/pip install -q "pip<24" "setuptools<58" wheel
-    .venv/bin/pip install -q --no-build-isolation vatnumber==1.2
-    .venv/bin/pip install -q --no-deps -r requirements-odoo.txt
-    .venv/bin/pip install -q -r requirements.txt
+    quiet .venv/bin/pip install "pip<24" "setuptools<58" wheel
+    quiet .venv/bin/pip install --no-build-isolation vatnumber==1.2 python-stdnum==1.20
+    quiet .venv/bin/pip install --no-deps -r requirements-odoo.txt
+    quiet .venv/bin/pip install -r requirements.txt
     rm -f .venv/.requirements-* && touch "$stamp"
 }
 
@@ -37,7 +43,7 @@ setup_py311_venv() {
     [ -f "$stamp" ] && return 0
     echo "[setup] Python 3.11 venv for the client tests and the browser test"
     [ -x .venv311/bin/python ] || "$(find_python 3.11)" -m venv .venv311
-    .venv311/bin/pip install -q -r requirements-py311.txt
+    quiet .venv311/bin/pip install -r requirements-py311.txt
     rm -f .venv311/.requirements-* && touch "$stamp"
 }
 
@@ -45,14 +51,14 @@ setup_lessc() {
     [ -x .tools/node_modules/.bin/lessc ] && return 0
     echo "[setup] lessc 3.13.1 (npm)"
     mkdir -p .tools
-    (cd .tools && npm install --silent --no-audit --no-fund less@3.13.1 >/dev/null)
+    (cd .tools && quiet npm install --no-audit --no-fund less@3.13.1)
 }
 
 setup_browser() {
     command -v chromium >/dev/null && command -v chromedriver >/dev/null && return 0
     echo "[setup] Debian chromium + chromium-driver"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    quiet apt-get update
+    DEBIAN_FRONTEND=noninteractive quiet apt-get install -y chromium chromium-driver
 }
 
 what="${1:-all}"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The product: Odoo 11 with the addon, and a demo shop connected to the local TOP
+# sandbox serving the shipped demo data. Serves http://localhost:8069 (admin/admin,
+# or seller/seller in Simplified Chinese) until stopped with Ctrl-C.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+DEMO_DB="${DEMO_DB:-ecommerce_demo}"
+HTTP_PORT="${HTTP_PORT:-8069}"
+SANDBOX_PORT="${SANDBOX_PORT:-8123}"
+"$ROOT/tools/setup_env.sh" demo
+OUT="$ROOT/.run/demo"
+mkdir -p "$OUT"
+
+# A fixed sandbox port: the demo shop in the database keeps pointing at it.
+"$PY37" "$ROOT/sandbox/top_sandbox.py" --port "$SANDBOX_PORT" --data "$ROOT/sandbox/demo_data.json" \
+    --rebase-times --app-key "$SANDBOX_APP_KEY" --app-secret "$SANDBOX_APP_SECRET" \
+    --session "$SANDBOX_SESSION" --call-log "$OUT/sandbox-calls.jsonl" >"$OUT/sandbox.log" 2>&1 &
+SANDBOX_PID=$!
+trap 'kill $SANDBOX_PID 2>/dev/null' EXIT
+for _ in $(seq 50); do grep -q listening "$OUT/sandbox.log" && break; sleep 0.1; done
+grep -q listening "$OUT/sandbox.log" || { cat "$OUT/sandbox.log"; exit 1; }
+
+if ! psql -d postgres -Atc "select 1 from pg_database where datname='$DEMO_DB'" | grep -q 1; then
+    ensure_template_db nodemo
+    echo "[demo] creating database $DEMO_DB with the addon and a demo shop"
+    createdb -T "$TEMPLATE_DB" "$DEMO_DB"
+    "$ROOT/tools/odoo.sh" -d "$DEMO_DB" -i ecommerce_sync --load-language=zh_CN \
+        --stop-after-init --log-level=warn --http-port="$(free_port)"
+    SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" DEMO_BASE_URL="http://localhost:$HTTP_PORT" \
+        SANDBOX_APP_KEY="$SANDBOX_APP_KEY" SANDBOX_APP_SECRET="$SANDBOX_APP_SECRET" \
+        SANDBOX_SESSION="$SANDBOX_SESSION" \
+        "$ROOT/tools/odoo.sh" shell -d "$DEMO_DB" --log-level=warn --http-port="$(free_port)" \
+        <"$ROOT/tools/demo_setup.py"
+fi
+echo "[demo] TOP sandbox on http://127.0.0.1:$SANDBOX_PORT; Odoo on http://localhost:$HTTP_PORT"
+echo "[demo] log in as admin/admin, or seller/seller (Simplified Chinese); Ctrl-C stops"
+"$ROOT/tools/odoo.sh" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" --http-port="$HTTP_PORT" \
+    --log-level=info --logfile="$OUT/odoo.log" &
+ODOO_PID=$!
+trap 'kill $ODOO_PID $SANDBOX_PID 2>/dev/null' EXIT INT TERM
+wait $ODOO_PID
