@@ -6,5 +6,9 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 mkdir -p "$ROOT/.run/addons"
 ln -sfn "$ROOT" "$ROOT/.run/addons/ecommerce_sync"
 export PATH="$ROOT/.tools/node_modules/.bin:$PATH"
+# A subcommand (shell, scaffold...) must come right after --addons-path, or odoo.cli.main()
+# does not see it: `tools/odoo.sh shell -d DB` works.
+cmd=()
+if [ $# -gt 0 ] && [[ "$1" != -* ]]; then cmd=("$1"); shift; fi
 exec "$ROOT/.venv/bin/python" -c "import sys, odoo; sys.exit(odoo.cli.main())" \
-    --addons-path="$ROOT/.run/addons" --data-dir="$ROOT/.run/filestore" "$@"
+    --addons-path="$ROOT/.run/addons" ${cmd[@]+"${cmd[@]}"} --data-dir="$ROOT/.run/filestore" "$@"
