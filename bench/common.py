@@ -36,6 +36,9 @@ def odoo_env(db):
     odoo.tools.config.parse_config(["--addons-path", os.path.join(ROOT, ".run", "addons"),
                                     "--data-dir", os.path.join(ROOT, ".run", "filestore"),
                                     "-d", db, "--log-level", "warn"])
+    # Environments need a registry of live environments; a benchmark process owns
+    # it for its whole life, so the context is entered and never left.
+    api.Environment.manage().__enter__()
     registry = odoo.registry(db)
     cr = registry.cursor()
     return api.Environment(cr, SUPERUSER_ID, {})

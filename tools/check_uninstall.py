@@ -10,7 +10,9 @@ models_left = env["ir.model"].search_count([("model", "like", "ecommerce.%")])
 data_left = env["ir.model.data"].search_count([("module", "=", "ecommerce_sync")])
 env.cr.execute("select count(*) from information_schema.columns where column_name like 'ecommerce_%%'")
 columns = env.cr.fetchone()[0]
-state = env["ir.module.module"].browse(module.id).state
+# The shell's environment is stale after the registry reload: ask the database.
+env.cr.execute("select state from ir_module_module where name = 'ecommerce_sync'")
+state = env.cr.fetchone()[0]
 print("state=%s tables=%s models=%s xmlids=%s columns=%s" % (state, tables, models_left, data_left, columns))
 assert (state, tables, models_left, data_left, columns) == ("uninstalled", 0, 0, 0, 0)
 print("UNINSTALL OK")

@@ -22,6 +22,7 @@ if not shop:
 if not env["res.users"].search([("login", "=", "seller")]):
     env["res.users"].with_context(no_reset_password=True).create({
         "name": "店主 (seller)", "login": "seller", "password": "seller", "lang": "zh_CN",
+        "email": "seller@example.com",
         "groups_id": [(6, 0, [env.ref("ecommerce_sync.group_ecommerce_manager").id,
                               env.ref("sales_team.group_sale_manager").id,
                               env.ref("stock.group_stock_manager").id])],

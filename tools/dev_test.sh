@@ -5,6 +5,7 @@
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+"$ROOT/tools/mount_addon.sh"
 name="$1"; shift
 OUT="$ROOT/.run/dev-$name"
 rm -rf "$OUT" && mkdir -p "$OUT"

