@@ -37,7 +37,9 @@ class EcommerceSkuMapping(models.Model):
 
     @api.model
     def create(self, vals):
-        return super().create(self._normalize_vals(vals))
+        mapping = super().create(self._normalize_vals(vals))
+        self.env["ecommerce.stock.sync"]._create_for_mappings(mapping)
+        return mapping
 
     @api.multi
     def write(self, vals):
@@ -65,3 +67,21 @@ class EcommerceSkuMapping(models.Model):
                                 ("num_iid", "in", list({k[0] for k in keys}))])
         return {(m.num_iid, m.sku_id or ""): m for m in mappings
                 if (m.num_iid, m.sku_id or "") in keys}
+
+    @api.multi
+    def name_get(self):
+        result = []
+        for mapping in self:
+            label = mapping.outer_id or mapping.sku_id or mapping.num_iid
+            if mapping.sku_properties:
+                label = "%s (%s)" % (label, mapping.sku_properties)
+            result.append((mapping.id, "[%s] %s" % (mapping.shop_id.code, label)))
+        return result
+
+    @api.multi
+    def action_open_product(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": "product.product",
+            "res_id": self.product_id.id, "view_mode": "form", "target": "current",
+        }

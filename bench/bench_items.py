@@ -1,0 +1,48 @@
+"""Benchmark: import a generated catalogue (2,000 items / 20,000 SKUs x scale)."""
+import os
+import sys
+
+from common import ROOT, Sandbox, odoo_env, parse_args, record, stopwatch
+
+sys.path.insert(0, os.path.join(ROOT, "sandbox"))
+from generate_data import generate  # noqa: E402
+
+ITEMS, SKUS_PER_ITEM = 2000, 10
+
+
+def main():
+    args = parse_args()
+    items = max(1, int(ITEMS * args.scale))
+    data = generate(items=items, skus_per_item=SKUS_PER_ITEM, trades=0, seed=11,
+                    no_sku_ratio=0.0)
+    data["trades"] = []
+    sku_count = sum(len(i["skus"]["sku"]) or 1 for i in data["items"])
+    sandbox = Sandbox(args.sandbox_url)
+    sandbox.reset(data)
+    env = odoo_env(args.db)
+    shop = env["ecommerce.shop"].create({
+        "name": "Bench items", "code": "BENCHI", "platform": "sandbox",
+        "app_key": os.environ.get("SANDBOX_APP_KEY", "12345678"),
+        "app_secret": os.environ.get("SANDBOX_APP_SECRET", "sandbox-secret"),
+        "session_key": os.environ.get("SANDBOX_SESSION", "sandbox-session"),
+        "app_url": args.sandbox_url})
+    env.cr.commit()
+    calls_before = sandbox.calls()
+    with stopwatch() as watch:
+        result = shop.import_platform_items()
+        env.cr.commit()
+    top_calls = sandbox.calls() - calls_before
+    print("result: %s" % {k: (v if isinstance(v, int) else len(v)) for k, v in result.items()},
+          file=sys.stderr)
+    assert not result["errors"], result["errors"][:5]
+    record(args.out, "items import", watch["seconds"], sku_count, "SKUs", top_calls,
+           items=len(data["items"]), templates=result["templates_created"],
+           variants=result["variants_created"], linked=result["linked"])
+    env.cr.close()
+
+
+if __name__ == "__main__":
+    import odoo
+    # odoo_env() needs the thread-local environment registry of Odoo.
+    with odoo.api.Environment.manage():
+        main()
