@@ -1,0 +1,13 @@
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    ecommerce_shop_id = fields.Many2one("ecommerce.shop", "E-commerce Shop", index=True,
+                                        copy=False, ondelete="set null")
+    ecommerce_buyer_nick = fields.Char("Buyer Nick", index=True, copy=False)
+    ecommerce_address_key = fields.Char(
+        index=True, copy=False,
+        help="Fingerprint of the platform receiving address: the same address of the "
+             "same buyer is found again instead of being created twice.")

@@ -1,0 +1,46 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    ecommerce_shop_id = fields.Many2one("ecommerce.shop", "E-commerce Shop", readonly=True,
+                                        index=True, copy=False, ondelete="restrict")
+    ecommerce_tid = fields.Char("Platform Order No.", readonly=True, index=True, copy=False)
+    ecommerce_status = fields.Char("Platform Status", readonly=True, copy=False)
+    ecommerce_modified = fields.Datetime("Platform Modified", readonly=True, copy=False)
+    ecommerce_buyer_message = fields.Text("Buyer Message", readonly=True, copy=False)
+    ecommerce_seller_memo = fields.Text("Seller Memo", readonly=True, copy=False)
+    ecommerce_review_needed = fields.Boolean(
+        "To Review", copy=False,
+        help="Set when the platform order carries a buyer message or seller memo, or was "
+             "closed on the platform after it could no longer be cancelled here.")
+    ecommerce_review_reason = fields.Text("Review Reason", copy=False)
+
+    _sql_constraints = [
+        # The database, not a search before create, is what keeps a cron and a
+        # user importing at the same time from creating the order twice.
+        ("ecommerce_tid_shop_uniq", "unique(ecommerce_shop_id, ecommerce_tid)",
+         "This platform order is already imported for this shop."),
+    ]
+
+    @api.multi
+    def action_ecommerce_reviewed(self):
+        """The seller has read the message/memo: clear the flag and confirm."""
+        for order in self:
+            order.write({"ecommerce_review_needed": False, "ecommerce_review_reason": False})
+            if order.state in ("draft", "sent"):
+                order.action_confirm()
+        return True
+
+    @api.multi
+    def _prepare_invoice(self):
+        vals = super()._prepare_invoice()
+        journal = self.ecommerce_shop_id.journal_id
+        if journal:
+            if journal.company_id != self.company_id:
+                raise UserError(_("The sales journal of shop %(shop)s belongs to another "
+                                  "company.") % {"shop": self.ecommerce_shop_id.name})
+            vals["journal_id"] = journal.id
+        return vals
