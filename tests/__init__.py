@@ -3,3 +3,10 @@ from . import test_shop_connection
 from . import test_security
 from . import test_oauth
 from . import test_menus
+from . import test_stock_push
+from . import test_stock_push_rpc
+from . import test_item_import
+from . import test_item_import_rpc
+from . import test_order_import
+from . import test_order_cron
+from . import test_order_import_rpc

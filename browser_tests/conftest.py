@@ -1,0 +1,325 @@
+"""Selenium harness of the seller walk-through (Python 3.11 only, Debian chromium).
+
+Started by tools/run_browser_test.sh, which provides a database with the addon in
+Simplified Chinese, a `seller` user, a TOP sandbox and an Odoo server, through the
+environment: ODOO_URL, ODOO_DB, SANDBOX_URL, SANDBOX_APP_KEY, SANDBOX_APP_SECRET,
+SANDBOX_SESSION, SCREENSHOT_DIR (and DOCS_SCREENSHOT_DIR for the copies kept in git).
+"""
+import json
+import os
+import pathlib
+import shutil
+import time
+import urllib.request
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import (
+    ElementClickInterceptedException, StaleElementReferenceException, TimeoutException)
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from browser_tests.helpers import ROOT
+
+WAIT = 30  # seconds, per element; the first page also compiles the assets
+ENV_VARS = ("ODOO_URL", "ODOO_DB", "SANDBOX_URL", "SANDBOX_APP_KEY", "SANDBOX_APP_SECRET",
+            "SANDBOX_SESSION")
+
+
+@pytest.fixture(scope="session")
+def config():
+    missing = [name for name in ENV_VARS if not os.environ.get(name)]
+    if missing:
+        pytest.skip("browser test needs %s: run tools/run_browser_test.sh" % ", ".join(missing))
+    cfg = {name: os.environ[name] for name in ENV_VARS}
+    cfg["SCREENSHOT_DIR"] = os.environ.get("SCREENSHOT_DIR", str(ROOT / ".run/test/screenshots"))
+    cfg["DOCS_SCREENSHOT_DIR"] = os.environ.get("DOCS_SCREENSHOT_DIR",
+                                                str(ROOT / "docs/screenshots"))
+    return cfg
+
+
+class Sandbox:
+    def __init__(self, url):
+        self.url = url.rstrip("/")
+
+    def state(self):
+        with urllib.request.urlopen(self.url + "/_sandbox/state", timeout=10) as resp:
+            return json.loads(resp.read().decode("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def sandbox(config):
+    return Sandbox(config["SANDBOX_URL"])
+
+
+@pytest.fixture(scope="session")
+def driver(config):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    profile = pathlib.Path(config["SCREENSHOT_DIR"]).parent / "chromium-profile"
+    shutil.rmtree(profile, ignore_errors=True)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 "--window-size=1280,800", "--lang=zh-CN", "--hide-scrollbars",
+                 "--user-data-dir=%s" % profile):
+        options.add_argument(flag)
+    drv = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    # --window-size is the outer size: make the page itself 1280x800.
+    inner = drv.execute_script("return [window.outerWidth - window.innerWidth,"
+                               " window.outerHeight - window.innerHeight]")
+    drv.set_window_size(1280 + inner[0], 800 + inner[1])
+    drv.set_page_load_timeout(90)
+    yield drv
+    drv.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+class OdooUI:
+    """The few gestures of the Odoo 11 web client the walk-through needs."""
+
+    def __init__(self, driver, config):
+        self.d = driver
+        self.cfg = config
+        self.url = config["ODOO_URL"].rstrip("/")
+        self.shots = pathlib.Path(config["SCREENSHOT_DIR"])
+        self.shots.mkdir(parents=True, exist_ok=True)
+        self.docs = pathlib.Path(config["DOCS_SCREENSHOT_DIR"])
+        self.n = 0
+
+    # -- waiting ------------------------------------------------------------
+    def wait(self, condition, timeout=WAIT, message=""):
+        """Wait for condition; an Odoo error dialog fails at once with its text."""
+        def check(driver):
+            self.check_no_error_dialog()
+            return condition(driver)
+        return WebDriverWait(self.d, timeout, poll_frequency=0.1,
+                             ignored_exceptions=(StaleElementReferenceException,)).until(
+            check, message)
+
+    def idle(self, timeout=WAIT):
+        """No RPC in flight: `.o_loading` hidden and the UI not blocked."""
+        script = """
+            if (document.readyState !== 'complete') return false;
+            var busy = document.querySelectorAll('.o_loading, .blockUI, .oe_blockui_spin_container');
+            for (var i = 0; i < busy.length; i++) {
+                var el = busy[i];
+                // .o_loading is position: fixed, so offsetParent tells nothing about it
+                if (getComputedStyle(el).display !== 'none' && el.getClientRects().length) return false;
+            }
+            return true;"""
+        self.wait(lambda d: d.execute_script(script), timeout, "the web client stays busy")
+
+    def visible(self, css, timeout=WAIT, within=None):
+        by = (By.CSS_SELECTOR, css)
+        return self.wait(EC.visibility_of_element_located(by), timeout,
+                         "nothing visible matches %s" % css)
+
+    def visible_all(self, css):
+        return [el for el in self.d.find_elements(By.CSS_SELECTOR, css) if el.is_displayed()]
+
+    def check_no_error_dialog(self):
+        for dialog in self.visible_all(".modal .o_dialog_warning, .modal .o_error_detail, "
+                                       ".modal .o_dialog_error, .modal .o_dialog_error_detail"):
+            modal = dialog.find_element(By.XPATH, "./ancestor::div[contains(@class,'modal')][1]")
+            raise AssertionError("Odoo shows an error dialog: %s" % modal.text[:1500])
+
+    # -- gestures -----------------------------------------------------------
+    def click(self, css_or_element, timeout=WAIT):
+        el = css_or_element
+        if isinstance(el, str):
+            el = self.wait(EC.element_to_be_clickable((By.CSS_SELECTOR, css_or_element)),
+                           timeout, "nothing clickable matches %s" % css_or_element)
+        deadline = time.time() + timeout
+        while True:
+            try:
+                el.click()
+                break
+            except ElementClickInterceptedException:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.2)
+        self.idle()
+        return el
+
+    def click_until(self, css, expected_css, timeout=WAIT, attempts=3):
+        """Click css until expected_css shows: a click that lands while the web client is
+        still rendering the previous action can be lost."""
+        for attempt in range(attempts):
+            self.click(css, timeout)
+            try:
+                return self.visible(expected_css, timeout=timeout if attempt == attempts - 1
+                                    else 5)
+            except TimeoutException:
+                if attempt == attempts - 1:
+                    raise
+
+    def login(self, login, password):
+        self.d.get("%s/web/login?db=%s" % (self.url, self.cfg["ODOO_DB"]))
+        self.visible("input[name=login]").send_keys(login)
+        pwd = self.visible("input[name=password]")
+        pwd.send_keys(password)
+        pwd.send_keys(Keys.ENTER)
+        # Odoo 11 community: top bar #oe_main_menu_navbar, menus in the left side bar.
+        self.visible("#oe_main_menu_navbar", timeout=120)  # the first visit builds assets
+        self.idle(timeout=120)
+
+    def open_app(self, xmlid):
+        """Click an app of the top bar (a.oe_menu_toggler); its side bar appears."""
+        self.click('#oe_main_menu_navbar a.oe_menu_toggler[data-menu-xmlid="%s"]' % xmlid)
+        self.visible(".oe_secondary_menu:not([style*='none'])")
+
+    def menu_section(self, xmlid):
+        """The visible side-bar heading of menu xmlid, or None."""
+        return next((el for el in self.d.find_elements(
+            By.CSS_SELECTOR, '.oe_secondary_menu_section[data-menu-xmlid="%s"]' % xmlid)
+            if el.is_displayed()), None)
+
+    def menu_leaf(self, xmlid):
+        """The visible side-bar entry (a.oe_menu_leaf) of menu xmlid, or None."""
+        return next((el for el in self.d.find_elements(
+            By.CSS_SELECTOR, 'a.oe_menu_leaf[data-menu-xmlid="%s"]' % xmlid)
+            if el.is_displayed()), None)
+
+    def open_menu(self, section_xmlid, leaf_xmlid, expect=".o_control_panel .breadcrumb"):
+        """Open side-bar entry leaf_xmlid under heading section_xmlid.
+
+        :returns: (heading text, entry text) as the seller reads them
+        """
+        section = self.wait(lambda d: self.menu_section(section_xmlid),
+                            message="no side-bar heading %s" % section_xmlid)
+        leaf = self.wait(lambda d: self.menu_leaf(leaf_xmlid),
+                         message="no side-bar entry %s" % leaf_xmlid)
+        section_text, leaf_text = section.text.strip(), leaf.text.strip()
+        self.click(leaf)
+        self.visible(expect)
+        self.idle()
+        return section_text, leaf_text
+
+    def search(self, text):
+        """Type text in the search view and press Enter (the control panel may be
+        re-rendered while the action loads: retry on a stale input)."""
+        for attempt in range(5):
+            try:
+                box = self.visible(".o_searchview_input")
+                box.send_keys(text)
+                box.send_keys(Keys.ENTER)
+                break
+            except StaleElementReferenceException:
+                if attempt == 4:
+                    raise
+                time.sleep(0.3)
+        self.idle()
+
+    def field(self, name, scope=".o_form_view"):
+        """The input/select/textarea of field `name` of the visible form."""
+        widget = self.visible('%s .o_field_widget[name="%s"]' % (scope, name))
+        if widget.tag_name in ("input", "select", "textarea"):
+            return widget
+        return widget.find_element(By.CSS_SELECTOR, "input, select, textarea")
+
+    def set(self, name, value, scope=".o_form_view"):
+        el = self.field(name, scope)
+        if el.tag_name == "select":
+            select = Select(el)
+            for option in select.options:
+                if option.get_attribute("value") in (json.dumps(value), value):
+                    option.click()
+                    break
+            else:
+                raise AssertionError("no option %r in field %s" % (value, name))
+        else:
+            el.clear()
+            el.send_keys(value)
+        self.idle()
+
+    def set_many2one(self, name, text, scope=".o_form_view"):
+        el = self.field(name, scope)
+        el.clear()
+        el.send_keys(text)
+        item = self.visible(".ui-autocomplete li a, .ui-autocomplete li")
+        self.click(item)
+
+    def text_of(self, name, scope=".o_form_view"):
+        """What field `name` shows: its text, or the value of its input in edit mode."""
+        widget = self.visible('%s .o_field_widget[name="%s"]' % (scope, name))
+        inputs = ([widget] if widget.tag_name in ("input", "textarea")
+                  else widget.find_elements(By.CSS_SELECTOR, "input"))
+        if inputs:
+            return (inputs[0].get_attribute("value") or "").strip()
+        return widget.text.strip()
+
+    def button(self, name, scope=""):
+        """The visible, enabled button `name` (a method or action of the view)."""
+        css = '%s button[name="%s"]' % (scope, name)
+        return self.wait(lambda d: next((b for b in d.find_elements(By.CSS_SELECTOR, css)
+                                         if b.is_displayed() and b.is_enabled()), False),
+                         message="no visible button %s" % name)
+
+    def header_button(self, text):
+        """A visible button of the form's status bar by its label (Odoo 11 renders header
+        buttons without their name attribute)."""
+        css = ".o_form_statusbar .o_statusbar_buttons button"
+        return self.wait(lambda d: next((b for b in d.find_elements(By.CSS_SELECTOR, css)
+                                         if b.is_displayed() and b.text.strip() == text), False),
+                         message="no header button labelled %r" % text)
+
+    def tab(self, text):
+        for link in self.visible_all(".o_notebook .nav-tabs a, .o_notebook a[data-toggle=tab]"):
+            if link.text.strip() == text:
+                self.click(link)
+                return
+        raise AssertionError("no notebook tab %r" % text)
+
+    def save(self):
+        self.click(".o_form_button_save")
+        self.visible(".o_form_view.o_form_readonly")
+
+    def list_rows(self, scope=".o_list_view"):
+        return [r for r in self.d.find_elements(By.CSS_SELECTOR,
+                                                "%s tbody tr.o_data_row" % scope)
+                if r.is_displayed()]
+
+    def screenshot(self, name, docs_name=None):
+        """Save a PNG of the page as NN-name.png; keep a copy in docs/ when docs_name."""
+        self.idle()
+        time.sleep(0.3)  # let CSS transitions (dropdowns, alerts) settle
+        self.n += 1
+        path = self.shots / ("%02d-%s.png" % (self.n, name))
+        self.d.save_screenshot(str(path))
+        if docs_name:
+            self.docs.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, self.docs / docs_name)
+        return path
+
+    def dump(self, name):
+        (self.shots / ("%s.html" % name)).write_text(self.d.page_source, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def ui(driver, config):
+    return OdooUI(driver, config)
+
+
+@pytest.fixture(scope="session")
+def walk():
+    """State carried from one step of the walk-through to the next."""
+    return {}
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On failure keep a screenshot and the DOM of the page for the post-mortem."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed and "ui" in item.funcargs:
+        ui = item.funcargs["ui"]
+        try:
+            ui.d.save_screenshot(str(ui.shots / ("FAILED-%s.png" % item.name)))
+            ui.dump("FAILED-%s" % item.name)
+        except Exception:  # noqa: BLE001 - best effort only
+            pass
+
