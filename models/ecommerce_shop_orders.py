@@ -10,8 +10,8 @@ import odoo
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..mapping.trade_mapping import (CENT, CLOSED_STATUSES, FULL_FIELDS, LIST_FIELDS,
-                                     TRADE_TYPES, TradeMappingError, is_payable,
+from ..mapping.trade_mapping import (CENT, CLOSED_STATUSES, FULL_FIELDS, KNOWN_STATUSES,
+                                     LIST_FIELDS, TRADE_TYPES, TradeMappingError, is_payable,
                                      needs_full_detail, needs_review, plan_trade)
 from ..top_client import SessionError, TopError, parse_beijing
 
@@ -62,12 +62,15 @@ class EcommerceShopOrders(models.Model):
         help="Once a day the background sync lists the trades created in these last days "
              "and imports those that are still missing.")
     order_check_last = fields.Datetime("Last Missing-order Check", copy=False, readonly=True)
+    # On by default: the trade lists never carry the seller memo, and an order whose
+    # memo goes unseen would be confirmed and shipped against the seller's note.
     order_full_detail = fields.Boolean(
-        "Always Read Full Trade Details",
-        help="Read every trade with taobao.trade.fullinfo.get. Without it, only trades "
-             "with a buyer message, a seller flag or a zero-price item are read in full: "
-             "a promotion gift (满就送) on another trade is then not seen, and discount "
-             "lines do not name the promotion.")
+        "Always Read Full Trade Details", default=True,
+        help="Read every trade with taobao.trade.fullinfo.get (one more call per order). "
+             "Without it, only trades with a buyer message, a seller flag or a zero-price "
+             "item are read in full: a seller memo without a flag and a promotion gift "
+             "(满就送) on another trade are then not seen, and such an order may be "
+             "confirmed automatically.")
 
     # ------------------------------------------------------------------
     # Public API (XML-RPC)
@@ -411,6 +414,10 @@ class EcommerceShopOrders(models.Model):
         if trade.get("status") in CLOSED_STATUSES:
             return _("The trade was closed on the platform (%(status)s); it is not imported.") \
                 % {"status": trade.get("status")}
+        if trade.get("status") not in KNOWN_STATUSES:
+            # Not "not paid yet": a new platform status must reach a person.
+            return _("The platform status %(status)s of this trade is unknown to the addon; "
+                     "it is not imported.") % {"status": trade.get("status")}
         return _("The trade is not paid yet (%(status)s); it is imported once paid.") \
             % {"status": trade.get("status")}
 

@@ -119,6 +119,8 @@ class TestOrderCron(OrderCase):
         trades = self.many(150)
         self.load(*trades)
         self.shop.order_check_days = 0
+        # The call plan counts list calls only: no per-trade detail calls.
+        self.shop.order_full_detail = False
         # Call 1: page 1 (150 trades, so 2 pages); call 2: page 2 = the 50 oldest;
         # call 3: page 1 again -> the session expires there.
         self.sandbox.faults(["session_expiry@3"])
@@ -148,6 +150,7 @@ class TestOrderCron(OrderCase):
         trades = self.many(120, prefix="41")
         self.load(*trades)
         self.shop.order_check_days = 0
+        self.shop.order_full_detail = False  # the call plan counts list calls only
         before = self.shop.order_sync_watermark
         # Page 2 fails on every retry of the client.
         self.sandbox.faults(["transient@2", "transient@3", "transient@4", "transient@5"])

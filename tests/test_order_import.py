@@ -121,6 +121,17 @@ class TestOrderImport(OrderCase):
         self.assertAlmostEqual(widget_line.price_tax, round(399.98 - 399.98 / 1.13, 2))
         self.assertEqual(order.state, "sale")
 
+    def test_memo_without_seller_flag_still_holds_the_order(self):
+        """The lists carry no memo: by default every trade is read in full."""
+        self.load(tf.trade("3005", seller_memo="地址改为公司", seller_flag=0))
+        summary = self.import_window()
+        self.assertEqual(len(summary["created"]), 1)
+        order = self.order_of("3005")
+        self.assertEqual(order.state, "draft")
+        self.assertTrue(order.ecommerce_review_needed)
+        self.assertEqual(order.ecommerce_seller_memo, "地址改为公司")
+        self.assertFalse(order.picking_ids)
+
     def test_message_or_memo_keeps_a_quotation_for_review(self):
         self.load(tf.trade("3003", buyer_message="请周末送货"),
                   tf.trade("3004", seller_memo="VIP老客户"))
