@@ -2,7 +2,7 @@
 import os
 import sys
 
-from common import ROOT, Sandbox, odoo_env, parse_args, record, stopwatch
+from common import ROOT, Sandbox, create_shop, odoo_env, parse_args, record, stopwatch
 
 sys.path.insert(0, os.path.join(ROOT, "sandbox"))
 from generate_data import generate  # noqa: E402
@@ -20,12 +20,7 @@ def main():
     sandbox = Sandbox(args.sandbox_url)
     sandbox.reset(data)
     env = odoo_env(args.db)
-    shop = env["ecommerce.shop"].create({
-        "name": "Bench items", "code": "BENCHI", "platform": "sandbox",
-        "app_key": os.environ.get("SANDBOX_APP_KEY", "12345678"),
-        "app_secret": os.environ.get("SANDBOX_APP_SECRET", "sandbox-secret"),
-        "session_key": os.environ.get("SANDBOX_SESSION", "sandbox-session"),
-        "app_url": args.sandbox_url})
+    shop = create_shop(env, args.sandbox_url, "Bench items", "BENCHI")
     env.cr.commit()
     calls_before = sandbox.calls()
     with stopwatch() as watch:

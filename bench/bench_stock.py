@@ -4,14 +4,13 @@ Fixtures (products, SKU mappings with their stock sync records, quants) are load
 committed before the clock starts; then the first push (everything
 changed) and a second push (nothing changed, must make no TOP call) are timed.
 """
-import os
 import random
 import sys
 import time
 
 import requests
 
-from common import Sandbox, odoo_env, parse_args, record, stopwatch
+from common import Sandbox, create_shop, odoo_env, parse_args, record, stopwatch
 
 SKUS_PER_ITEM = 10
 FIRST_NUM_IID, FIRST_SKU_ID = 600000000001, 7000000000001
@@ -35,12 +34,7 @@ def build_items(count):
 
 
 def make_shop(env, sandbox_url):
-    return env["ecommerce.shop"].create({
-        "name": "Bench shop", "code": "BENCH", "platform": "sandbox",
-        "app_key": os.environ.get("SANDBOX_APP_KEY", "12345678"),
-        "app_secret": os.environ.get("SANDBOX_APP_SECRET", "sandbox-secret"),
-        "session_key": os.environ.get("SANDBOX_SESSION", "sandbox-session"),
-        "app_url": sandbox_url})
+    return create_shop(env, sandbox_url, "Bench shop", "BENCH")
 
 
 def load_fixtures(env, shop, items, quantities):

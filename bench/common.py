@@ -44,6 +44,15 @@ def odoo_env(db):
     return api.Environment(cr, SUPERUSER_ID, {})
 
 
+def create_shop(env, sandbox_url, name, code):
+    """A shop on the sandbox, with the credentials the bench command started it with."""
+    return env["ecommerce.shop"].create({
+        "name": name, "code": code, "platform": "sandbox", "app_url": sandbox_url,
+        "app_key": os.environ.get("SANDBOX_APP_KEY", "12345678"),
+        "app_secret": os.environ.get("SANDBOX_APP_SECRET", "sandbox-secret"),
+        "session_key": os.environ.get("SANDBOX_SESSION", "sandbox-session")})
+
+
 class Sandbox(object):
     def __init__(self, url):
         self.url = url

@@ -1,7 +1,7 @@
 import logging
 from collections import defaultdict, namedtuple
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..mapping.stock_mapping import (
     accepted_quantities, plan_calls, select_changed, sellable_quantity, target_key)

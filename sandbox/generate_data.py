@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """Generate consistent TOP-shaped demo data for the sandbox.
 
 Usage:

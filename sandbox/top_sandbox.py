@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """Local emulator of the Taobao Open Platform (TOP) REST gateway and OAuth.
 
 Stdlib only, any Python >= 3.7. See sandbox/README.md for the CLI, the

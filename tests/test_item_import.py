@@ -3,7 +3,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError, UserError
 
 from .common import EcommerceCase
-from .item_factory import COLOR, SIZE, item, prop, sku, tshirt
+from .item_factory import item, prop, sku, tshirt
 
 
 class TestItemImport(EcommerceCase):

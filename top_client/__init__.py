@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """Taobao Open Platform (TOP) client. Pure Python, no Odoo import."""
 from .client import TopClient, normalize_gateway_url, flatten, encode_value
 from .errors import (TopError, AuthenticationError, SessionError,

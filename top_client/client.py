@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """TOP REST client: signing, envelope unwrapping, retries, paging."""
 import datetime
 import decimal

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """One exception class per TOP error family.
 
 Timestamp errors (codes 30/31) are classed as InvalidParameterError: the

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """Taobao OAuth 2.0 authorization-code flow (top-api.md section 4)."""
 import json
 

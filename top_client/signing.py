@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """TOP request signing (top-api.md section 1.4)."""
 import hashlib
 import hmac

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """Beijing-time helpers: TOP speaks GMT+8 strings, Odoo stores naive UTC."""
 import datetime
 

@@ -1,2 +1,1 @@
-# -*- coding: utf-8 -*-
 """Sandbox tests reuse the sandbox launcher from top_client/tests."""

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """The demo data file and the generator obey the money rules in README.md."""
 import json
 import os

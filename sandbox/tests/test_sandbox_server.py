@@ -1,7 +1,5 @@
-# -*- coding: utf-8 -*-
 """Sandbox-specific behaviour: CLI, control API, protocol corners."""
 import datetime
-import os
 import subprocess
 import sys
 import time

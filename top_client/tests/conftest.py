@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """Start the TOP sandbox as a real subprocess and hand out clients."""
 import json
 import os

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """Client behaviour against the running sandbox over loopback HTTP."""
 import json
 import socket
