@@ -19,6 +19,13 @@ from decimal import Decimal, InvalidOperation
 ESCAPES = (("#cln#", ":"), ("#scln#", ";"))
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
+# Platform titles have at most 60 characters; a longer one (bad data) is cut
+# here: product names are indexed, and PostgreSQL refuses an index entry above
+# ~2.7 kB, which would fail the item with a database error.
+TITLE_MAX = 255
+# Merchant codes (at most 64 characters on the platform) become indexed Internal
+# References and identify the product: a longer one is refused, never cut.
+CODE_MAX = 255
 
 
 class ItemError(ValueError):
@@ -44,6 +51,8 @@ def parse_props_name(text, owner=""):
     names stay part of the name.
     """
     result = []
+    if text is not None and text is not False and not isinstance(text, str):
+        text = str(text)  # e.g. a number: reported as malformed below, not a crash
     for part in (text or "").split(";"):
         if not part.strip():
             continue
@@ -102,6 +111,14 @@ def sku_code(sku):
     return _text(sku.get("outer_id")) or _text(sku.get("sku_id"))
 
 
+def _check_code(code, owner):
+    if len(code) > CODE_MAX:
+        raise ItemError("malformed_code",
+                        "%(owner)s: the merchant code is longer than %(max)d characters",
+                        owner=owner, max=CODE_MAX)
+    return code
+
+
 def build_plan(item):
     """Validate ``item`` and return its import plan; raise ItemError if bad."""
     num_iid = _text(item.get("num_iid"))
@@ -109,7 +126,7 @@ def build_plan(item):
         raise ItemError("missing_id", "An item has no num_iid")
     plan = {
         "num_iid": num_iid,
-        "title": _text(item.get("title")) or num_iid,
+        "title": (_text(item.get("title")) or num_iid)[:TITLE_MAX].strip(),
         "outer_id": _text(item.get("outer_id")),
         "modified": _text(item.get("modified")),
         "price": to_money(item.get("price"), num_iid),
@@ -119,7 +136,8 @@ def build_plan(item):
         plan["attributes"], plan["variants"] = _sku_variants(item, skus)
     else:
         plan["attributes"] = []
-        plan["variants"] = [{"sku_id": "", "code": item_code(item), "price": plan["price"],
+        plan["variants"] = [{"sku_id": "", "code": _check_code(item_code(item), num_iid),
+                             "price": plan["price"],
                              "values": [], "properties": ""}]
     plan["list_price"], plan["extras"], plan["exact_prices"] = fit_price_extras(
         plan["variants"])
@@ -142,7 +160,7 @@ def _sku_variants(item, skus):
         _check_sku_shape(owner, values, names, combos)
         names = names or [v[0] for v in values]
         combos.add(frozenset(values))
-        code = sku_code(sku)
+        code = _check_code(sku_code(sku), owner)
         if code in codes:
             raise ItemError("duplicate_code",
                             "SKUs %(first)s and %(second)s share the merchant code %(merchant_code)s",

@@ -12,6 +12,9 @@ ITEM_METHOD = "taobao.item.quantity.update"
 SKUS_METHOD = "taobao.skus.quantity.update"
 MAX_SKUS_PER_CALL = 20
 FULL_UPDATE = 1
+# Most a full update sends: quantities are stored in Odoo integer fields
+# (PostgreSQL int4) and TOP's stock fields; a larger on-hand is sent capped.
+MAX_QUANTITY = 999999999
 # Sums of float quants such as 2.9999999996 still are 3 whole units.
 _EPSILON = 1e-6
 
@@ -26,11 +29,12 @@ def sellable_quantity(stocks, buffer=0):
         quantity on hand and what confirmed deliveries already claim from it.
         A location short of stock does not eat into another one's stock.
     :param buffer: units kept back from the shop (safety buffer).
-    :returns: an int >= 0.
+    :returns: an int >= 0, at most MAX_QUANTITY.
     """
     free = sum(max(0.0, float(on_hand or 0.0) - float(promised or 0.0))
                for on_hand, promised in stocks)
-    return max(0, int(math.floor(free + _EPSILON)) - max(0, int(buffer or 0)))
+    return min(MAX_QUANTITY,
+               max(0, int(math.floor(free + _EPSILON)) - max(0, int(buffer or 0))))
 
 
 def target_key(num_iid, sku_id):

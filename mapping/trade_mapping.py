@@ -6,6 +6,7 @@ discount line carrying every platform discount and price adjustment. Money is
 handled with Decimal; floats never touch an amount here.
 """
 import hashlib
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -71,6 +72,31 @@ def to_quantity(value, name):
 def _text(trade, key):
     value = trade.get(key)
     return str(value).strip() if value not in (None, False) else ""
+
+
+def _check_time(trade, key):
+    """TOP's 'YYYY-MM-DD HH:MM:SS' or nothing; anything else refuses the trade
+    here instead of failing later while the order is written."""
+    value = _text(trade, key)
+    if value:
+        try:
+            datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            raise TradeMappingError("%s is not a time YYYY-MM-DD HH:MM:SS: %r"
+                                    % (key, trade.get(key)))
+    return value
+
+
+# A buyer nick (at most a few dozen characters on the platform) names the buyer
+# and a receiver name the delivery contact, both indexed partner names: a
+# longer one is bogus data and refuses the trade instead of failing the batch
+# on the database's index size limit.
+NAME_MAX = 255
+
+
+def _check_length(trade, key):
+    if len(_text(trade, key)) > NAME_MAX:
+        raise TradeMappingError("%s is longer than %d characters" % (key, NAME_MAX))
 
 
 def _require(trade, keys):
@@ -174,6 +200,10 @@ def plan_trade(trade):
     status = _text(trade, "status")
     if status not in KNOWN_STATUSES:
         raise TradeMappingError("unknown trade status %r" % status)
+    _check_time(trade, "created")
+    _check_time(trade, "modified")
+    _check_length(trade, "buyer_nick")
+    _check_length(trade, "receiver_name")
     orders = _orders(trade)
     if not orders:
         raise TradeMappingError("the trade has no orders")

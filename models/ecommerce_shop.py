@@ -165,6 +165,39 @@ class EcommerceShop(models.Model):
             vals.setdefault("sync_pause_reason", False)
         return super().write(vals)
 
+    # Field groups hide the secrets from read() and export, but Odoo 11 checks
+    # them neither in search domains and orderings nor in read_group: a user could
+    # group shops by App Secret, or guess a secret one character at a time with
+    # search_count([("app_secret", "=like", "a%")]). Refuse those as read() does.
+    @api.model
+    def _check_restricted_fields(self, names):
+        restricted = {name for name in names
+                      if name in self._fields and self._fields[name].groups}
+        if restricted:
+            self.check_field_access_rights("read", sorted(restricted))
+
+    @api.model
+    def _search(self, args, offset=0, limit=None, order=None, count=False,
+                access_rights_uid=None):
+        names = [leaf[0].split(".")[0] for leaf in args or []
+                 if isinstance(leaf, (list, tuple)) and leaf and isinstance(leaf[0], str)]
+        names += [part.split()[0].strip('"') for part in (order or "").split(",")
+                  if part.strip()]
+        self._check_restricted_fields(names)
+        return super()._search(args, offset=offset, limit=limit, order=order, count=count,
+                               access_rights_uid=access_rights_uid)
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
+                   lazy=True):
+        groupbys = [groupby] if isinstance(groupby, str) else list(groupby or [])
+        names = [name.split(":")[0].split(".")[0] for name in list(fields or []) + groupbys]
+        names += [part.split()[0].strip('"') for part in (orderby or "").split(",")
+                  if part.strip()]
+        self._check_restricted_fields(names)
+        return super().read_group(domain, fields, groupby, offset=offset, limit=limit,
+                                  orderby=orderby, lazy=lazy)
+
     @api.model
     def _normalize_vals(self, vals):
         if vals.get("app_url"):

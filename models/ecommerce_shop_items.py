@@ -268,6 +268,10 @@ class EcommerceShopItems(models.Model):
                 plans.append(build_plan(by_id[num_iid]))
             except ItemError as err:
                 result["errors"].append({"num_iid": num_iid, "reason": self._item_reason(err)})
+            except (TypeError, AttributeError) as err:
+                # A field of an unexpected JSON type: this item only, not the batch.
+                result["errors"].append({"num_iid": num_iid, "reason": _(
+                    "Malformed item data: %(error)s") % {"error": err}})
         cache = ItemImportCache(self, plans)
         for plan in plans:
             snapshot = cache.snapshot()
@@ -481,6 +485,8 @@ class EcommerceShopItems(models.Model):
             "duplicate_code": _("SKUs %(first)s and %(second)s share the merchant code "
                                 "%(merchant_code)s: give each SKU its own merchant code."),
             "malformed_price": _("%(owner)s: malformed price %(price)r."),
+            "malformed_code": _("%(owner)s: the merchant code is longer than %(max)d "
+                                "characters."),
             "ambiguous_code": _("Several products have the Internal Reference "
                                 "%(merchant_code)s: keep only one, or map the SKU by hand."),
             "attributes_changed": _("The SKU properties of this item changed since its "

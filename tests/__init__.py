@@ -10,3 +10,5 @@ from . import test_item_import_rpc
 from . import test_order_import
 from . import test_order_cron
 from . import test_order_import_rpc
+from . import test_bad_input
+from . import test_security_scope
