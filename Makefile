@@ -1,5 +1,5 @@
 # The two commands of README.md, plus the benchmark.
-.PHONY: demo test bench setup
+.PHONY: demo test bench soak setup
 
 setup:            ## install everything (venvs, lessc, chromium); idempotent
 	tools/setup_env.sh all
@@ -12,3 +12,6 @@ test:             ## every test; ends with "N passed, N failed"
 
 bench:            ## benchmark table (seconds, calls, memory)
 	tools/run_bench.sh
+
+soak:             ## fault-injection soak: thousands of trades, faults, SIGKILL, two workers
+	tools/run_soak.sh

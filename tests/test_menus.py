@@ -32,3 +32,21 @@ class TestMenus(EcommerceCase):
         self.assertEqual(root.with_context(lang="zh_CN").name, "电商订单同步")
         shops = self.env.ref("ecommerce_sync.ecommerce_shop_menu")
         self.assertEqual(shops.with_context(lang="zh_CN").name, "电商店铺")
+
+
+class TestScheduledJobs(EcommerceCase):
+    """Odoo 11 crons silently do nothing without state=code, and stop after one run
+    with the default numbercall."""
+
+    def test_background_jobs_are_configured_to_run_forever_as_root(self):
+        for xmlid, method in (("ir_cron_check_sessions", "_cron_check_sessions"),
+                              ("ir_cron_sync_orders", "_cron_sync_orders"),
+                              ("ir_cron_push_stock", "_cron_push_stock")):
+            cron = self.env.ref("ecommerce_sync." + xmlid)
+            self.assertEqual(cron.state, "code", xmlid)
+            self.assertEqual(cron.numbercall, -1, xmlid)
+            self.assertTrue(cron.active, xmlid)
+            self.assertEqual(cron.user_id, self.env.ref("base.user_root"), xmlid)
+            self.assertEqual(cron.model_id.model, "ecommerce.shop", xmlid)
+            self.assertIn("model.%s(" % method, cron.code)
+            self.assertTrue(hasattr(self.env["ecommerce.shop"], method), xmlid)

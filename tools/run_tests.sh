@@ -45,6 +45,15 @@ dropdb --if-exists "$DB"
 echo "== browser walk-through (headless Chromium, the seller in Simplified Chinese)"
 OUT="$OUT" "$ROOT/tools/run_browser_test.sh"  # writes $OUT/browser.xml; missing = failure
 
+echo "== fault-injection soak, short form (docs/soak.md; the full one is make soak)"
+if SOAK_OUT="$OUT/soak" "$ROOT/tools/run_soak.sh" --trades 150 --days 3 --items 20 \
+        --max-passes 3 >"$OUT/soak.log" 2>&1; then
+    checks+=("soak:ok")
+else
+    checks+=("soak:fail")
+fi
+sed -n '/^---/,$p' "$OUT/soak.log" | tail -40
+
 check_args=()
 for c in "${checks[@]}"; do check_args+=(--check "$c"); done
 "$PY37" "$ROOT/tools/summarize_tests.py" --junit "$OUT/pytest-py37.xml" --junit "$OUT/pytest-py311.xml" \
