@@ -1,6 +1,8 @@
 # Shared helpers of the run, test and benchmark commands (sourced, not executed).
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PY37="$ROOT/.venv/bin/python"
+# dropdb --if-exists and friends: no NOTICE chatter in the command output.
+export PGOPTIONS="${PGOPTIONS:--c client_min_messages=warning}"
 PY311="$ROOT/.venv311/bin/python"
 # Credentials of the local TOP sandbox; they protect nothing but a loopback emulator.
 SANDBOX_APP_KEY="${SANDBOX_APP_KEY:-12345678}"
