@@ -111,6 +111,16 @@ def check_platform(url, quantities):
     assert platform == quantities, "the platform does not hold the pushed quantities"
 
 
+def timed_push(env, shop, sandbox):
+    """One push of the whole shop on a cold cache: (result, seconds, TOP calls)."""
+    env.clear()
+    calls = sandbox.calls()
+    with stopwatch() as watch:
+        result = shop.push_stock()
+        env.cr.commit()
+    return result, watch["seconds"], sandbox.calls() - calls
+
+
 def main():
     args = parse_args()
     items, quantities = build_items(max(1, int(2000 * args.scale)))
@@ -120,27 +130,17 @@ def main():
     shop = make_shop(env, args.sandbox_url)
     load_fixtures(env, shop, items, quantities)
     env.clear()
-
-    calls = sandbox.calls()
-    with stopwatch() as watch:
-        result = shop.push_stock()
-        env.cr.commit()
-    first_calls = sandbox.calls() - calls
+    result, seconds, first_calls = timed_push(env, shop, sandbox)
     assert not result["errors"], result["errors"][:3]
     assert result["pushed"] == len(quantities), result
     assert first_calls <= len(items), (first_calls, len(items))
     check_platform(args.sandbox_url, quantities)
-    record(args.out, "stock push", watch["seconds"], len(quantities), "SKUs", first_calls,
+    record(args.out, "stock push", seconds, len(quantities), "SKUs", first_calls,
            items=len(items), api_calls=result["api_calls"])
 
-    env.clear()
-    calls = sandbox.calls()
-    with stopwatch() as watch:
-        result = shop.push_stock()
-        env.cr.commit()
-    second_calls = sandbox.calls() - calls
+    result, seconds, second_calls = timed_push(env, shop, sandbox)
     assert second_calls == 0 and result["unchanged"] == len(quantities), result
-    record(args.out, "stock push (unchanged)", watch["seconds"], len(quantities), "SKUs",
+    record(args.out, "stock push (unchanged)", seconds, len(quantities), "SKUs",
            second_calls)
     env.cr.close()
 
