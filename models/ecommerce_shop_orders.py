@@ -1,5 +1,4 @@
 import logging
-import math
 import zlib
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -210,8 +209,8 @@ class EcommerceShopOrders(models.Model):
             end = min(start + WINDOW, now)
             params = {"fields": LIST_FIELDS, "type": TRADE_TYPES,
                       "start_modified": start, "end_modified": end}
-            for page in self._iter_pages_backwards(
-                    client, "taobao.trades.sold.increment.get", params):
+            for page in client.iter_pages_backwards(
+                    "taobao.trades.sold.increment.get", params, "trades", PAGE_SIZE):
                 self._store_page(client, page, summary, commit, update_existing=True)
             self._move_watermark(end, commit)
             start = end
@@ -249,7 +248,8 @@ class EcommerceShopOrders(models.Model):
         date_from = now - timedelta(days=self.order_check_days)
         params = {"fields": LIST_FIELDS, "type": TRADE_TYPES,
                   "start_created": date_from, "end_created": now}
-        for page in self._iter_pages_backwards(client, "taobao.trades.sold.get", params):
+        for page in client.iter_pages_backwards("taobao.trades.sold.get", params, "trades",
+                                                   PAGE_SIZE):
             # Refused by the increment of this run already: one reason is enough.
             seen = set(summary["skipped"]) | {f["tid"] for f in summary["failed"]}
             page = [t for t in page if str(t.get("tid")) not in seen]
@@ -306,7 +306,8 @@ class EcommerceShopOrders(models.Model):
                   "end_created": fields.Datetime.from_string(date_to)}
         trades, seen = [], set()
         try:
-            for page in self._iter_pages_backwards(client, "taobao.trades.sold.get", params):
+            for page in client.iter_pages_backwards("taobao.trades.sold.get", params, "trades",
+                                                   PAGE_SIZE):
                 for trade in page:
                     trade["tid"] = str(trade.get("tid") or "")
                     if trade["tid"] not in seen:
@@ -316,26 +317,6 @@ class EcommerceShopOrders(models.Model):
             raise UserError(self._explain_error(err))
         trades.sort(key=lambda t: (t.get("created") or "", t["tid"]))
         return trades
-
-    @api.model
-    def _iter_pages_backwards(self, client, method, params):
-        """Yield the pages of a trade list from the oldest to the newest.
-
-        Lists are sorted newest first; a trade that changes while we page leaves
-        its place and shifts the older ones. Reading backwards only makes us see
-        a row twice, never miss one (the platform's advice). Page 1 is read again
-        at the end because it may have changed meanwhile.
-        """
-        base = dict(params, page_size=PAGE_SIZE)
-        first = client.call(method, dict(base, page_no=1))
-        total = int(first.get("total_results") or 0)
-        pages = max(1, int(math.ceil(total / float(PAGE_SIZE))))
-        if pages == 1:
-            yield first.get("trades") or []
-            return
-        for page_no in range(pages, 1, -1):
-            yield client.call(method, dict(base, page_no=page_no)).get("trades") or []
-        yield client.call(method, dict(base, page_no=1)).get("trades") or []
 
     def _fetch_details(self, client, trades, summary):
         """Replace list rows by full details where the list lacks what the order needs."""

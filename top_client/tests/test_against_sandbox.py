@@ -188,6 +188,22 @@ def test_paging_trades(fresh, client, use_has_next):
                                       page_size=5, max_pages=2))) == 10
 
 
+def test_paging_backwards_reads_oldest_first_then_page_one_again(fresh, client):
+    total = client.call('taobao.trades.sold.get', {'fields': 'tid'})['total_results']
+    before = client.stats['calls']
+    pages = list(client.iter_pages_backwards('taobao.trades.sold.get',
+                                             {'fields': 'tid,created'}, 'trades', page_size=7))
+    pages_count = -(-total // 7)
+    assert client.stats['calls'] - before == pages_count + 1
+    newest = client.call('taobao.trades.sold.get',
+                         {'fields': 'tid', 'page_no': 1, 'page_size': 7})['trades']
+    assert [t['tid'] for t in pages[-1]] == [t['tid'] for t in newest]
+    assert len(pages[0]) == total - 7 * (pages_count - 1)
+    created = [t['created'] for p in pages[:-1] for t in reversed(p)]
+    assert created == sorted(created)
+    assert len({t['tid'] for p in pages for t in p}) == total
+
+
 def test_use_has_next_envelope(client):
     page = client.call('taobao.trades.sold.get', {'fields': 'tid', 'page_size': 5,
                                                   'use_has_next': True})
