@@ -8,4 +8,5 @@ from . import product_template
 from . import ecommerce_sync_log
 from . import res_partner
 from . import sale_order
+from . import sale_order_line
 from . import ecommerce_shop_orders

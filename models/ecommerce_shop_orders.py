@@ -619,6 +619,7 @@ class EcommerceShopOrders(models.Model):
             twins = self._tax_twins({None: product})
         taxes = product.taxes_id.filtered(lambda t: t.company_id == self.company_id)
         return {
+            "ecommerce_oid": line and line["oid"] or False,
             "product_id": product.id, "name": name.strip(),
             "product_uom_qty": qty, "product_uom": product.uom_id.id,
             "price_unit": float(price_unit),

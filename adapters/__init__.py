@@ -1,0 +1,26 @@
+"""Platform adapters: one per platform, behind the same neutral operations.
+
+Pure Python, no Odoo import. The ORM side (importers and exporters) asks the
+shop for its adapter and never learns which platform answers; adding a
+platform means adding an adapter here and registering it in ``ADAPTERS``.
+"""
+from .base import PlatformAdapter, Shipment
+from .errors import (PlatformError, SessionExpiredError, RateLimitedError,
+                     TransientPlatformError, RefusedError)
+from .taobao import TaobaoAdapter
+
+ADAPTERS = {
+    "taobao": TaobaoAdapter,
+    "tmall": TaobaoAdapter,
+    "sandbox": TaobaoAdapter,
+}
+
+
+def adapter_class(platform):
+    """The adapter class of ``platform``, or None where none is registered."""
+    return ADAPTERS.get(platform)
+
+
+__all__ = ["ADAPTERS", "adapter_class", "PlatformAdapter", "Shipment", "TaobaoAdapter",
+           "PlatformError", "SessionExpiredError", "RateLimitedError",
+           "TransientPlatformError", "RefusedError"]

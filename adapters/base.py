@@ -1,0 +1,95 @@
+"""The neutral operations every platform adapter offers.
+
+Times going in and out are naive UTC datetimes; money is Decimal; ids are
+strings. Trades come back as the platform's raw rows plus two neutral views
+of them: ``summary(row)`` (enough to decide whether to read the details) and
+``plan(raw)`` (the order plan built by ``mapping/``). Errors are the classes
+of ``adapters.errors``.
+"""
+from collections import namedtuple
+
+Shipment = namedtuple("Shipment", "tid carrier_code waybill sub_ids all_sub_ids dummy")
+Shipment.__doc__ = """One parcel to report: ``sub_ids`` are the platform's sub-order ids it
+carries, ``all_sub_ids`` those of the whole trade still to ship (a split shipment when they
+differ); ``dummy`` for goods that need no logistics."""
+
+TradeSummary = namedtuple("TradeSummary", "tid status modified needs_detail")
+
+StockResult = namedtuple("StockResult", "item_id quantities accepted error")
+StockResult.__doc__ = """One stock call: ``quantities`` ((sku_id, qty), ...) sent, ``accepted``
+{sku_id: qty} the platform reports (None on error), ``error`` a PlatformError or None."""
+
+
+class PlatformAdapter(object):
+    """Base class; a subclass implements the operations for one platform."""
+
+    platform = None
+    #: rows of one list call
+    page_size = 100
+    #: the neutral fields the ORM may need a detail call for
+    always_read_detail = True
+
+    def __init__(self, client):
+        self.client = client
+
+    @classmethod
+    def from_credentials(cls, gateway, app_key, app_secret, session=None, **options):
+        raise NotImplementedError
+
+    @property
+    def calls(self):
+        """Platform calls made by this adapter so far (retries included)."""
+        return self.client.stats["calls"]
+
+    # -- connection ---------------------------------------------------------
+    def server_time(self):
+        raise NotImplementedError
+
+    def check_session(self):
+        """Raise SessionExpiredError unless the seller's session works."""
+        raise NotImplementedError
+
+    # -- trades -------------------------------------------------------------
+    def iter_trades(self, start, end, by="modified", status=None):
+        """Yield ``(window_start, window_end, rows)`` in time order.
+
+        Every trade of [start, end] is in exactly one yielded window; once a
+        window is yielded, the caller may move its watermark to its end.
+        """
+        raise NotImplementedError
+
+    def summary(self, row):
+        """TradeSummary of a list row."""
+        raise NotImplementedError
+
+    def trade_detail(self, tid):
+        raise NotImplementedError
+
+    def plan(self, raw):
+        """The order plan of a raw trade (see mapping.trade_mapping.plan_trade)."""
+        raise NotImplementedError
+
+    # -- stock --------------------------------------------------------------
+    def push_stock(self, quantities):
+        """Send absolute quantities {(item_id, sku_id): qty}; yield StockResult per call."""
+        raise NotImplementedError
+
+    # -- shipments ----------------------------------------------------------
+    def list_carriers(self):
+        """[{"code", "name", "regex"}] of the platform's logistics companies."""
+        raise NotImplementedError
+
+    def send_shipment(self, shipment):
+        raise NotImplementedError
+
+    def resend_shipment(self, shipment):
+        raise NotImplementedError
+
+    def shipped_sub_orders(self, tid):
+        """{sub_id: waybill or ""} of the trade's sub-orders already shipped."""
+        raise NotImplementedError
+
+    # -- refunds ------------------------------------------------------------
+    def iter_refunds(self, start, end):
+        """Yield ``(window_start, window_end, refunds)`` of refunds modified in [start, end]."""
+        raise NotImplementedError

@@ -1,0 +1,151 @@
+"""Taobao / Tmall (TOP) adapter over top_client.TopClient."""
+from ..mapping.refund_mapping import REFUND_FIELDS, plan_refund
+from ..mapping.stock_mapping import accepted_quantities, plan_calls
+from ..mapping.trade_mapping import (FULL_FIELDS, LIST_FIELDS, TRADE_TYPES, needs_full_detail,
+                                     plan_trade)
+from ..top_client import (MalformedResponseError, RateLimitError, SessionError, TopClient,
+                          TopError, parse_beijing)
+from .base import PlatformAdapter, StockResult, TradeSummary
+from .errors import (PlatformError, RateLimitedError, RefusedError, SessionExpiredError,
+                     TransientPlatformError)
+
+LIST_METHODS = {"modified": ("taobao.trades.sold.increment.get", "start_modified",
+                             "end_modified"),
+                "created": ("taobao.trades.sold.get", "start_created", "end_created")}
+SHIPPING_FIELDS = "tid,status,orders.oid,orders.status,orders.consign_time,orders.invoice_no," \
+                  "orders.logistics_company,orders.refund_status"
+
+
+def neutral_error(err):
+    """The adapters.errors twin of a TOP exception (the original as its cause)."""
+    message = str(err)
+    details = dict(code=err.code, sub_code=err.sub_code, reason=err.sub_msg or err.msg,
+                   platform="taobao")
+    if isinstance(err, SessionError):
+        return SessionExpiredError(message, **details)
+    if isinstance(err, RateLimitError):
+        return RateLimitedError(message, retry_after=err.retry_after, **details)
+    if isinstance(err, MalformedResponseError):
+        return PlatformError(message, family="malformed", **details)
+    if err.retryable:
+        return TransientPlatformError(message, family=err.family, **details)
+    if (err.sub_code or "").startswith("isv."):
+        return RefusedError(message, **details)
+    return PlatformError(message, family=err.family, **details)
+
+
+class TaobaoAdapter(PlatformAdapter):
+    platform = "taobao"
+
+    @classmethod
+    def from_credentials(cls, gateway, app_key, app_secret, session=None, **options):
+        return cls(TopClient(gateway, app_key, app_secret, session=session, **options))
+
+    def call(self, method, params=None):
+        try:
+            return self.client.call(method, params)
+        except TopError as err:
+            raise neutral_error(err) from err
+
+    def _pages(self, iterator):
+        try:
+            for page in iterator:
+                yield page
+        except TopError as err:
+            raise neutral_error(err) from err
+
+    # -- connection ---------------------------------------------------------
+    def server_time(self):
+        return parse_beijing(self.call("taobao.time.get")["time"])
+
+    def check_session(self):
+        self.call("taobao.items.onsale.get", {"fields": "num_iid", "page_no": 1, "page_size": 1})
+
+    # -- trades -------------------------------------------------------------
+    def iter_trades(self, start, end, by="modified", status=None):
+        method, start_key, end_key = LIST_METHODS[by]
+        params = {"fields": LIST_FIELDS, "type": TRADE_TYPES, "status": status or None}
+        windows = getattr(self.client, "iter_time_windows", None)
+        if windows:
+            iterator = windows(method, params, "trades", start_key, end_key, start, end,
+                               page_size=self.page_size)
+            for window in self._pages(iterator):
+                yield window
+            return
+        params.update({start_key: start, end_key: end})
+        rows = []
+        for page in self._pages(self.client.iter_pages_backwards(
+                method, params, "trades", self.page_size)):
+            rows.extend(page)
+        yield start, end, rows
+
+    def summary(self, row):
+        modified = row.get("modified") or row.get("created")
+        return TradeSummary(str(row.get("tid") or ""), row.get("status") or "",
+                            parse_beijing(modified) if modified else None,
+                            needs_full_detail(row))
+
+    def trade_detail(self, tid):
+        return self.call("taobao.trade.fullinfo.get", {"tid": tid, "fields": FULL_FIELDS}) \
+            .get("trade") or {}
+
+    def plan(self, raw):
+        return plan_trade(raw)
+
+    # -- stock --------------------------------------------------------------
+    def push_stock(self, quantities):
+        for call in plan_calls(quantities):
+            try:
+                response = self.call(call.method, call.params)
+            except PlatformError as err:
+                yield StockResult(call.num_iid, call.quantities, None, err)
+                if isinstance(err, SessionExpiredError):
+                    return
+                continue
+            yield StockResult(call.num_iid, call.quantities,
+                              accepted_quantities(call, response), None)
+
+    # -- shipments ----------------------------------------------------------
+    def list_carriers(self):
+        rows = self.call("taobao.logistics.companies.get",
+                         {"fields": "id,code,name,reg_mail_no"}).get("logistics_companies")
+        return [{"code": str(r.get("code") or ""), "name": r.get("name") or r.get("code"),
+                 "regex": r.get("reg_mail_no") or ""}
+                for r in rows or [] if r.get("code")]
+
+    def _shipment_params(self, shipment):
+        params = {"tid": shipment.tid, "out_sid": shipment.waybill,
+                  "company_code": shipment.carrier_code}
+        if set(shipment.sub_ids) != set(shipment.all_sub_ids):
+            params.update(is_split=1, sub_tid=",".join(shipment.sub_ids))
+        return params
+
+    def send_shipment(self, shipment):
+        if shipment.dummy:
+            return self.call("taobao.logistics.dummy.send", {"tid": shipment.tid})
+        return self.call("taobao.logistics.offline.send", self._shipment_params(shipment))
+
+    def resend_shipment(self, shipment):
+        return self.call("taobao.logistics.consign.resend", self._shipment_params(shipment))
+
+    def shipped_sub_orders(self, tid):
+        trade = self.call("taobao.trade.fullinfo.get",
+                          {"tid": tid, "fields": SHIPPING_FIELDS}).get("trade") or {}
+        orders = trade.get("orders") or []
+        if isinstance(orders, dict):
+            orders = orders.get("order") or []
+        return {str(o.get("oid")): str(o.get("invoice_no") or "") for o in orders
+                if o.get("consign_time") or o.get("invoice_no")}
+
+    # -- refunds ------------------------------------------------------------
+    def iter_refunds(self, start, end):
+        params = {"fields": REFUND_FIELDS, "start_modified": start, "end_modified": end,
+                  "use_has_next": True}
+        rows = []
+        for page in self._pages(self.client.iter_pages_backwards(
+                "taobao.refunds.receive.get", params, "refunds", self.page_size)):
+            rows.extend(page)
+        yield start, end, rows
+
+    def refund_plan(self, raw):
+        return plan_refund(raw)
