@@ -30,6 +30,10 @@ start_sandbox() {
     export SANDBOX_URL
 }
 
+# The addon's dependencies: installed once in the template, so that a test run installs
+# (and tests) only the addon itself.
+TEMPLATE_MODULES="sale_management,sale_stock,account,delivery"
+
 # ensure_template_db: a database with the addon's dependencies installed, made once per
 # Odoo requirements; test and demo databases are cheap copies of it.
 ensure_template_db() {
@@ -45,7 +49,7 @@ ensure_template_db() {
 
 _ensure_template_db() {
     local demo="$1"  # "demo" or "nodemo"
-    TEMPLATE_DB="ecs_tmpl_${demo}_$(cat "$ROOT/requirements.txt" "$ROOT/requirements-odoo.txt" | sha256sum | cut -c1-10)"
+    TEMPLATE_DB="ecs_tmpl_${demo}_$( (cat "$ROOT/requirements.txt" "$ROOT/requirements-odoo.txt"; echo "$TEMPLATE_MODULES") | sha256sum | cut -c1-10)"
     if psql -d postgres -Atc "select 1 from pg_database where datname='$TEMPLATE_DB'" | grep -q 1; then
         return 0
     fi
@@ -53,7 +57,7 @@ _ensure_template_db() {
     local demo_opt="--without-demo=all"
     [ "$demo" = demo ] && demo_opt=""
     dropdb --if-exists "$TEMPLATE_DB.tmp"
-    "$ROOT/tools/odoo.sh" -d "$TEMPLATE_DB.tmp" -i sale_management,sale_stock,account $demo_opt \
+    "$ROOT/tools/odoo.sh" -d "$TEMPLATE_DB.tmp" -i "$TEMPLATE_MODULES" $demo_opt \
         --stop-after-init --log-level=warn --http-port="$(free_port)" --no-database-list \
         >"$ROOT/.run/template.log" 2>&1 || { cat "$ROOT/.run/template.log"; return 1; }
     psql -d postgres -qc "ALTER DATABASE \"$TEMPLATE_DB.tmp\" RENAME TO \"$TEMPLATE_DB\""
