@@ -61,6 +61,12 @@ class EcommerceShopOrders(models.Model):
         help="Once a day the background sync lists the trades created in these last days "
              "and imports those that are still missing.")
     order_check_last = fields.Datetime("Last Missing-order Check", copy=False, readonly=True)
+    order_sync_last_success = fields.Datetime(
+        "Last Successful Order Sync", copy=False, readonly=True,
+        help="When the background order sync last read the platform to the end without "
+             "an error. The stock push waits for it: quantities computed on stale orders "
+             "oversell.")
+    order_sync_error = fields.Text("Last Order Sync Error", copy=False, readonly=True)
     # On by default: the trade lists never carry the seller memo, and an order whose
     # memo goes unseen would be confirmed and shipped against the seller's note.
     order_full_detail = fields.Boolean(
@@ -191,6 +197,9 @@ class EcommerceShopOrders(models.Model):
         if error:
             _logger.warning("Shop %s: order sync stopped: %s", self.id, error)
             summary["error"] = error
+        self.sudo().write({"order_sync_error": error or False,
+                           "order_sync_last_success": self.order_sync_last_success if error
+                           else fields.Datetime.to_string(now)})
         self.env["ecommerce.sync.log"]._record(
             self, "order_sync", summary, (fields.Datetime.to_string(window_from),
                                           self.order_sync_watermark),

@@ -7,3 +7,7 @@ class SaleOrderLine(models.Model):
     # The platform's sub-order id: shipments name it (split shipping) and
     # refunds and sub-order closures find their line through it.
     ecommerce_oid = fields.Char("Platform Sub-order", readonly=True, copy=False, index=True)
+    ecommerce_refund_status = fields.Char(
+        "Platform Refund Status", readonly=True, copy=False,
+        help="The platform's refund status of this sub-order (e.g. WAIT_SELLER_AGREE while "
+             "the buyer asks for a refund, SUCCESS once refunded).")
