@@ -45,15 +45,28 @@ LIST_WRAPPERS = {'items': 'item', 'skus': 'sku', 'item_imgs': 'item_img',
                  'logistics_companies': 'logistics_company'}
 FIELD_ALIASES = {'sku': 'skus', 'item_img': 'item_imgs', 'order': 'orders',
                  'promotion_detail': 'promotion_details'}
+# Waybill formats as the carriers issue them; the optional two-letter prefix
+# keeps the waybills of generate_data.py (code[:2] + 12 digits) valid.
 COMPANIES = [
-    {'id': 2, 'code': 'EMS', 'name': 'EMS', 'reg_mail_no': '^[A-Za-z0-9]{8,20}$'},
-    {'id': 505, 'code': 'SF', 'name': '顺丰速运', 'reg_mail_no': '^[A-Za-z0-9]{8,20}$'},
-    {'id': 101, 'code': 'YTO', 'name': '圆通速递', 'reg_mail_no': '^[A-Za-z0-9]{8,20}$'},
-    {'id': 500, 'code': 'ZTO', 'name': '中通快递', 'reg_mail_no': '^[A-Za-z0-9]{8,20}$'},
-    {'id': 100, 'code': 'STO', 'name': '申通快递', 'reg_mail_no': '^[A-Za-z0-9]{8,20}$'},
-    {'id': 102, 'code': 'YUNDA', 'name': '韵达快递', 'reg_mail_no': '^[A-Za-z0-9]{8,20}$'},
-    {'id': 1, 'code': 'POST', 'name': '中国邮政', 'reg_mail_no': '^[A-Za-z0-9]{8,20}$'},
+    {'id': 505, 'code': 'SF', 'name': '顺丰速运', 'reg_mail_no': '^(SF)?[0-9]{10,15}$'},
+    {'id': 2, 'code': 'EMS', 'name': 'EMS',
+     'reg_mail_no': '^([A-Z]{2}[0-9]{9}[A-Z]{2}|(EM)?[0-9]{12,13})$'},
+    {'id': 101, 'code': 'YTO', 'name': '圆通速递', 'reg_mail_no': '^(YT)?[0-9]{10,15}$'},
+    {'id': 500, 'code': 'ZTO', 'name': '中通快递', 'reg_mail_no': '^(ZT)?[0-9]{12,15}$'},
+    {'id': 100, 'code': 'STO', 'name': '申通快递', 'reg_mail_no': '^(ST)?[0-9]{12,13}$'},
+    {'id': 102, 'code': 'YUNDA', 'name': '韵达快递', 'reg_mail_no': '^(YU|YD)?[0-9]{13,15}$'},
+    {'id': 1, 'code': 'POST', 'name': '中国邮政',
+     'reg_mail_no': '^([A-Z]{2}[0-9]{9}[A-Z]{2}|[0-9]{11,13})$'},
+    {'id': 5000000110730, 'code': 'JD', 'name': '京东物流', 'reg_mail_no': '^JD[A-Z0-9]{11,15}$'},
+    {'id': 103, 'code': 'ZJS', 'name': '宅急送', 'reg_mail_no': '^[0-9]{10}$'},
+    {'id': 502, 'code': 'HTKY', 'name': '百世快递', 'reg_mail_no': '^[0-9A-Z]{12,14}$'},
+    {'id': 5000000107022, 'code': 'DBKD', 'name': '德邦快递',
+     'reg_mail_no': '^(DPK[0-9]{12}|[0-9]{8,10})$'},
+    {'id': -1, 'code': 'OTHER', 'name': '其他', 'reg_mail_no': '^[A-Za-z0-9-]{4,40}$'},
 ]
+SHIPPABLE_TRADE = ('WAIT_SELLER_SEND_GOODS', 'SELLER_CONSIGNED_PART')
+WAITING_REFUND = ('WAIT_SELLER_AGREE', 'WAIT_BUYER_RETURN_GOODS', 'WAIT_SELLER_CONFIRM_GOODS')
+SHIPPED = 'WAIT_BUYER_CONFIRM_GOODS'
 ERROR_MSGS = {7: 'App Call Limited', 11: 'Insufficient isv permissions', 15: 'Remote service error', 21: 'Missing Method',
               22: 'Invalid Method', 23: 'Invalid Format', 24: 'Missing Signature',
               25: 'Invalid Signature', 26: 'Missing Session', 27: 'Invalid session',
@@ -312,6 +325,8 @@ class Api(object):
             'taobao.skus.quantity.update': self.skus_quantity_update,
             'taobao.logistics.offline.send': self.logistics_offline_send,
             'taobao.logistics.companies.get': self.logistics_companies_get,
+            'taobao.logistics.dummy.send': self.logistics_dummy_send,
+            'taobao.logistics.consign.resend': self.logistics_consign_resend,
         }
 
     def time_get(self, params):
@@ -534,55 +549,125 @@ class Api(object):
 
     # -- logistics ----------------------------------------------------------
     def logistics_offline_send(self, params):
-        trade = self._trade(params)
+        trade = self._shippable_trade(params)
         out_sid = req(params, 'out_sid')
         company = self._company(req(params, 'company_code'))
-        if not re.match(company['reg_mail_no'], out_sid):
-            raise TopFailure(15, 'isv.logistics-offline-service-error:B60',
-                             'Waybill number does not match the carrier format')
-        if trade.get('status') not in ('WAIT_SELLER_SEND_GOODS', 'SELLER_CONSIGNED_PART'):
-            raise TopFailure(15, 'isv.logistics-offline-service-error:B04',
-                             'Trade %s cannot be shipped in status %s'
-                             % (trade['tid'], trade.get('status')))
-        orders = trade.get('orders', {}).get('order', [])
-        chosen = self._split_orders(params, orders)
-        self._ship(trade, orders, chosen, company['code'], out_sid)
+        chosen = self._to_ship(trade, params)
+        self._check_waybill(company, out_sid)
+        self._ship(trade, chosen, company['code'], out_sid)
         return {'shipping': {'is_success': True}}
+
+    def logistics_dummy_send(self, params):
+        trade = self._shippable_trade(params)
+        chosen = self._to_ship(trade, {})
+        self._ship(trade, chosen, '', '')
+        return {'shipping': {'is_success': True}}
+
+    def logistics_consign_resend(self, params):
+        trade = self._logistics_trade(params)
+        out_sid = req(params, 'out_sid')
+        company = self._company(req(params, 'company_code'))
+        orders = orders_of(trade)
+        shipped = [o for o in orders if o.get('consign_time') and o.get('invoice_no')]
+        if not shipped:
+            raise logistics_error('B04', 'Trade %s has no offline shipment to change'
+                                  % trade['tid'])
+        chosen = self._split_subset(params, orders, shipped, 'has not been shipped')
+        self._check_waybill(company, out_sid)
+        for order in chosen:
+            order.update(logistics_company=company['code'], invoice_no=out_sid)
+        self.store.touch_trade(trade)
+        return {'shipping': {'is_success': True}}
+
+    def _logistics_trade(self, params):
+        tid = req(params, 'tid')
+        trade = self.store.trades.get(tid)
+        if trade is None:
+            raise logistics_error('B01', 'Trade %s does not exist' % tid)
+        return trade
+
+    def _shippable_trade(self, params):
+        trade = self._logistics_trade(params)
+        if trade.get('status') not in SHIPPABLE_TRADE:
+            raise logistics_error('B04', 'Trade %s cannot be shipped in status %s'
+                                  % (trade['tid'], trade.get('status')))
+        return trade
 
     @staticmethod
     def _company(code):
         for company in COMPANIES:
             if company['code'] == code.strip().upper():
                 return company
-        raise TopFailure(15, 'isv.logistics-offline-service-error:B01',
-                         'Unknown logistics company %s' % code)
+        raise invalid('company_code', 'Unknown logistics company %s' % code)
 
     @staticmethod
-    def _split_orders(params, orders):
-        if str(params.get('is_split', '0')).strip() != '1':
-            return orders
-        oids = [o.strip() for o in req(params, 'sub_tid').split(',') if o.strip()]
-        if len(oids) > 50:
-            raise invalid('sub_tid', 'at most 50 sub orders')
-        chosen = [o for o in orders if o['oid'] in oids]
-        if len(chosen) != len(set(oids)):
-            raise invalid('sub_tid', 'sub_tid contains unknown order ids')
+    def _check_waybill(company, out_sid):
+        if not re.match(company['reg_mail_no'], out_sid):
+            raise logistics_error('B60', 'Waybill %s does not match the format of %s'
+                                  % (out_sid, company['code']))
+
+    def _to_ship(self, trade, params):
+        """The sub-orders one send ships: the listed ones, or all that can go."""
+        orders = orders_of(trade)
+        waiting = [o for o in orders if o.get('status') == 'WAIT_SELLER_SEND_GOODS'
+                   and o.get('refund_status', 'NO_REFUND') != 'SUCCESS']
+        if str(params.get('is_split', '0')).strip() == '1':
+            chosen = self._split_subset(params, orders, waiting, 'is already shipped or closed')
+            refunding = [o['oid'] for o in chosen if o.get('refund_status') in WAITING_REFUND]
+            if refunding:
+                raise logistics_error('P38', 'Sub-orders %s have a refund in progress and '
+                                      'cannot be shipped' % ','.join(refunding))
+            return chosen
+        chosen = [o for o in waiting if o.get('refund_status') not in WAITING_REFUND]
+        if not chosen:
+            raise logistics_error('B04', 'Trade %s has no sub-order that can be shipped: '
+                                  'the others wait for a refund decision' % trade['tid'])
         return chosen
 
-    def _ship(self, trade, orders, chosen, company_code, out_sid):
+    @staticmethod
+    def _split_subset(params, orders, allowed, why):
+        """Sub-orders named in sub_tid (split mode) or all ``allowed`` ones."""
+        if str(params.get('is_split', '0')).strip() != '1':
+            return allowed
+        oids = [o.strip() for o in req(params, 'sub_tid').split(',') if o.strip()]
+        if not oids or len(set(oids)) > 50:
+            raise logistics_error('P38', 'sub_tid must list 1 to 50 sub-order ids')
+        known = dict((o['oid'], o) for o in orders)
+        strangers = [oid for oid in oids if oid not in known]
+        if strangers:
+            raise logistics_error('P38', 'Sub-orders %s do not belong to this trade'
+                                  % ','.join(strangers))
+        allowed_ids = set(o['oid'] for o in allowed)
+        refused = [oid for oid in oids if oid not in allowed_ids]
+        if refused:
+            raise logistics_error('P38', 'Sub-order %s %s' % (','.join(refused), why))
+        return [known[oid] for oid in dict.fromkeys(oids)]
+
+    def _ship(self, trade, chosen, company_code, out_sid):
         now = fmt(beijing_now())
         for order in chosen:
-            order.update(status='WAIT_BUYER_CONFIRM_GOODS', consign_time=now,
+            order.update(status=SHIPPED, consign_time=now,
                          logistics_company=company_code, invoice_no=out_sid)
-        pending = [o for o in orders if o.get('status') == 'WAIT_SELLER_SEND_GOODS']
-        trade['status'] = 'SELLER_CONSIGNED_PART' if pending else 'WAIT_BUYER_CONFIRM_GOODS'
-        trade['consign_time'] = now
+        left = [o for o in orders_of(trade) if o.get('status') == 'WAIT_SELLER_SEND_GOODS'
+                and o.get('refund_status') != 'SUCCESS']
+        trade['status'] = 'SELLER_CONSIGNED_PART' if left else SHIPPED
+        if left:
+            trade['is_part_consign'] = True
+        trade.setdefault('consign_time', now)
         self.store.touch_trade(trade)
 
     def logistics_companies_get(self, params):
         fields = parse_fields(req(params, 'fields'))
         return {'logistics_companies': {'logistics_company': [
             select(c, fields) for c in COMPANIES]}}
+
+
+def orders_of(trade):
+    return trade.get('orders', {}).get('order', [])
+
+
+def logistics_error(code, message):
+    return TopFailure(15, 'isv.logistics-offline-service-error:%s' % code, message)
 
 
 class Faults(object):
