@@ -23,6 +23,21 @@ PAYABLE_STATUSES = frozenset([
     "TRADE_BUYER_SIGNED", "TRADE_FINISHED", "PAID_FORBID_CONSIGN",
 ])
 CLOSED_STATUSES = frozenset(["TRADE_CLOSED", "TRADE_CLOSED_BY_TAOBAO"])
+# Paid, and the seller may ship (part of) it now.
+TO_SHIP_STATUSES = frozenset(["WAIT_SELLER_SEND_GOODS", "SELLER_CONSIGNED_PART"])
+# Paid, but the platform forbids shipping (e.g. a group buy not complete yet).
+FORBIDDEN_STATUSES = frozenset(["PAID_FORBID_CONSIGN"])
+# The goods have left: a first import must not ship them again.
+SHIPPED_STATUSES = frozenset(["WAIT_BUYER_CONFIRM_GOODS", "TRADE_BUYER_SIGNED", "TRADE_FINISHED"])
+# Sub-order refund statuses.
+REFUND_PENDING_STATUSES = frozenset(["WAIT_SELLER_AGREE", "WAIT_BUYER_RETURN_GOODS",
+                                     "WAIT_SELLER_CONFIRM_GOODS"])
+REFUND_DONE_STATUSES = frozenset(["SUCCESS"])
+
+# Why an order waits for a person (or for the platform) instead of being confirmed.
+HOLD_MESSAGE = "message"
+HOLD_FORBIDDEN = "forbidden"
+HOLD_REFUND = "refund"
 
 # Fields asked from the list APIs: everything an order needs except what
 # only taobao.trade.fullinfo.get returns (messages, memos, promotions).
@@ -34,7 +49,8 @@ LIST_FIELDS = (
     "orders.oid,orders.num_iid,orders.sku_id,orders.outer_iid,orders.outer_sku_id,"
     "orders.title,orders.sku_properties_name,orders.price,orders.num,orders.total_fee,"
     "orders.payment,orders.discount_fee,orders.adjust_fee,orders.status,"
-    "orders.refund_status")
+    "orders.refund_status,orders.divide_order_fee,orders.part_mjz_discount,"
+    "orders.consign_time,orders.invoice_no")
 FULL_FIELDS = LIST_FIELDS + (
     ",buyer_message,seller_memo,promotion_details,orders.is_free_gift,orders.has_gift,"
     "orders.gift_mids")
@@ -140,13 +156,46 @@ def address_of(trade):
     return parts
 
 
-def _goods_line(order, index):
+def _paid_amount(order, prefix, price, qty):
+    """What the buyer paid for the sub-order, as the platform apportions it.
+
+    ``divide_order_fee`` already spreads shop-wide discounts (满减) over the
+    sub-orders; without it, the sub-order's total after its own discounts
+    less its share of them (``part_mjz_discount``); without either, the
+    list price: the discount line then takes what is not apportioned.
+    """
+    if _text(order, "divide_order_fee"):
+        return to_money(order.get("divide_order_fee"), prefix + ".divide_order_fee")
+    if _text(order, "total_fee") and _text(order, "part_mjz_discount"):
+        return to_money(order.get("total_fee"), prefix + ".total_fee") - to_money(
+            order.get("part_mjz_discount"), prefix + ".part_mjz_discount")
+    return price * qty
+
+
+def _sub_order_state(order, trade_status):
+    """to_ship, shipped, refunded or closed: what the seller still owes for it."""
+    status = _text(order, "status") or trade_status
+    if _text(order, "refund_status") in REFUND_DONE_STATUSES or status in CLOSED_STATUSES:
+        return "refunded" if _text(order, "refund_status") in REFUND_DONE_STATUSES \
+            else "closed"
+    if status in SHIPPED_STATUSES or _text(order, "consign_time") \
+            or (trade_status in SHIPPED_STATUSES and status not in TO_SHIP_STATUSES):
+        return "shipped"
+    return "to_ship"
+
+
+def _goods_line(order, index, trade_status=""):
     prefix = "orders[%d]" % index
     if not _text(order, "num_iid"):
         raise TradeMappingError("%s lacks num_iid" % prefix)
     price = to_money(order.get("price"), prefix + ".price")
     gift = order.get("is_free_gift") in (True, "true") or price == 0
+    qty = to_quantity(order.get("num"), prefix + ".num")
+    amount = Decimal(0) if gift else _paid_amount(order, prefix, price, qty)
     return {
+        "state": _sub_order_state(order, trade_status),
+        "refund_status": _text(order, "refund_status"),
+        "amount": amount,
         "kind": "gift" if gift else "goods",
         "oid": _text(order, "oid"),
         "num_iid": _text(order, "num_iid"),
@@ -154,8 +203,9 @@ def _goods_line(order, index):
         "outer_id": _text(order, "outer_sku_id") or _text(order, "outer_iid"),
         "title": _text(order, "title"),
         "sku_properties": _text(order, "sku_properties_name"),
-        "qty": to_quantity(order.get("num"), prefix + ".num"),
-        "price_unit": Decimal(0) if gift else price,
+        "qty": qty,
+        # Paid price: taxes are computed on what the buyer paid for the goods.
+        "price_unit": amount / qty,
     }
 
 
@@ -172,7 +222,8 @@ def _promotion_gifts(trade):
             "sku_id": "", "outer_id": "", "sku_properties": "",
             "title": _text(detail, "gift_item_name") or _text(detail, "promotion_name"),
             "qty": to_quantity(detail.get("gift_item_num") or 1, "gift_item_num"),
-            "price_unit": Decimal(0),
+            "price_unit": Decimal(0), "amount": Decimal(0), "state": "to_ship",
+            "refund_status": "",
         })
     return gifts
 
@@ -207,11 +258,16 @@ def plan_trade(trade):
     orders = _orders(trade)
     if not orders:
         raise TradeMappingError("the trade has no orders")
-    lines = [_goods_line(o, i) for i, o in enumerate(orders)] + _promotion_gifts(trade)
+    lines = [_goods_line(o, i, status) for i, o in enumerate(orders)]
+    lines += _promotion_gifts(trade)
     payment = to_money(trade.get("payment"), "payment")
     postage = to_money(trade.get("post_fee") or "0.00", "post_fee")
-    goods = sum((line["price_unit"] * line["qty"] for line in lines), Decimal(0))
-    return {
+    # A refunded or closed sub-order is neither shipped nor paid for in the end.
+    gone = [line for line in lines if line["state"] in ("refunded", "closed")]
+    kept = [line for line in lines if line not in gone]
+    due = payment - sum((line["amount"] for line in gone), Decimal(0))
+    goods = sum((line["amount"] for line in kept), Decimal(0))
+    plan = {
         "tid": _text(trade, "tid"),
         "status": status,
         "created": _text(trade, "created"),
@@ -220,18 +276,40 @@ def plan_trade(trade):
         "buyer_message": _text(trade, "buyer_message"),
         "seller_memo": _text(trade, "seller_memo"),
         "address": address_of(trade),
-        "lines": lines,
+        "lines": kept,
+        "removed_lines": gone,
         "postage": postage,
-        "discount": payment - goods - postage,
+        "discount": due - goods - postage,
         "promotions": promotion_names(trade),
-        "payment": payment,
+        "payment": due,
+        "paid": payment,
     }
+    plan["holds"] = hold_reasons(plan)
+    return plan
 
 
 def plan_total(plan):
     """Sum of the plan's line amounts; equals plan["payment"] by construction."""
-    goods = sum((line["price_unit"] * line["qty"] for line in plan["lines"]), Decimal(0))
+    goods = sum((line["amount"] for line in plan["lines"]), Decimal(0))
     return goods + plan["postage"] + plan["discount"]
+
+
+def hold_reasons(plan):
+    """Why the order must not be confirmed (and shipped) now; empty when it may."""
+    holds = []
+    if plan["buyer_message"] or plan["seller_memo"]:
+        holds.append(HOLD_MESSAGE)
+    if plan["status"] in FORBIDDEN_STATUSES:
+        holds.append(HOLD_FORBIDDEN)
+    if any(line["refund_status"] in REFUND_PENDING_STATUSES for line in plan["lines"]):
+        holds.append(HOLD_REFUND)
+    return holds
+
+
+def first_seen_shipped(plan):
+    """Whether nothing of the trade is left to ship (all shipped or gone)."""
+    return plan["status"] in SHIPPED_STATUSES or not any(
+        line["state"] == "to_ship" for line in plan["lines"])
 
 
 def is_payable(status):
