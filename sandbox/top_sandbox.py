@@ -67,6 +67,14 @@ COMPANIES = [
 SHIPPABLE_TRADE = ('WAIT_SELLER_SEND_GOODS', 'SELLER_CONSIGNED_PART')
 WAITING_REFUND = ('WAIT_SELLER_AGREE', 'WAIT_BUYER_RETURN_GOODS', 'WAIT_SELLER_CONFIRM_GOODS')
 SHIPPED = 'WAIT_BUYER_CONFIRM_GOODS'
+REFUND_STATUSES = WAITING_REFUND + ('SELLER_REFUSE_BUYER', 'CLOSED', 'SUCCESS')
+REFUND_QUERY_STATUSES = REFUND_STATUSES + (
+    'WAIT_BUYER_CONFIRM_EXCHANGE_SELLER_SEND_GOODS', 'EXCHANGE_TRANSFORM_TO_REFUND',
+    'WAIT_SELLER_CONSIGN_GOODS')
+REFUND_LIST_FIELDS = frozenset(
+    'refund_id,tid,title,buyer_nick,seller_nick,total_fee,status,created,refund_fee,oid,'
+    'good_status,company_name,sid,payment,reason,desc,has_good_return,modified,order_status,'
+    'refund_phase,dispute_type,num,sku,outer_id'.split(','))
 ERROR_MSGS = {7: 'App Call Limited', 11: 'Insufficient isv permissions', 15: 'Remote service error', 21: 'Missing Method',
               22: 'Invalid Method', 23: 'Invalid Format', 24: 'Missing Signature',
               25: 'Invalid Signature', 26: 'Missing Session', 27: 'Invalid session',
@@ -247,11 +255,13 @@ class Store(object):
     def load(self, data):
         with self.lock:
             self.seller_nick = data.get('seller_nick') or '悦享生活旗舰店'
-            self.items, self.skus, self.trades = {}, {}, {}
+            self.items, self.skus, self.trades, self.refunds = {}, {}, {}, {}
             for item in data.get('items') or []:
                 self.put_item(item)
             for trade in data.get('trades') or []:
                 self.put_trade(trade)
+            for refund in data.get('refunds') or []:
+                self.put_refund(refund)
             self._dirty = True
 
     def put_item(self, item):
@@ -275,11 +285,26 @@ class Store(object):
         self.trades[trade['tid']] = trade
         self._dirty = True
 
+    def put_refund(self, refund):
+        refund = copy.deepcopy(refund)
+        for key in ('refund_id', 'tid', 'oid'):
+            refund[key] = str(refund[key])
+        self.refunds[refund['refund_id']] = refund
+        return refund
+
+    def refund_of(self, oid):
+        return next((r for r in self.refunds.values() if r['oid'] == oid), None)
+
+    def next_refund_id(self):
+        taken = [int(r) for r in self.refunds if r.isdigit()]
+        return str(max(taken + [150000000000000]) + 1)
+
     def dump(self):
         with self.lock:
             return {'seller_nick': self.seller_nick,
                     'items': copy.deepcopy(list(self.items.values())),
-                    'trades': copy.deepcopy(list(self.trades.values()))}
+                    'trades': copy.deepcopy(list(self.trades.values())),
+                    'refunds': copy.deepcopy(list(self.refunds.values()))}
 
     def _reindex(self):
         if self._dirty:
@@ -299,11 +324,16 @@ class Store(object):
         return [self.trades[tid] for tid in reversed(tids[lo:hi])]
 
     def touch_trade(self, trade):
-        now = fmt(beijing_now())
-        old = trade.get('modified', '')
-        trade['modified'] = now if now > old else fmt(
-            datetime.datetime.strptime(old, FMT) + datetime.timedelta(seconds=1))
+        trade['modified'] = later_than(trade.get('modified', ''))
         self._dirty = True
+
+
+def later_than(old):
+    """Now, or one second after ``old`` so that every change moves `modified` on."""
+    now = fmt(beijing_now())
+    if now > old or not DT_RE.match(old or ''):
+        return now
+    return fmt(datetime.datetime.strptime(old, FMT) + datetime.timedelta(seconds=1))
 
 
 class Api(object):
@@ -327,6 +357,8 @@ class Api(object):
             'taobao.logistics.companies.get': self.logistics_companies_get,
             'taobao.logistics.dummy.send': self.logistics_dummy_send,
             'taobao.logistics.consign.resend': self.logistics_consign_resend,
+            'taobao.refunds.receive.get': self.refunds_receive_get,
+            'taobao.refund.get': self.refund_get,
         }
 
     def time_get(self, params):
@@ -661,6 +693,47 @@ class Api(object):
         return {'logistics_companies': {'logistics_company': [
             select(c, fields) for c in COMPANIES]}}
 
+    # -- refunds ------------------------------------------------------------
+    def refunds_receive_get(self, params):
+        fields = parse_fields(req(params, 'fields'))
+        page_no = int_param(params, 'page_no', 1, 1)
+        page_size = int_param(params, 'page_size', 40, 1, 100)
+        rows = self._refund_filter(list(self.store.refunds.values()), params)
+        rows.sort(key=lambda r: (r.get('modified', ''), r['refund_id']), reverse=True)
+        page = page_slice(rows, page_no, page_size)
+        answer = {'refunds': {'refund': [select(r, fields, REFUND_LIST_FIELDS) for r in page]}}
+        if bool_param(params, 'use_has_next'):
+            answer['has_next'] = page_no * page_size < len(rows)
+        else:
+            answer['total_results'] = len(rows)
+        return answer
+
+    @staticmethod
+    def _refund_filter(rows, params):
+        status = params.get('status', '').strip()
+        if status:
+            if status not in REFUND_QUERY_STATUSES:
+                raise invalid('status', 'Unknown refund status %s' % status)
+            rows = [r for r in rows if r.get('status') == status]
+        nick = params.get('buyer_nick', '').strip()
+        if nick:
+            rows = [r for r in rows if r.get('buyer_nick') == nick]
+        for name, keep in (('start_modified', lambda v, b: v >= b),
+                           ('end_modified', lambda v, b: v <= b)):
+            raw = params.get(name, '').strip()
+            if raw:
+                bound = fmt(parse_dt(raw, name))
+                rows = [r for r in rows if keep(r.get('modified', ''), bound)]
+        return rows
+
+    def refund_get(self, params):
+        fields = parse_fields(req(params, 'fields'))
+        refund_id = str(int_param(params, 'refund_id', required=True))
+        refund = self.store.refunds.get(refund_id)
+        if refund is None:
+            raise TopFailure(15, 'isv.refund-not-exist', 'Refund %s does not exist' % refund_id)
+        return {'refund': select(refund, fields)}
+
 
 def orders_of(trade):
     return trade.get('orders', {}).get('order', [])
@@ -668,6 +741,225 @@ def orders_of(trade):
 
 def logistics_error(code, message):
     return TopFailure(15, 'isv.logistics-offline-service-error:%s' % code, message)
+
+
+class Conflict(Exception):
+    """A control request the trade's state does not allow (HTTP 409)."""
+
+
+RECEIVER_FIELDS = frozenset(['receiver_name', 'receiver_state', 'receiver_city',
+                             'receiver_district', 'receiver_town', 'receiver_address',
+                             'receiver_zip', 'receiver_mobile', 'receiver_phone'])
+UNPAID = ('WAIT_BUYER_PAY', 'TRADE_NO_CREATE_PAY')
+CLOSED_TRADE = ('TRADE_CLOSED', 'TRADE_CLOSED_BY_TAOBAO')
+
+
+def cents(value):
+    return int(round(float(value or 0) * 100))
+
+
+def money(value):
+    sign = '-' if value < 0 else ''
+    return '%s%d.%02d' % ((sign,) + divmod(abs(int(value)), 100))
+
+
+class TradeChanges(object):
+    """What buyers, Taobao and time do to a trade: ``/_sandbox/trade/<tid>/<verb>``."""
+
+    def __init__(self, store, api):
+        self.store, self.api = store, api
+        self.verbs = {'refund': self.refund, 'address': self.address, 'memo': self.memo,
+                      'message': self.message, 'ship': self.ship, 'finish': self.finish,
+                      'close': self.close, 'forbid': self.forbid, 'allow': self.allow}
+
+    def handle(self, rest, body):
+        tid, _slash, verb = rest.partition('/')
+        if verb not in self.verbs:
+            return 404, {'error': 'unknown trade change %r' % verb}
+        with self.store.lock:
+            trade = self.store.trades.get(tid)
+            if trade is None:
+                return 404, {'error': 'trade %s does not exist' % tid}
+            try:
+                extra = self.verbs[verb](trade, body) or {}
+            except (ValueError, TypeError) as exc:
+                return 400, {'error': str(exc)}
+            except Conflict as exc:
+                return 409, {'error': str(exc)}
+            except TopFailure as exc:
+                return 409, {'error': exc.sub_msg, 'sub_code': exc.sub_code}
+            self.store.touch_trade(trade)
+            answer = {'ok': True, 'tid': tid, 'status': trade['status'],
+                      'modified': trade['modified'], 'payment': trade.get('payment')}
+            answer.update(extra)
+            return 200, answer
+
+    # -- refunds ------------------------------------------------------------
+    def refund(self, trade, body):
+        if trade['status'] in UNPAID + CLOSED_TRADE:
+            raise Conflict('trade %s in status %s cannot be refunded'
+                           % (trade['tid'], trade['status']))
+        order = self._order(trade, body.get('oid'))
+        if order.get('status') in CLOSED_TRADE:
+            raise Conflict('sub-order %s is closed' % order['oid'])
+        status = str(body.get('status') or 'WAIT_SELLER_AGREE')
+        if status not in REFUND_STATUSES:
+            raise ValueError('status must be one of %s' % ', '.join(REFUND_STATUSES))
+        refund = self.store.refund_of(order['oid'])
+        if refund is not None and refund['status'] == 'SUCCESS':
+            raise Conflict('the refund of %s has succeeded already' % order['oid'])
+        # Work on a draft so that a refused change leaves no trace in the store.
+        draft = copy.deepcopy(refund) if refund else self._new_refund(trade, order)
+        self._update_refund(trade, order, draft, status, body)
+        refund = self.store.put_refund(draft)
+        if status == 'SUCCESS':
+            self._refund_succeeded(trade, order, refund)
+        order['refund_status'] = status
+        order['refund_id'] = refund['refund_id']
+        refund['order_status'] = order['status']
+        refund['modified'] = later_than(refund.get('modified', ''))
+        return {'refund': copy.deepcopy(refund)}
+
+    @staticmethod
+    def _order(trade, oid):
+        orders = orders_of(trade)
+        if oid in (None, '') and len(orders) == 1:
+            return orders[0]
+        for order in orders:
+            if order['oid'] == str(oid):
+                return order
+        raise ValueError('oid %r is not a sub-order of trade %s' % (oid, trade['tid']))
+
+    def _new_refund(self, trade, order):
+        now = fmt(beijing_now())
+        refund = {'refund_id': self.store.next_refund_id(), 'tid': trade['tid'],
+                  'oid': order['oid'], 'title': order.get('title', ''),
+                  'num': order.get('num', 1), 'num_iid': order.get('num_iid'),
+                  'price': order.get('price', '0.00'), 'sku': order.get('sku_properties_name', ''),
+                  'outer_id': order.get('outer_sku_id') or order.get('outer_iid', ''),
+                  'total_fee': order.get('total_fee', '0.00'),
+                  'payment': order.get('payment', '0.00'),
+                  'buyer_nick': trade.get('buyer_nick', ''),
+                  'seller_nick': trade.get('seller_nick') or self.store.seller_nick,
+                  'created': now, 'modified': '', 'company_name': '', 'sid': '',
+                  'reason': '', 'desc': '', 'dispute_type': 'REFUND',
+                  'refund_phase': 'aftersale' if trade['status'] == 'TRADE_FINISHED'
+                  else 'onsale'}
+        return refund
+
+    @staticmethod
+    def _update_refund(trade, order, refund, status, body):
+        shipped = bool(order.get('consign_time'))
+        fee = body.get('refund_fee', refund.get('refund_fee') or order.get('payment', '0.00'))
+        if not 0 < cents(fee) <= cents(order.get('payment')):
+            raise ValueError('refund_fee must be above 0 and at most the sub-order payment %s'
+                             % order.get('payment'))
+        returning = status in ('WAIT_BUYER_RETURN_GOODS', 'WAIT_SELLER_CONFIRM_GOODS')
+        good = 'BUYER_RETURNED_GOODS' if status == 'WAIT_SELLER_CONFIRM_GOODS' else \
+            ('BUYER_RECEIVED' if shipped else 'BUYER_NOT_RECEIVED')
+        refund.update(status=status, refund_fee=money(cents(fee)),
+                      good_status=body.get('good_status') or refund.get('good_status') or good,
+                      has_good_return=bool(body.get('has_good_return',
+                                                    refund.get('has_good_return') or returning)))
+        if returning or refund['has_good_return']:
+            refund['dispute_type'] = 'REFUND_AND_RETURN'
+        for key in ('reason', 'desc', 'company_name', 'sid'):
+            if body.get(key) is not None:
+                refund[key] = str(body[key])
+
+    def _refund_succeeded(self, trade, order, refund):
+        """Close the sub-order; money back before shipping lowers the trade's payment."""
+        if not order.get('consign_time'):
+            trade['payment'] = money(cents(trade.get('payment')) - cents(refund['refund_fee']))
+        now = fmt(beijing_now())
+        gifts = set((order.get('gift_mids') or '').split(',')) if order.get('has_gift') else set()
+        for each in orders_of(trade):
+            if each is order or (each['oid'] in gifts and each.get('is_free_gift')):
+                each.update(status='TRADE_CLOSED', end_time=now)
+        self._settle(trade, now)
+
+    @staticmethod
+    def _settle(trade, now):
+        """The trade status that follows from its sub-orders after a closure."""
+        orders = orders_of(trade)
+        if trade['status'] == 'TRADE_FINISHED':
+            return  # an after-sale refund leaves the finished trade as it is
+        if all(o.get('status') == 'TRADE_CLOSED' for o in orders):
+            trade.update(status='TRADE_CLOSED', end_time=now)
+            return
+        waiting = [o for o in orders if o.get('status') == 'WAIT_SELLER_SEND_GOODS']
+        if trade['status'] == 'SELLER_CONSIGNED_PART' and not waiting:
+            trade['status'] = SHIPPED
+
+    # -- buyer and seller notes ---------------------------------------------
+    @staticmethod
+    def address(trade, body):
+        unknown = set(body) - RECEIVER_FIELDS
+        if unknown or not body:
+            raise ValueError('give only receiver fields: %s' % ', '.join(sorted(RECEIVER_FIELDS)))
+        trade.update((k, str(v)) for k, v in body.items())
+
+    @staticmethod
+    def memo(trade, body):
+        if 'seller_memo' not in body and 'seller_flag' not in body:
+            raise ValueError('give seller_memo and/or seller_flag')
+        if body.get('seller_memo') is not None:
+            trade['seller_memo'] = str(body['seller_memo'])
+        if body.get('seller_flag') is not None:
+            flag = int(body['seller_flag'])
+            if not 0 <= flag <= 5:
+                raise ValueError('seller_flag must be 0 to 5')
+            trade['seller_flag'] = flag
+
+    @staticmethod
+    def message(trade, body):
+        text = str(body.get('buyer_message') or '')
+        trade['buyer_message'] = text
+        trade['has_buyer_message'] = bool(text)
+
+    # -- status moves -------------------------------------------------------
+    def ship(self, trade, body):
+        company = self.api._company(str(body.get('company_code') or 'SF'))
+        out_sid = str(body.get('out_sid') or 'SF%013d' % (int(trade['tid']) % 10 ** 13))
+        params = {'tid': trade['tid'], 'out_sid': out_sid, 'company_code': company['code']}
+        self.api._shippable_trade(params)
+        self.api._check_waybill(company, out_sid)
+        self.api._ship(trade, self.api._to_ship(trade, {}), company['code'], out_sid)
+
+    def finish(self, trade, body):
+        if trade['status'] not in (SHIPPED, 'TRADE_BUYER_SIGNED'):
+            raise Conflict('only a shipped trade can finish, not one in %s' % trade['status'])
+        now = fmt(beijing_now())
+        for order in orders_of(trade):
+            if order.get('status') != 'TRADE_CLOSED':
+                order.update(status='TRADE_FINISHED', end_time=now)
+        trade.update(status='TRADE_FINISHED', end_time=now,
+                     received_payment=trade.get('payment', '0.00'))
+
+    def close(self, trade, body):
+        if trade['status'] in CLOSED_TRADE + ('TRADE_FINISHED',):
+            raise Conflict('trade %s is already %s' % (trade['tid'], trade['status']))
+        if trade['status'] not in UNPAID + ('WAIT_SELLER_SEND_GOODS', 'PAID_FORBID_CONSIGN'):
+            raise Conflict('a trade in %s has shipped goods: refund its sub-orders instead'
+                           % trade['status'])
+        status = 'TRADE_CLOSED_BY_TAOBAO' if trade['status'] in UNPAID else 'TRADE_CLOSED'
+        now = fmt(beijing_now())
+        for order in orders_of(trade):
+            order.update(status=status, end_time=now)
+        trade.update(status=status, end_time=now)
+
+    @staticmethod
+    def forbid(trade, body):
+        if trade['status'] != 'WAIT_SELLER_SEND_GOODS':
+            raise Conflict('only a paid, unshipped trade can be held, not one in %s'
+                           % trade['status'])
+        trade['status'] = 'PAID_FORBID_CONSIGN'
+
+    @staticmethod
+    def allow(trade, body):
+        if trade['status'] != 'PAID_FORBID_CONSIGN':
+            raise Conflict('trade %s is not held (status %s)' % (trade['tid'], trade['status']))
+        trade['status'] = 'WAIT_SELLER_SEND_GOODS'
 
 
 class Faults(object):
@@ -725,6 +1017,7 @@ class Sandbox(object):
         self.state_lock = threading.RLock()
         self.store = Store(self._read_data())
         self.api = Api(self.store)
+        self.changes = TradeChanges(self.store, self.api)
         self.reset_runtime()
         self.faults = Faults(args.fault, args.seed, args.slow_seconds)
 
@@ -758,13 +1051,14 @@ class Sandbox(object):
     # -- control API --------------------------------------------------------
     def control(self, verb, path, body):
         if path == '/_sandbox/reset' and verb == 'POST':
-            data = body if body.get('items') is not None or body.get('trades') is not None \
-                else self._read_data()
+            given = any(body.get(k) is not None for k in ('items', 'trades', 'refunds'))
+            data = body if given else self._read_data()
             self.store.load(data)
             self.reset_runtime()
             self.faults = Faults((), self.args.seed, self.args.slow_seconds)
             return 200, {'ok': True, 'items': len(self.store.items),
-                         'trades': len(self.store.trades)}
+                         'trades': len(self.store.trades),
+                         'refunds': len(self.store.refunds)}
         if path == '/_sandbox/faults' and verb == 'POST':
             try:
                 self.faults = Faults(body.get('faults') or [], body.get('seed'),
@@ -779,12 +1073,16 @@ class Sandbox(object):
                     self.store.put_item(item)
                 for trade in body.get('trades') or []:
                     self.store.put_trade(trade)
+                for refund in body.get('refunds') or []:
+                    self.store.put_refund(refund)
             return 200, {'ok': True}
         if path == '/_sandbox/state' and verb == 'GET':
             return 200, self.store.dump()
         if path == '/_sandbox/stats' and verb == 'GET':
             return 200, {'calls': self.calls, 'by_method': dict(self.by_method),
                          'faults': dict(self.faults.counts)}
+        if path.startswith('/_sandbox/trade/') and verb == 'POST':
+            return self.changes.handle(path[len('/_sandbox/trade/'):], body)
         if path == '/_sandbox/session' and verb == 'POST':
             self.session_expired = bool(body.get('expired'))
             return 200, {'ok': True, 'expired': self.session_expired}

@@ -30,11 +30,13 @@ class Sandbox(object):
         response.raise_for_status()
         return response.json() if response.content else {}
 
-    def reset(self, items=None, trades=None):
-        return self._post("/_sandbox/reset", {"items": items or [], "trades": trades or []})
+    def reset(self, items=None, trades=None, refunds=None):
+        return self._post("/_sandbox/reset", {"items": items or [], "trades": trades or [],
+                                              "refunds": refunds or []})
 
-    def upsert(self, items=None, trades=None):
-        return self._post("/_sandbox/upsert", {"items": items or [], "trades": trades or []})
+    def upsert(self, items=None, trades=None, refunds=None):
+        return self._post("/_sandbox/upsert", {"items": items or [], "trades": trades or [],
+                                               "refunds": refunds or []})
 
     def faults(self, faults, seed=1, slow_seconds=0.2):
         return self._post("/_sandbox/faults",
@@ -48,6 +50,45 @@ class Sandbox(object):
 
     def stats(self):
         return requests.get(self.url + "/_sandbox/stats", timeout=30).json()
+
+    # Trade changes over time (sandbox/README.md, "Trade changes"); each bumps `modified`.
+    def _change(self, tid, verb, payload=None):
+        return self._post("/_sandbox/trade/%s/%s" % (tid, verb), payload)
+
+    def refund(self, tid, oid=None, status="WAIT_SELLER_AGREE", refund_fee=None, **fields):
+        """Open or move the refund of sub-order `oid`; fields: reason, desc, good_status,
+        has_good_return, company_name, sid."""
+        payload = dict(fields, oid=oid, status=status)
+        if refund_fee is not None:
+            payload["refund_fee"] = refund_fee
+        return self._change(tid, "refund", payload)
+
+    def change_address(self, tid, **receiver_fields):
+        return self._change(tid, "address", receiver_fields)
+
+    def set_memo(self, tid, memo, flag=None):
+        return self._change(tid, "memo", {"seller_memo": memo, "seller_flag": flag})
+
+    def set_message(self, tid, message):
+        return self._change(tid, "message", {"buyer_message": message})
+
+    def ship(self, tid, company_code=None, out_sid=None):
+        return self._change(tid, "ship", {"company_code": company_code, "out_sid": out_sid})
+
+    def finish(self, tid):
+        return self._change(tid, "finish")
+
+    def close(self, tid):
+        return self._change(tid, "close")
+
+    def forbid(self, tid):
+        return self._change(tid, "forbid")
+
+    def allow(self, tid):
+        return self._change(tid, "allow")
+
+    def refunds(self):
+        return self.state()["refunds"]
 
     def item(self, num_iid):
         return next(i for i in self.state()["items"] if int(i["num_iid"]) == int(num_iid))

@@ -3,6 +3,7 @@ import copy
 import decimal
 
 import pytest
+import requests
 
 from top_client import InvalidParameterError, TopClient
 from top_client.tests.conftest import APP_KEY, APP_SECRET, SESSION, Sandbox
@@ -199,3 +200,169 @@ def test_dummy_send_and_resend(box, client):
     assert sub_code(info) == 'isv.logistics-offline-service-error:P38'
     client.call('taobao.logistics.dummy.send', {'tid': TID})
     assert full(client)['status'] == 'WAIT_BUYER_CONFIRM_GOODS'
+
+
+# -- refunds and trade changes ---------------------------------------------------
+def change(box, verb, body=None, tid=TID, expect=200):
+    resp = requests.post('%s/_sandbox/trade/%s/%s' % (box.base, tid, verb), json=body or {},
+                         timeout=10)
+    assert resp.status_code == expect, resp.text
+    return resp.json()
+
+
+def refunds(client, **params):
+    base = {'fields': 'refund_id,tid,oid,status,refund_fee,modified,order_status,'
+                      'good_status,has_good_return,refund_phase,outer_id,num,payment'}
+    base.update(params)
+    return client.call('taobao.refunds.receive.get', base)
+
+
+def test_refund_lifecycle_before_shipping(box, client):
+    trade = three_order_trade(box)
+    oid = trade['orders']['order'][0]['oid']
+    before = full(client)
+    answer = change(box, 'refund', {'oid': oid, 'status': 'WAIT_SELLER_AGREE',
+                                    'refund_fee': '30.00', 'reason': '不想要了'})
+    refund_id = answer['refund']['refund_id']
+    assert isinstance(refund_id, str) and answer['payment'] == before['payment']
+    middle = full(client)
+    assert middle['modified'] > before['modified']
+    assert middle['orders'][0]['refund_status'] == 'WAIT_SELLER_AGREE'
+    listed = refunds(client)
+    assert listed['total_results'] == 1
+    row = listed['refunds'][0]
+    assert row['refund_id'] == refund_id and row['tid'] == TID and row['oid'] == oid
+    assert row['order_status'] == 'WAIT_SELLER_SEND_GOODS' and row['refund_phase'] == 'onsale'
+    assert row['good_status'] == 'BUYER_NOT_RECEIVED' and row['has_good_return'] is False
+    change(box, 'refund', {'oid': oid, 'status': 'SUCCESS'})
+    after = full(client)
+    assert after['orders'][0]['status'] == 'TRADE_CLOSED'
+    assert after['orders'][0]['refund_status'] == 'SUCCESS'
+    assert after['status'] == 'WAIT_SELLER_SEND_GOODS'
+    # 30.00 + 50.00 + 10.00 postage paid, 30.00 back before shipping
+    assert after['payment'] == '60.00'
+    one = client.call('taobao.refund.get', {'fields': 'refund_id,status,modified,refund_fee,'
+                                                      'num_iid,title', 'refund_id': refund_id})
+    assert one['refund']['status'] == 'SUCCESS' and one['refund']['refund_fee'] == '30.00'
+    assert one['refund']['modified'] > row['modified']
+    change(box, 'refund', {'oid': oid, 'status': 'CLOSED'}, expect=409)
+    send(client)
+    shipped = full(client)
+    assert [o['status'] for o in shipped['orders']] == [
+        'TRADE_CLOSED', 'WAIT_BUYER_CONFIRM_GOODS', 'WAIT_BUYER_CONFIRM_GOODS']
+    assert shipped['status'] == 'WAIT_BUYER_CONFIRM_GOODS'
+
+
+def test_refund_after_shipping_keeps_payment_and_all_closed_closes(box, client):
+    trade = three_order_trade(box)
+    oids = [o['oid'] for o in trade['orders']['order']]
+    send(client)
+    change(box, 'refund', {'oid': oids[1], 'status': 'WAIT_BUYER_RETURN_GOODS'})
+    row = refunds(client, status='WAIT_BUYER_RETURN_GOODS')['refunds'][0]
+    assert row['good_status'] == 'BUYER_RECEIVED' and row['has_good_return'] is True
+    change(box, 'refund', {'oid': oids[1], 'status': 'SUCCESS', 'refund_fee': '20.00'})
+    assert full(client)['payment'] == '90.00'
+    change(box, 'refund', {'oid': oids[0], 'status': 'SUCCESS'})
+    change(box, 'refund', {'oid': oids[2]}, expect=400)  # a 0.00 gift has nothing to refund
+    assert full(client)['status'] == 'WAIT_BUYER_CONFIRM_GOODS'
+
+
+def test_pre_shipping_refunds_close_the_trade(box, client):
+    trade = three_order_trade(box)
+    first, second, gift = trade['orders']['order']
+    gift.update(is_free_gift=True, gift_mids=second['oid'])
+    second.update(has_gift=True, gift_mids=gift['oid'])
+    box.control('upsert', {'trades': [trade]})
+    change(box, 'refund', {'oid': first['oid'], 'status': 'SUCCESS'})
+    answer = change(box, 'refund', {'oid': second['oid'], 'status': 'SUCCESS'})
+    assert answer['status'] == 'TRADE_CLOSED' and answer['payment'] == '10.00'
+    closed = full(client)
+    assert [o['status'] for o in closed['orders']] == ['TRADE_CLOSED'] * 3
+    change(box, 'refund', {'oid': first['oid'], 'status': 'WAIT_SELLER_AGREE'}, expect=409)
+
+
+def test_refund_partly_shipped_trade_completes_shipment(box, client):
+    trade = three_order_trade(box)
+    oids = [o['oid'] for o in trade['orders']['order']]
+    send(client, is_split=1, sub_tid=','.join(oids[:2]))
+    change(box, 'refund', {'oid': oids[2], 'status': 'WAIT_SELLER_AGREE', 'refund_fee': '0.01'},
+           expect=400)
+    state = next(t for t in box.control('state')['trades'] if t['tid'] == TID)
+    state['orders']['order'][2].update(payment='5.00')
+    box.control('upsert', {'trades': [state]})
+    change(box, 'refund', {'oid': oids[2], 'status': 'SUCCESS'})
+    assert full(client)['status'] == 'WAIT_BUYER_CONFIRM_GOODS'
+
+
+def test_refund_list_paging_filters_and_errors(box, client):
+    trade = three_order_trade(box)
+    oids = [o['oid'] for o in trade['orders']['order']]
+    change(box, 'refund', {'oid': oids[0], 'status': 'WAIT_SELLER_AGREE'})
+    change(box, 'refund', {'oid': oids[1], 'status': 'SELLER_REFUSE_BUYER'})
+    rows = refunds(client)['refunds']
+    assert [r['oid'] for r in rows] == [oids[1], oids[0]]  # newest first
+    page = refunds(client, page_size=1, page_no=2, use_has_next=True)
+    assert page['has_next'] is False and 'total_results' not in page
+    assert [r['oid'] for r in page['refunds']] == [oids[0]]
+    assert refunds(client, status='SELLER_REFUSE_BUYER')['total_results'] == 1
+    newest = rows[0]['modified']
+    assert refunds(client, start_modified=newest)['total_results'] >= 1
+    assert refunds(client, end_modified='2000-01-01 00:00:00')['total_results'] == 0
+    listed = client.call('taobao.refunds.receive.get', {'fields': 'refund_id,num_iid'})
+    assert all(set(r) == {'refund_id'} for r in listed['refunds'])
+    for bad in ({'page_size': 101}, {'status': 'NOPE'}, {'start_modified': 'yesterday'}):
+        with pytest.raises(InvalidParameterError):
+            refunds(client, **bad)
+    with pytest.raises(InvalidParameterError):
+        client.call('taobao.refund.get', {'fields': 'refund_id', 'refund_id': '1'})
+    change(box, 'refund', {'oid': '42'}, expect=400)
+    change(box, 'refund', {'oid': oids[0], 'status': 'LOST'}, expect=400)
+    state = box.control('state')
+    assert len(state['refunds']) == 2
+    box.control('reset', {'items': [], 'trades': state['trades'], 'refunds': state['refunds']})
+    assert refunds(client)['total_results'] == 2
+    box.control('reset')
+    assert refunds(client)['total_results'] == 0
+
+
+def test_notes_and_address(box, client):
+    three_order_trade(box)
+    before = full(client)
+    change(box, 'address', {'receiver_city': '苏州市', 'receiver_address': '新地址 1 号'})
+    change(box, 'memo', {'seller_memo': '加急', 'seller_flag': 4})
+    change(box, 'message', {'buyer_message': '请放门口'})
+    got = client.call('taobao.trade.fullinfo.get', {
+        'fields': 'receiver_city,receiver_address,seller_memo,seller_flag,buyer_message,'
+                  'has_buyer_message,modified', 'tid': TID})['trade']
+    assert got['receiver_city'] == '苏州市' and got['receiver_address'] == '新地址 1 号'
+    assert got['seller_memo'] == '加急' and got['seller_flag'] == 4
+    assert got['buyer_message'] == '请放门口' and got['has_buyer_message'] is True
+    assert got['modified'] > before['modified']
+    change(box, 'address', {'buyer_nick': 'x'}, expect=400)
+    change(box, 'memo', {'seller_flag': 9}, expect=400)
+    change(box, 'memo', {}, tid='1', expect=404)
+    change(box, 'nothing', expect=404)
+
+
+def test_status_moves(box, client):
+    three_order_trade(box)
+    change(box, 'finish', expect=409)
+    assert change(box, 'forbid')['status'] == 'PAID_FORBID_CONSIGN'
+    change(box, 'ship', expect=409)
+    assert change(box, 'allow')['status'] == 'WAIT_SELLER_SEND_GOODS'
+    change(box, 'allow', expect=409)
+    shipped = change(box, 'ship')
+    assert shipped['status'] == 'WAIT_BUYER_CONFIRM_GOODS'
+    assert {o['logistics_company'] for o in full(client)['orders']} == {'SF'}
+    change(box, 'close', expect=409)
+    finished = change(box, 'finish')
+    got = client.call('taobao.trade.fullinfo.get', {'fields': 'status,end_time,received_payment,'
+                                                              'payment', 'tid': TID})['trade']
+    assert got['status'] == finished['status'] == 'TRADE_FINISHED'
+    assert got['end_time'] and got['received_payment'] == got['payment']
+    three_order_trade(box)
+    change(box, 'ship', {'company_code': 'ZTO', 'out_sid': 'bad'}, expect=409)
+    assert change(box, 'close')['status'] == 'TRADE_CLOSED'
+    three_order_trade(box, status='WAIT_BUYER_PAY')
+    assert change(box, 'close')['status'] == 'TRADE_CLOSED_BY_TAOBAO'
+    change(box, 'refund', {'oid': str(int(TID) + 1)}, expect=409)
