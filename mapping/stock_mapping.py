@@ -7,6 +7,7 @@ platform says it accepted. Targets are ``(num_iid, sku_id)`` pairs of strings,
 """
 import math
 from collections import OrderedDict, namedtuple
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 ITEM_METHOD = "taobao.item.quantity.update"
 SKUS_METHOD = "taobao.skus.quantity.update"
@@ -31,10 +32,101 @@ def sellable_quantity(stocks, buffer=0):
     :param buffer: units kept back from the shop (safety buffer).
     :returns: an int >= 0, at most MAX_QUANTITY.
     """
-    free = sum(max(0.0, float(on_hand or 0.0) - float(promised or 0.0))
-               for on_hand, promised in stocks)
+    free = free_quantity(stocks)
     return min(MAX_QUANTITY,
                max(0, int(math.floor(free + _EPSILON)) - max(0, int(buffer or 0))))
+
+
+def free_quantity(stocks):
+    """Units free in the locations of ``stocks`` [(on_hand, promised)], as a float.
+
+    A location short of stock does not eat into another one's stock.
+    """
+    return sum(max(0.0, float(on_hand or 0.0) - float(promised or 0.0))
+               for on_hand, promised in stocks)
+
+
+def complete_sets(free_by_product, units_by_product, percent=100.0):
+    """Complete packs or bundles that ``percent`` % of the free units make up.
+
+    :param free_by_product: {product: free units}, already net of the units
+        the platform sold that Odoo has not reserved yet (may be negative).
+    :param units_by_product: {product: units of it in one pack or bundle}.
+    :returns: ``min(floor(free * percent / 100 / units))`` over the products,
+        an int >= 0 (0 when there is no product).
+    """
+    if not units_by_product:
+        return 0
+    share = max(0.0, float(percent or 0.0)) / 100.0
+    sets = []
+    for product, units in units_by_product.items():
+        units = float(units or 0.0)
+        if units <= 0:
+            return 0
+        free = max(0.0, float(free_by_product.get(product) or 0.0)) * share
+        sets.append(int(math.floor(free / units + _EPSILON)))
+    return max(0, min(sets))
+
+
+def allocated_quantity(sets, buffer=0, cap=0, fixed=None):
+    """What one listing offers: a fixed quantity as it is, else the complete
+    sets less the shop's safety buffer, at most ``cap`` (0: no cap).
+
+    :returns: an int >= 0, at most MAX_QUANTITY.
+    """
+    if fixed is not None:
+        return min(MAX_QUANTITY, max(0, int(fixed)))
+    qty = max(0, int(sets) - max(0, int(buffer or 0)))
+    if cap and int(cap) > 0:
+        qty = min(qty, int(cap))
+    return min(MAX_QUANTITY, qty)
+
+
+def apportion_price(qty, price_unit, components, digits=2):
+    """Order lines of ``qty`` platform units sold at ``price_unit`` each, for a
+    pack or bundle made of ``components`` [(key, units, list_price)].
+
+    Each component ships ``qty * units``; the amount ``qty * price_unit`` is
+    shared by list value (units x list price; by units where every list price
+    is 0), rounded to ``digits``, and the last component takes the rounding.
+    Where its share does not divide into its units at that precision, the
+    last component comes as two lines (all units but one, then the last unit)
+    so that prices keep ``digits`` decimals and the total stays exact.
+
+    :returns: [(key, line qty, line price_unit)]; sum(qty * price) equals
+              qty * price_unit at ``digits``.
+    """
+    if not components:
+        raise ValueError("A pack or bundle needs at least one component")
+    step = Decimal(1).scaleb(-digits)
+    total = (Decimal(str(qty)) * Decimal(str(price_unit))).quantize(step, ROUND_HALF_UP)
+    weights = [Decimal(str(units)) * max(Decimal(0), Decimal(str(price or 0)))
+               for _key, units, price in components]
+    if not any(weights):
+        weights = [Decimal(str(units)) for _key, units, _price in components]
+    weight_sum = sum(weights) or Decimal(1)
+    lines, rest = [], total
+    for (key, units, _price), weight in zip(components[:-1], weights):
+        line_qty = Decimal(str(qty)) * Decimal(str(units))
+        price = (total * weight / weight_sum / line_qty).quantize(step, ROUND_HALF_UP) \
+            if line_qty else Decimal(0)
+        lines.append((key, float(line_qty), float(price)))
+        rest -= price * line_qty
+    key, units, _price = components[-1]
+    line_qty = Decimal(str(qty)) * Decimal(str(units))
+    lines.extend(_last_lines(key, line_qty, rest, step))
+    return lines
+
+
+def _last_lines(key, line_qty, amount, step):
+    if line_qty <= 0:
+        return [(key, float(line_qty), float(amount))]
+    price = (amount / line_qty).quantize(step, ROUND_HALF_UP)
+    if price * line_qty == amount or line_qty <= 1 or line_qty != line_qty.to_integral():
+        return [(key, float(line_qty), float(price))]
+    price = (amount / line_qty).quantize(step, ROUND_DOWN)
+    last = amount - price * (line_qty - 1)
+    return [(key, float(line_qty - 1), float(price)), (key, 1.0, float(last))]
 
 
 def target_key(num_iid, sku_id):
