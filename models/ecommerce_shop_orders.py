@@ -13,6 +13,7 @@ from ..mapping.trade_mapping import (CENT, CLOSED_STATUSES, FULL_FIELDS, KNOWN_S
                                      LIST_FIELDS, TRADE_TYPES, TradeMappingError, is_payable,
                                      needs_full_detail, needs_review, plan_trade)
 from ..top_client import SessionError, TopError, parse_beijing
+from .api_arguments import ApiArguments
 
 _logger = logging.getLogger(__name__)
 
@@ -86,6 +87,10 @@ class EcommerceShopOrders(models.Model):
 
         :returns: ``{"missing": [tid, ...], "imported": [tid, ...]}``
         """
+        args = ApiArguments(self, "check_missing_orders")
+        args.check_single_shop()
+        date_from, date_to = args.check_window(date_from, date_to)
+        status = args.check_trade_status(status)
         self.ensure_one()
         self._check_order_rights()
         trades = self._list_created_trades(self._get_top_client(), date_from, date_to, status)
@@ -99,8 +104,14 @@ class EcommerceShopOrders(models.Model):
 
         :param tids: only these platform order numbers of the window.
         :returns: ``{"created": [sale_order_id], "skipped": [tid],
-                  "failed": [{"tid", "reason"}]}``
+                  "failed": [{"tid", "reason"}]}``; with ``tids`` also
+                  ``"unknown": [tid]``, those not among the window's trades.
         """
+        args = ApiArguments(self, "import_orders")
+        args.check_single_shop()
+        date_from, date_to = args.check_window(date_from, date_to)
+        status = args.check_trade_status(status)
+        tids = args.check_digit_list(tids, "tids")
         self.ensure_one()
         self._check_order_rights()
         self._acquire_order_lock()
@@ -117,7 +128,11 @@ class EcommerceShopOrders(models.Model):
         self.env["ecommerce.sync.log"]._record(
             self, "order_import", summary, self._window(date_from, date_to),
             calls=client.stats["calls"])
-        return _public(summary, ("created", "skipped", "failed"))
+        result = _public(summary, ("created", "skipped", "failed"))
+        if tids is not None:  # asked for, not among the trades of the window: say so
+            found = {t["tid"] for t in trades}
+            result["unknown"] = [tid for tid in tids if tid not in found]
+        return result
 
     @api.multi
     def sync_orders(self):
@@ -125,6 +140,7 @@ class EcommerceShopOrders(models.Model):
 
         :returns: the import summary plus "updated", "cancelled" and "error".
         """
+        ApiArguments(self, "sync_orders").check_single_shop()
         self.ensure_one()
         self._check_order_rights()
         summary = self._sync_orders_run(commit=False)

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .api_arguments import ApiArguments
+
 
 class EcommerceShop(models.Model):
     _inherit = "ecommerce.shop"
@@ -36,6 +38,11 @@ class EcommerceShop(models.Model):
         :returns: ``{"pushed": n, "unchanged": n, "api_calls": n,
                   "errors": [{"num_iid", "sku_id", "reason"}]}``
         """
+        args = ApiArguments(self, "push_stock")
+        args.check_some_records()
+        product_ids = args.check_existing_ids(args.check_id_list(
+            product_ids, "product_ids", allow_empty=False), "product_ids", "product.product")
+        force = args.check_bool(force, "force")
         self.check_access_rights("read")
         self.check_access_rule("read")
         self._check_platform_supported()

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from ..mapping.stock_mapping import (
     accepted_quantities, plan_calls, select_changed, sellable_quantity, target_key)
 from ..top_client import SessionError, TopError
+from .api_arguments import ApiArguments
 
 _logger = logging.getLogger(__name__)
 
@@ -190,6 +191,9 @@ class EcommerceStockSync(models.Model):
 
         :returns: ``{"pushed", "unchanged", "api_calls", "errors"}``
         """
+        args = ApiArguments(self, "push_stock")
+        args.check_existing()
+        force = args.check_bool(force, "force")
         self.check_access_rights("read")
         self.check_access_rule("read")
         return self.sudo()._push(force=force)
