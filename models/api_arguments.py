@@ -113,8 +113,9 @@ class ApiArguments(object):
         start = self.check_datetime(date_from, names[0], required)
         end = self.check_datetime(date_to, names[1], required)
         if start and end and end <= start:
-            raise UserError(_("%(end_name)s (%(end)s) must be after %(start_name)s "
-                              "(%(start)s).")
+            raise UserError(_("%(start_name)s and %(end_name)s must be a window with the "
+                              "end after the start, got %(start_name)s %(start)s and "
+                              "%(end_name)s %(end)s.")
                             % {"end_name": names[1], "end": end, "start_name": names[0],
                                "start": start})
         return start, end
