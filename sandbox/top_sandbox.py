@@ -82,6 +82,9 @@ ERROR_MSGS = {7: 'App Call Limited', 11: 'Insufficient isv permissions', 15: 'Re
               31: 'Invalid Timestamp', 32: 'Missing Version', 33: 'Invalid Version',
               40: 'Missing Required Arguments', 41: 'Invalid Arguments'}
 FAULT_KINDS = ('transient', 'rate_limit', 'slow', 'malformed', 'session_expiry')
+TRADE_LIST_KEYS = {'taobao.trades.sold.get': ('created', 'start_created', 'end_created'),
+                   'taobao.trades.sold.increment.get': ('modified', 'start_modified',
+                                                        'end_modified')}
 
 
 class TopFailure(Exception):
@@ -966,17 +969,20 @@ class Faults(object):
     """Fault injection: ``KIND:RATE`` per call or ``KIND@N`` on the Nth call."""
 
     def __init__(self, specs=(), seed=None, slow_seconds=2.0):
-        self.rates, self.at = {}, {}
+        self.rates, self.at, self.churn = {}, {}, None
         for spec in specs or ():
             self._add(spec)
         self.rng = random.Random(seed)
         self.slow_seconds = float(slow_seconds)
         self.calls = 0
-        self.counts = dict((k, 0) for k in FAULT_KINDS)
+        self.counts = dict((k, 0) for k in FAULT_KINDS + ('churn',))
         self.transient_flip = False
         self.denied = frozenset()  # methods answered with code 11
 
     def _add(self, spec):
+        if isinstance(spec, dict) or str(spec).strip() == 'churn':
+            self.churn = Churn(spec if isinstance(spec, dict) else {'kind': 'churn'})
+            return
         spec = spec.strip()
         if '@' in spec:
             kind, _a, nth = spec.partition('@')
@@ -1005,6 +1011,101 @@ class Faults(object):
         for kind in fired:
             self.counts[kind] += 1
         return fired
+
+    def after_list_page(self, store, method, params):
+        """Let churn change the listed window once a trade-list page is answered."""
+        if self.churn is not None and method in TRADE_LIST_KEYS:
+            if self.churn.after_page(store, TRADE_LIST_KEYS[method], params, self.rng):
+                self.counts['churn'] += 1
+
+
+class Churn(object):
+    """New and changed trades inside the window a client is paging through.
+
+    ``{"kind": "churn", "every": 1, "insert": 2, "modify": 1}``: after every
+    ``every``-th trade-list answer, ``insert`` new paid trades get a key time
+    (created for sold.get, modified for increment.get) inside the listed window
+    and ``modify`` trades of the window change; in an increment listing their
+    `modified` moves later, still inside the window. Rows shift across page
+    boundaries between two page calls, as they do on Taobao at a busy hour.
+    """
+
+    def __init__(self, spec):
+        if spec.get('kind', 'churn') != 'churn':
+            raise ValueError('Unknown fault kind %r' % spec.get('kind'))
+        self.every = max(1, int(spec.get('every', 1)))
+        self.insert = max(0, int(spec.get('insert', 2)))
+        self.modify = max(0, int(spec.get('modify', 1)))
+        self.pages = 0
+        self.seq = 0
+
+    def after_page(self, store, keys, params, rng):
+        self.pages += 1
+        if self.pages % self.every or not store.trades:
+            return False
+        key = keys[0]
+        window = self._window(store, keys, params)
+        if window is None:
+            return False
+        for _n in range(self.insert):
+            self._insert(store, key, window, rng)
+        for _n in range(self.modify):
+            self._modify(store, key, window, rng)
+        return True
+
+    @staticmethod
+    def _window(store, keys, params):
+        key, start_name, end_name = keys
+        raw_start = params.get(start_name, '').strip()
+        raw_end = params.get(end_name, '').strip()
+        now = beijing_now()
+        try:
+            lo = datetime.datetime.strptime(raw_start, FMT) if raw_start else \
+                datetime.datetime.strptime(min(t.get(key, fmt(now)) for t in
+                                               store.trades.values()), FMT)
+            hi = min(datetime.datetime.strptime(raw_end, FMT), now) if raw_end else now
+        except ValueError:
+            return None
+        return (lo, hi) if lo <= hi else None
+
+    def _insert(self, store, key, window, rng):
+        lo, hi = window
+        moment = lo + datetime.timedelta(seconds=rng.randint(0, int((hi - lo).total_seconds())))
+        created = moment if key == 'created' else \
+            moment - datetime.timedelta(minutes=rng.randint(1, 120))
+        trade = copy.deepcopy(rng.choice(list(store.trades.values())))
+        self.seq += 1
+        tid = 2008000000000000000 + self.seq * 100
+        while str(tid) in store.trades:
+            self.seq += 1
+            tid = 2008000000000000000 + self.seq * 100
+        for name in ('consign_time', 'end_time', 'is_part_consign'):
+            trade.pop(name, None)
+        trade.update(tid=str(tid), status='WAIT_SELLER_SEND_GOODS', created=fmt(created),
+                     pay_time=fmt(created), modified=fmt(moment), received_payment='0.00')
+        for index, order in enumerate(orders_of(trade)):
+            for name in ('consign_time', 'end_time', 'invoice_no', 'logistics_company',
+                         'refund_id'):
+                order.pop(name, None)
+            order.update(oid=str(tid + index + 1), status='WAIT_SELLER_SEND_GOODS',
+                         refund_status='NO_REFUND')
+        store.put_trade(trade)
+
+    @staticmethod
+    def _modify(store, key, window, rng):
+        lo, hi = fmt(window[0]), fmt(window[1])
+        rows = [t for t in store.trades_in(key, lo, hi) if key != 'modified' or t[key] < hi]
+        if not rows:
+            return
+        trade = rng.choice(rows)
+        trade['seller_flag'] = rng.randint(0, 5)
+        if key == 'modified':
+            old = datetime.datetime.strptime(trade['modified'], FMT)
+            span = int((window[1] - old).total_seconds())
+            trade['modified'] = fmt(old + datetime.timedelta(seconds=rng.randint(1, span)))
+            store._dirty = True
+        else:
+            store.touch_trade(trade)
 
 
 class Sandbox(object):
@@ -1064,7 +1165,7 @@ class Sandbox(object):
                 self.faults = Faults(body.get('faults') or [], body.get('seed'),
                                      body.get('slow_seconds', self.args.slow_seconds))
                 self.faults.denied = frozenset(body.get('deny_methods') or ())
-            except ValueError as exc:
+            except (ValueError, TypeError, AttributeError) as exc:
                 return 400, {'error': str(exc)}
             return 200, {'ok': True}
         if path == '/_sandbox/upsert' and verb == 'POST':
@@ -1109,6 +1210,7 @@ class Sandbox(object):
             with self.store.lock:
                 self.validate(params)
                 payload = self.api.methods[method](params)
+                self.faults.after_list_page(self.store, method, params)
             body = self._envelope(method, payload, params, request_id)
         except TopFailure as failure:
             body = failure.body(request_id)

@@ -366,3 +366,47 @@ def test_status_moves(box, client):
     three_order_trade(box, status='WAIT_BUYER_PAY')
     assert change(box, 'close')['status'] == 'TRADE_CLOSED_BY_TAOBAO'
     change(box, 'refund', {'oid': str(int(TID) + 1)}, expect=409)
+
+
+# -- churn fault -----------------------------------------------------------------
+def test_churn_changes_the_listed_window_after_each_page(box, client):
+    state = box.control('state')
+    stamps = sorted(t['created'] for t in state['trades'])
+    window = {'fields': 'tid,created', 'start_created': stamps[0], 'end_created': stamps[-1],
+              'page_size': 5}
+    total = client.call('taobao.trades.sold.get', window)['total_results']
+    box.control('faults', {'faults': [{'kind': 'churn', 'every': 2, 'insert': 3, 'modify': 1}],
+                           'seed': 4})
+    first = client.call('taobao.trades.sold.get', window)
+    assert first['total_results'] == total  # every 2nd page answer fires
+    second = client.call('taobao.trades.sold.get', window)
+    assert second['total_results'] == total
+    third = client.call('taobao.trades.sold.get', window)
+    assert third['total_results'] == total + 3
+    new = [t for t in box.control('state')['trades'] if t['tid'] not in
+           {s['tid'] for s in state['trades']}]
+    assert len(new) == 3
+    assert all(stamps[0] <= t['created'] <= stamps[-1] for t in new)
+    assert all(t['status'] == 'WAIT_SELLER_SEND_GOODS' for t in new)
+    assert box.control('stats')['faults']['churn'] == 1
+    client.call('taobao.time.get')  # other APIs never churn
+    assert box.control('stats')['faults']['churn'] == 1
+
+
+def test_churn_moves_modified_inside_an_increment_window(box, client):
+    state = box.control('state')
+    stamps = sorted(t['modified'] for t in state['trades'])
+    window = {'fields': 'tid,modified', 'start_modified': stamps[-1][:10] + ' 00:00:00',
+              'end_modified': stamps[-1], 'use_has_next': True}
+    box.control('faults', {'faults': [{'kind': 'churn', 'insert': 0, 'modify': 3}], 'seed': 2})
+    client.call('taobao.trades.sold.increment.get', window)
+    after = dict((t['tid'], t['modified']) for t in box.control('state')['trades'])
+    moved = [t for t in state['trades'] if after[t['tid']] != t['modified']]
+    assert 1 <= len(moved) <= 3
+    assert all(t['modified'] < after[t['tid']] <= window['end_modified'] for t in moved)
+
+
+def test_bad_churn_spec_is_refused(box):
+    resp = requests.post(box.base + '/_sandbox/faults',
+                         json={'faults': [{'kind': 'churn', 'every': 'often'}]}, timeout=5)
+    assert resp.status_code == 400
