@@ -88,6 +88,19 @@ def normalize_gateway_url(value):
     return '%s://%s%s' % (parts.scheme.lower(), parts.netloc, path)
 
 
+def split_window(start, end, span=datetime.timedelta(days=30)):
+    """Cut [start, end] (naive UTC datetimes) into JD-sized windows.
+
+    The order search takes at most one month; its bounds are inclusive and
+    to the second, so each window starts one second after the last ended.
+    """
+    one = datetime.timedelta(seconds=1)
+    while start <= end:
+        stop = min(start + span, end)
+        yield start, stop
+        start = stop + one
+
+
 def to_json_value(value):
     """Business values as JD's JSON expects them (times as Beijing strings)."""
     if isinstance(value, datetime.datetime):

@@ -635,7 +635,8 @@ class Sandbox(object):
         method = params.get('sign_method') or 'md5'
         if method not in ('md5', 'hmacmd5', 'hmacsha256'):
             raise JdFailure(12, 'unsupported sign_method')
-        if not hmac.compare_digest(given.upper(), sign_params(params, self.args.app_secret, method)):
+        expected = sign_params(params, self.args.app_secret, method)
+        if not hmac.compare_digest(given.upper(), expected):
             raise JdFailure(12)
 
     def _check_token(self, token):
@@ -651,7 +652,8 @@ class Sandbox(object):
         if params.get('app_key') != self.args.app_key:
             return 400, {}, '<html><body>应用不存在 (invalid app_key)</body></html>'
         redirect = params.get('redirect_uri', '')
-        if params.get('response_type') != 'code' or not redirect.startswith(('http://', 'https://')):
+        if params.get('response_type') != 'code' \
+                or not redirect.startswith(('http://', 'https://')):
             return 400, {}, '<html><body>invalid request</body></html>'
         code = random_token(self.rng, 16)
         with self.state_lock:
@@ -752,7 +754,8 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Local JD JOS gateway emulator')
     parser.add_argument('--host', default='127.0.0.1')
     parser.add_argument('--port', type=int, default=0, help='0 picks a free port')
-    parser.add_argument('--data', help='JSON file {"wares": [...], "orders": [...], "refunds": [...]}')
+    parser.add_argument('--data',
+                        help='JSON file {"wares": [...], "orders": [...], "refunds": [...]}')
     parser.add_argument('--app-key', required=True)
     parser.add_argument('--app-secret', required=True)
     parser.add_argument('--access-token', required=True, help='the pre-authorised token')

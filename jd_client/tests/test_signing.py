@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from jd_client import beijing_str, normalize_gateway_url, param_json, parse_beijing, sign
+from jd_client import (beijing_str, normalize_gateway_url, param_json, parse_beijing, sign,
+                       split_window)
 from jd_client.signing import signing_string
 
 PARAMS = {
@@ -72,3 +73,15 @@ def test_normalize_gateway_url(value, expected):
 def test_normalize_gateway_url_rejects(value):
     with pytest.raises(ValueError):
         normalize_gateway_url(value)
+
+
+def test_split_window_covers_every_second_once():
+    start = datetime.datetime(2024, 1, 1)
+    end = datetime.datetime(2024, 3, 15, 12, 0, 0)
+    windows = list(split_window(start, end))
+    assert windows[0] == (start, datetime.datetime(2024, 1, 31))
+    assert windows[1][0] == datetime.datetime(2024, 1, 31, 0, 0, 1)
+    assert windows[-1][1] == end and len(windows) == 3
+    assert all(b - a <= datetime.timedelta(days=30) for a, b in windows)
+    assert list(split_window(end, start)) == []
+    assert list(split_window(start, start)) == [(start, start)]
