@@ -1,5 +1,5 @@
 # The two commands of README.md, plus the benchmark.
-.PHONY: demo test bench soak setup
+.PHONY: demo test lint bench soak setup
 
 setup:            ## install everything (venvs, lessc, chromium); idempotent
 	tools/setup_env.sh all
@@ -7,8 +7,11 @@ setup:            ## install everything (venvs, lessc, chromium); idempotent
 demo:             ## Odoo with the addon and a demo shop on the TOP sandbox, http://localhost:8069
 	tools/run_demo.sh
 
-test:             ## every test; ends with "N passed, N failed"
-	tools/run_tests.sh
+test:             ## every test; ends with "N passed, N failed" (ONLY=test_a,test_b SKIP=browser,soak,lint narrow it, not in CI)
+	tools/run_tests.sh $(if $(ONLY),--only $(ONLY)) $(if $(SKIP),--skip $(SKIP))
+
+lint:             ## flake8, pylint-odoo and licence headers (a stage of make test)
+	tools/run_lint.sh
 
 bench:            ## benchmark table (seconds, calls, memory)
 	tools/run_bench.sh

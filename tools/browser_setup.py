@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 # Fed to `odoo shell` by tools/run_browser_test.sh: what the browser walk-through needs
 # besides the addon itself. Like tools/demo_setup.py but WITHOUT the shop: the test
 # creates the shop through the web client, as a seller would.

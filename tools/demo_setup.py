@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 # Fed to `odoo shell` once by tools/run_demo.sh: the demo shop on the local TOP sandbox,
 # a sales journal, and a Chinese-speaking seller account.
 import os

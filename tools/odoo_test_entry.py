@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Run the Odoo CLI and record the outcome of every test in a JSON-lines file.
 
 Odoo 11 prints no overall summary and exits 0 even when a test module fails to
@@ -40,13 +43,15 @@ class RecordingResult(unittest.TextTestResult):
     results_path = None
 
     def startTest(self, test):
-        super(RecordingResult, self).startTest(test)
+        result = super(RecordingResult, self).startTest(test)
         self._outcome_of = {"test": test.id(), "outcome": "passed", "subtests": []}
+        return result
 
     def stopTest(self, test):
-        super(RecordingResult, self).stopTest(test)
+        result = super(RecordingResult, self).stopTest(test)
         self._write(self._outcome_of)
         self._outcome_of = None
+        return result
 
     def _mark(self, outcome, test=None):
         current = getattr(self, "_outcome_of", None)
@@ -59,29 +64,32 @@ class RecordingResult(unittest.TextTestResult):
             current["outcome"] = outcome
 
     def addError(self, test, err):
-        super(RecordingResult, self).addError(test, err)
+        result = super(RecordingResult, self).addError(test, err)
         self._mark("error", test)
+        return result
 
     def addFailure(self, test, err):
-        super(RecordingResult, self).addFailure(test, err)
+        result = super(RecordingResult, self).addFailure(test, err)
         self._mark("failed", test)
+        return result
 
     def addSkip(self, test, reason):
-        super(RecordingResult, self).addSkip(test, reason)
+        result = super(RecordingResult, self).addSkip(test, reason)
         self._mark("skipped", test)
+        return result
 
     def addUnexpectedSuccess(self, test):
-        super(RecordingResult, self).addUnexpectedSuccess(test)
+        result = super(RecordingResult, self).addUnexpectedSuccess(test)
         self._mark("failed", test)
+        return result
 
     def addSubTest(self, test, subtest, err):
-        super(RecordingResult, self).addSubTest(test, subtest, err)
-        if err is not None:
-            current = getattr(self, "_outcome_of", None)
-            if current is not None:
-                current["subtests"].append(subtest.id())
-                kind = "failed" if issubclass(err[0], test.failureException) else "error"
-                self._mark(kind)
+        result = super(RecordingResult, self).addSubTest(test, subtest, err)
+        current = getattr(self, "_outcome_of", None)
+        if err is not None and current is not None:
+            current["subtests"].append(subtest.id())
+            self._mark("failed" if issubclass(err[0], test.failureException) else "error")
+        return result
 
     def _write(self, record):
         with open(self.results_path, "a") as stream:

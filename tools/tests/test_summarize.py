@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The test command's arithmetic (tools/summarize_tests.py, odoo_test_entry.py,
 odoo_test_count.py), fed with the reports that a broken run leaves behind.
 
@@ -192,8 +195,8 @@ def test_selection_variable_in_the_environment_narrows_nothing(monkeypatch):
     entry = load("odoo_test_entry")
     monkeypatch.setenv("ECS_TESTS", "test_a")
     assert entry.parse_only(["-d", "db", "--test-enable"]) == (None, ["-d", "db", "--test-enable"])
-    assert entry.parse_only(["--only=test_a,test_b", "-d", "db"]) == (["test_a", "test_b"],
-                                                                    ["-d", "db"])
+    selected, rest = entry.parse_only(["--only=test_a,test_b", "-d", "db"])
+    assert (selected, rest) == (["test_a", "test_b"], ["-d", "db"])
 
 
 class _Sample(unittest.TestCase):
@@ -217,6 +220,7 @@ class _BrokenClass(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        super(_BrokenClass, cls).setUpClass()
         raise RuntimeError("fixture broke")
 
     def test_never_runs(self):
