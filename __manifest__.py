@@ -28,6 +28,10 @@
         "views/ecommerce_shop_orders_views.xml",
         "views/ecommerce_sync_log_views.xml",
         "wizards/ecommerce_order_import_wizard_views.xml",
+        "data/ir_cron_shipments.xml",
+        "views/ecommerce_logistics_company_views.xml",
+        "views/delivery_carrier_views.xml",
+        "views/stock_picking_views.xml",
         "views/ecommerce_menus.xml",
     ],
 }

@@ -10,3 +10,7 @@ from . import res_partner
 from . import sale_order
 from . import sale_order_line
 from . import ecommerce_shop_orders
+from . import ecommerce_logistics_company
+from . import delivery_carrier
+from . import stock_picking
+from . import ecommerce_shop_shipments

@@ -1,3 +1,4 @@
 # Platform-neutral importers and exporters (AbstractModels): each run holds the
 # shop, its platform adapter, caches and summary; the shop's public methods
 # create one and delegate to it.
+from . import shipment_exporter
