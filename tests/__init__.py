@@ -12,3 +12,5 @@ from . import test_order_cron
 from . import test_order_import_rpc
 from . import test_bad_input
 from . import test_security_scope
+from . import test_shipment
+from . import test_shipment_rpc
