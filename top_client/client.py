@@ -18,6 +18,9 @@ from .signing import SIGN_METHODS, sign
 from .timeutil import beijing_str, parse_beijing, utcnow
 
 PARTNER_ID = 'ecommerce_sync'
+ONE_SECOND = datetime.timedelta(seconds=1)
+# APIs that refuse wider time windows (TOP: increment windows <= 1 day).
+MAX_WINDOW = {'taobao.trades.sold.increment.get': datetime.timedelta(days=1)}
 ROUTER_PATH = '/router/rest'
 _HOST_RE = re.compile(r'^[A-Za-z0-9.\-\[\]:]+$')
 _IP_RE = re.compile(r'^(\d{1,3}(\.\d{1,3}){3}|localhost|\[[0-9a-fA-F:]+\])$')
@@ -98,6 +101,13 @@ def flatten(value):
         if isinstance(inner, list):
             return [flatten(v) for v in inner]
     return dict((k, flatten(v)) for k, v in value.items())
+
+
+def naive_utc_second(moment):
+    """A datetime as naive UTC without microseconds (TOP counts whole seconds)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
 
 
 def response_key(method):
@@ -182,10 +192,13 @@ class TopClient(object):
     def iter_pages_backwards(self, method, params, list_key, page_size=100):
         """Yield the pages of a newest-first list from the oldest to the newest.
 
-        A record that changes while we page leaves its place and shifts the
-        older ones; reading backwards can only show a row twice, never skip one
-        (TOP's advice for trades.sold.increment.get). Page 1 is read again at
-        the end because it may have changed meanwhile.
+        TOP's advice for trades.sold.increment.get; page 1 is read again at the
+        end because it may have changed meanwhile. Limit: the page count is
+        fixed by the first call, so a record that enters the window while we
+        page (a new trade, or one modified into it) shifts the older rows by
+        one and the row at a page boundary can move onto a page already read:
+        it is skipped. Callers that move a watermark past what they read must
+        use iter_time_windows instead.
         """
         base = dict(params or {}, page_size=page_size)
         first = self.call(method, dict(base, page_no=1))
@@ -197,6 +210,118 @@ class TopClient(object):
         for page_no in range(pages, 1, -1):
             yield self.call(method, dict(base, page_no=page_no)).get(list_key) or []
         yield self.call(method, dict(base, page_no=1)).get(list_key) or []
+
+    # Share of page_size a window is sized for: headroom for rows the estimate
+    # missed, so that few windows overflow and cost a second call.
+    WINDOW_FILL = 0.8
+    CROWDED_SECOND_ATTEMPTS = 5
+
+    def iter_time_windows(self, method, params, list_key, start_key, end_key,
+                          start, end, page_size=100, id_key='tid', max_span=None):
+        """Yield ``(window_start, window_end, rows)`` covering [start, end], oldest first.
+
+        ``start``/``end`` are naive UTC datetimes (inclusive, whole seconds);
+        the windows are inclusive too, contiguous, and each next one starts one
+        second after the previous end. Every window is read with ONE page call
+        whose ``total_results`` is at most ``page_size``, so no page boundary
+        lies inside it and a row that moves while we read cannot slip between
+        two pages. A caller may therefore move its watermark to ``window_end``
+        once it has stored ``rows`` (in the API's order, newest first).
+
+        The window size adapts to the density seen so far; an answer holding
+        more than ``page_size`` rows only serves as a count and the window
+        shrinks. A single second holding more than ``page_size`` rows is paged
+        and its total re-checked until it stays the same (rows keyed by
+        ``id_key``). ``max_span`` (default: 1 day for the increment API)
+        caps a window's length. Asking for the time field in ``fields``
+        (``created`` for start_created, ``modified`` for start_modified) saves
+        calls: an overfull answer then shows where its newest page begins.
+        """
+        base = dict(params or {}, page_size=page_size, page_no=1)
+        base.pop('use_has_next', None)  # the count drives the windows
+        limit = max_span or MAX_WINDOW.get(method)
+        time_field = start_key[len('start_'):] if start_key.startswith('start_') else None
+        target = max(1, int(page_size * self.WINDOW_FILL))
+        cursor, end = naive_utc_second(start), naive_utc_second(end)
+        span = None  # seconds of the next window; None: up to the end
+        while cursor <= end:
+            hi = end if span is None else min(end, cursor + (span - 1) * ONE_SECOND)
+            if limit is not None:
+                hi = min(hi, cursor + limit)
+            seconds = int((hi - cursor).total_seconds()) + 1
+            result = self.call(method, dict(base, **{start_key: cursor, end_key: hi}))
+            rows = result.get(list_key) or []
+            total = self._window_total(result, rows, page_size)
+            if total <= page_size or seconds == 1:
+                if total > page_size:
+                    rows = self._read_crowded_second(method, dict(base, **{
+                        start_key: cursor, end_key: hi}), list_key, id_key, result)
+                yield cursor, hi, rows
+                cursor = hi + ONE_SECOND
+                span = self._next_span(seconds, total, target)
+            else:
+                span = self._shrunk_span(cursor, seconds, total, rows, time_field, target,
+                                         page_size)
+
+    @staticmethod
+    def _window_total(result, rows, page_size):
+        try:
+            return int(result['total_results'])
+        except (KeyError, TypeError, ValueError):
+            # No count: a full page may hide more rows, so treat it as too many.
+            return len(rows) + (1 if len(rows) >= page_size else 0)
+
+    @staticmethod
+    def _shrunk_span(cursor, seconds, total, rows, time_field, target, page_size):
+        """Seconds for a retry of an overfull window.
+
+        The answer holds the newest rows; everything older than the oldest of
+        them is at most ``total - len(rows)`` rows, which narrows the guess to
+        the part before that moment when the rows carry their time.
+        """
+        stamps = [row.get(time_field) for row in rows] if time_field else []
+        if stamps and all(isinstance(stamp, str) for stamp in stamps):
+            try:
+                oldest = min(parse_beijing(stamp) for stamp in stamps)
+            except ValueError:
+                oldest = None
+            if oldest is not None and cursor <= oldest:
+                room = int((oldest - cursor).total_seconds())
+                older = total - len(rows)
+                if room <= 0:
+                    return 1
+                if older <= page_size:
+                    return room
+                return max(1, room * target // older)
+        return max(1, min(seconds - 1, seconds * target // total))
+
+    @staticmethod
+    def _next_span(seconds, total, target):
+        """Seconds for the next window from the density of the last one."""
+        if total <= 0:
+            return seconds * 4
+        return max(1, min(seconds * 4, seconds * target // total))
+
+    def _read_crowded_second(self, method, params, list_key, id_key, first):
+        """Page one second holding more than a page; re-read until its total holds."""
+        def key(row):
+            found = row.get(id_key) if id_key else None
+            return found if found is not None else json.dumps(row, sort_keys=True)
+        page_size = params['page_size']
+        rows = {}
+        for _attempt in range(self.CROWDED_SECOND_ATTEMPTS):
+            before = self._window_total(first, first.get(list_key) or [], page_size)
+            rows = dict((key(r), r) for r in first.get(list_key) or [])
+            for page_no in range(2, -(-before // page_size) + 1):
+                page = self.call(method, dict(params, page_no=page_no)).get(list_key) or []
+                rows.update((key(r), r) for r in page)
+            first = self.call(method, params)
+            after = self._window_total(first, first.get(list_key) or [], page_size)
+            rows.update((key(r), r) for r in first.get(list_key) or [])
+            if after == before == len(rows):
+                break
+        # Still moving after the last attempt: hand over what that one read.
+        return list(rows.values())
 
     def time_get(self):
         """Return the gateway clock as a naive UTC datetime."""
