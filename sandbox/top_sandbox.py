@@ -75,7 +75,8 @@ REFUND_LIST_FIELDS = frozenset(
     'refund_id,tid,title,buyer_nick,seller_nick,total_fee,status,created,refund_fee,oid,'
     'good_status,company_name,sid,payment,reason,desc,has_good_return,modified,order_status,'
     'refund_phase,dispute_type,num,sku,outer_id'.split(','))
-ERROR_MSGS = {7: 'App Call Limited', 11: 'Insufficient isv permissions', 15: 'Remote service error', 21: 'Missing Method',
+ERROR_MSGS = {7: 'App Call Limited', 11: 'Insufficient isv permissions',
+              15: 'Remote service error', 21: 'Missing Method',
               22: 'Invalid Method', 23: 'Invalid Format', 24: 'Missing Signature',
               25: 'Invalid Signature', 26: 'Missing Session', 27: 'Invalid session',
               28: 'Missing App Key', 29: 'Invalid App Key', 30: 'Missing Timestamp',
@@ -390,7 +391,8 @@ class Api(object):
         start = params.get('start_modified', '').strip()
         end = params.get('end_modified', '').strip()
         if start:
-            rows = [i for i in rows if i.get('modified', '') >= fmt(parse_dt(start, 'start_modified'))]
+            bound = fmt(parse_dt(start, 'start_modified'))
+            rows = [i for i in rows if i.get('modified', '') >= bound]
         if end:
             rows = [i for i in rows if i.get('modified', '') <= fmt(parse_dt(end, 'end_modified'))]
         column, _c, direction = (params.get('order_by') or 'list_time:desc').partition(':')
@@ -1314,7 +1316,8 @@ class Sandbox(object):
         if params.get('client_id') != self.args.app_key:
             return 400, {}, u'<html><body>应用不存在 (invalid client_id)</body></html>'
         redirect = params.get('redirect_uri', '')
-        if params.get('response_type') != 'code' or not redirect.startswith(('http://', 'https://')):
+        if params.get('response_type') != 'code' or \
+                not redirect.startswith(('http://', 'https://')):
             return 400, {}, u'<html><body>invalid request</body></html>'
         query = [('state', params.get('state', ''))]
         if params.get('deny') == '1':
@@ -1337,7 +1340,8 @@ class Sandbox(object):
             if grant == 'authorization_code':
                 entry = self.codes.pop(params.get('code', ''), None)
                 if entry is None or entry[1] < time.time():
-                    return 400, oauth_error('invalid_grant', 'authorization code is invalid or used')
+                    return 400, oauth_error('invalid_grant',
+                                            'authorization code is invalid or used')
                 if params.get('redirect_uri') and params['redirect_uri'] != entry[0]:
                     return 400, oauth_error('invalid_grant', 'redirect_uri mismatch')
                 return 200, self._issue()
@@ -1355,7 +1359,8 @@ class Sandbox(object):
         now = time.time()
         life = int(self.args.token_expires_in)
         re_life = 0 if self.args.no_refresh else life * 2
-        access, refresh = '6201%s' % random_token(self.rng, 36), '6202%s' % random_token(self.rng, 36)
+        access = '6201%s' % random_token(self.rng, 36)
+        refresh = '6202%s' % random_token(self.rng, 36)
         self.tokens[access] = now + life
         if not self.args.no_refresh:
             self.refresh_tokens[refresh] = (access, now + re_life)
@@ -1417,7 +1422,8 @@ class Handler(BaseHTTPRequestHandler):
                 body = json.loads(raw.decode('utf-8')) if raw.strip() else {}
             except ValueError:
                 return self._json(400, {'error': 'body must be JSON'})
-            return self._json(*sandbox.control(verb, parts.path, body if isinstance(body, dict) else {}))
+            body = body if isinstance(body, dict) else {}
+            return self._json(*sandbox.control(verb, parts.path, body))
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
         ctype = self.headers.get('Content-Type', '')
         if raw and 'json' not in ctype:
@@ -1506,7 +1512,7 @@ def main(argv=None):
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        pass
+        sys.stdout.write('TOP sandbox stopped\n')  # Ctrl-C is the normal way out
     finally:
         server.server_close()
     return 0
