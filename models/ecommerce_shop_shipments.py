@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import logging
 
 import odoo
@@ -14,7 +17,7 @@ class EcommerceShopShipments(models.Model):
     _inherit = "ecommerce.shop"
 
     default_carrier_id = fields.Many2one(
-        "delivery.carrier", "Default Carrier",
+        "delivery.carrier",
         help="Used for the deliveries of this shop's orders that have no carrier. A carrier "
              "marked 'No Logistics' makes the shop report its deliveries as virtual goods.")
 
@@ -93,7 +96,7 @@ class EcommerceShopShipments(models.Model):
             try:
                 env = api.Environment(cr, self.env.uid, self.env.context)
                 env["ecommerce.shop"].browse(shop_id)._send_shipments_run(None, commit=True)
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit
             except Exception:  # pylint: disable=broad-except
                 # Same isolation as above; what was committed per shipment stays.
                 cr.rollback()

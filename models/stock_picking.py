@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo import api, fields, models
 
 SHIPMENT_STATES = [
@@ -65,7 +68,7 @@ class StockPicking(models.Model):
     def _restore_tracking_refs(self, typed_refs):
         for picking in self:
             typed = typed_refs.get(picking.id)
-            if typed and not picking.carrier_tracking_ref and \
+            if typed and not picking.carrier_tracking_ref and picking.ecommerce_shop_id and \
                     picking.carrier_id.delivery_type in PROVIDERS_WITHOUT_TRACKING:
                 picking.carrier_tracking_ref = typed
 
@@ -86,10 +89,11 @@ class StockPicking(models.Model):
                                ("attention", "error")
                                or (p.ecommerce_shipment_state == "sent"
                                    and p.ecommerce_sent_waybill))
-        if edited:
-            super(StockPicking, edited).write({
-                "ecommerce_shipment_state": "to_send", "ecommerce_shipment_reason": False,
-                "ecommerce_shipment_attempts": 0, "ecommerce_shipment_next_try": False})
+        if not edited:
+            return True
+        return super(StockPicking, edited).write({
+            "ecommerce_shipment_state": "to_send", "ecommerce_shipment_reason": False,
+            "ecommerce_shipment_attempts": 0, "ecommerce_shipment_next_try": False})
 
     @api.multi
     def action_ecommerce_send_shipment(self):

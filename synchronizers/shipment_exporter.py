@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Shipment write-back (发货回传): tell the platform which deliveries have left.
 
 One exporter per shop run: it holds the shop, its platform adapter, the
@@ -66,7 +69,8 @@ class ShipmentExporter(models.AbstractModel):
                 continue
             self._export_locked(picking, explicit=picking_ids is not None)
             if self.commit:
-                self.env.cr.commit()  # own cursor of the cron: one shipment at a time
+                # own cursor of the cron: a shipment the platform accepted stays recorded
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return dict(self.summary, api_calls=self.adapter.calls)
 
     def _due_pickings(self):

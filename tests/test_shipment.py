@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo import fields
 from odoo.tools import mute_logger
 
@@ -72,6 +75,22 @@ class TestShipment(ShipmentCase):
         # delivery's fixed-price provider empties the waybill on validation: kept
         self.assertEqual(picking.carrier_tracking_ref, SF_WAYBILL)
         self.assertEqual(self.sandbox.trade("7001")["status"], "WAIT_SELLER_SEND_GOODS")
+
+    def test_two_step_delivery_is_sent_when_the_last_step_is_validated(self):
+        self.shop.warehouse_id.delivery_steps = "pick_ship"
+        order = self.imported("7012")
+        pick = order.picking_ids.filtered(lambda p: p.location_dest_id.usage != "customer")
+        out = order.picking_ids - pick
+        self.assertEqual((len(pick), out.location_dest_id.usage), (1, "customer"))
+        self.validate(pick)
+        self.assertFalse(pick.ecommerce_shipment_state)
+        self.env["ecommerce.shop"]._cron_send_shipments()
+        self.assertEqual(self.sandbox.trade("7012")["status"], "WAIT_SELLER_SEND_GOODS")
+        self.validate(out, self.sf, SF_WAYBILL)
+        self.assertEqual(out.ecommerce_shipment_state, "to_send")
+        self.env["ecommerce.shop"]._cron_send_shipments()
+        self.assertEqual(self.platform_orders("7012")["7012"],
+                         ("WAIT_BUYER_CONFIRM_GOODS", SF_WAYBILL, "SF"))
 
     def test_full_delivery_is_sent_with_one_call_by_the_button(self):
         order = self.imported("7002", TWO_LINES)
