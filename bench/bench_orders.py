@@ -60,12 +60,12 @@ def baseline(env, orders):
             "name": "BASE-" + order.name, "partner_id": order.partner_id.id,
             "partner_shipping_id": order.partner_shipping_id.id,
             "company_id": order.company_id.id, "warehouse_id": order.warehouse_id.id,
-            "order_line": [(0, 0, {"product_id": l.product_id.id, "name": l.name,
-                                   "product_uom_qty": l.product_uom_qty,
-                                   "product_uom": l.product_uom.id,
-                                   "price_unit": l.price_unit,
-                                   "tax_id": [(6, 0, l.tax_id.ids)]})
-                           for l in order.order_line]}))
+            "order_line": [(0, 0, {"product_id": line.product_id.id, "name": line.name,
+                                   "product_uom_qty": line.product_uom_qty,
+                                   "product_uom": line.product_uom.id,
+                                   "price_unit": line.price_unit,
+                                   "tax_id": [(6, 0, line.tax_id.ids)]})
+                           for line in order.order_line]}))
     env.clear()  # time the baseline on a cold cache, like the import
     # Same chatter settings as the import, so the ratio is the sync's own cost.
     orders_model = env["sale.order"].with_context(

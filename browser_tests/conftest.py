@@ -6,6 +6,7 @@ environment: ODOO_URL, ODOO_DB, SANDBOX_URL, SANDBOX_APP_KEY, SANDBOX_APP_SECRET
 SANDBOX_SESSION, SCREENSHOT_DIR (and DOCS_SCREENSHOT_DIR for the copies kept in git).
 """
 import json
+import logging
 import os
 import pathlib
 import shutil
@@ -104,11 +105,14 @@ class OdooUI:
         """No RPC in flight: `.o_loading` hidden and the UI not blocked."""
         script = """
             if (document.readyState !== 'complete') return false;
-            var busy = document.querySelectorAll('.o_loading, .blockUI, .oe_blockui_spin_container');
+            var busy = document.querySelectorAll(
+                '.o_loading, .blockUI, .oe_blockui_spin_container');
             for (var i = 0; i < busy.length; i++) {
                 var el = busy[i];
                 // .o_loading is position: fixed, so offsetParent tells nothing about it
-                if (getComputedStyle(el).display !== 'none' && el.getClientRects().length) return false;
+                if (getComputedStyle(el).display !== 'none' && el.getClientRects().length) {
+                    return false;
+                }
             }
             return true;"""
         self.wait(lambda d: d.execute_script(script), timeout, "the web client stays busy")
@@ -320,6 +324,6 @@ def pytest_runtest_makereport(item, call):
         try:
             ui.d.save_screenshot(str(ui.shots / ("FAILED-%s.png" % item.name)))
             ui.dump("FAILED-%s" % item.name)
-        except Exception:  # noqa: BLE001 - best effort only
-            pass
-
+        except Exception:  # noqa: BLE001 - best effort: the failure itself is reported
+            logging.getLogger(__name__).warning("no post-mortem for %s", item.name,
+                                                exc_info=True)

@@ -190,8 +190,8 @@ class Soak(object):
         trade = dict(trade, status=status, modified=modified, **times)
         orders = []
         for order in trade["orders"]["order"]:
-            order = dict(order, status=status, **{k: v for k, v in times.items()
-                                                   if k == "end_time"})
+            order = dict(order, status=status,
+                         **{k: v for k, v in times.items() if k == "end_time"})
             if refund_status:
                 order["refund_status"] = refund_status
             orders.append(order)

@@ -19,12 +19,13 @@ def make(box, **kw):
     opts = dict(session=SESSION, backoff=0.01, max_backoff=0.05, timeout=(2, 5))
     opts.update(kw)
     return TopClient('127.0.0.1:%d' % box.port, kw.pop('app_key', APP_KEY),
-                     kw.pop('app_secret', APP_SECRET), **{k: v for k, v in opts.items()
-                                                           if k not in ('app_key', 'app_secret')})
+                     kw.pop('app_secret', APP_SECRET),
+                     **{k: v for k, v in opts.items() if k not in ('app_key', 'app_secret')})
 
 
 def first_item_with_skus(client):
-    state = requests.get('http://127.0.0.1:%d/_sandbox/state' % client_port(client)).json()
+    state = requests.get('http://127.0.0.1:%d/_sandbox/state' % client_port(client),
+                         timeout=30).json()
     return next(i for i in state['items'] if i['skus']['sku'])
 
 
@@ -241,7 +242,8 @@ def test_fields_selection(client):
 
 
 def test_trade_list_hides_fullinfo_fields(client):
-    state = requests.get('http://127.0.0.1:%d/_sandbox/state' % client_port(client)).json()
+    state = requests.get('http://127.0.0.1:%d/_sandbox/state' % client_port(client),
+                         timeout=30).json()
     with_msg = [t for t in state['trades'] if t.get('buyer_message')]
     fields = 'tid,buyer_message,seller_memo,promotion_details,orders'
     for trade in client.iter_items('taobao.trades.sold.get', {'fields': fields}, 'trades'):
@@ -310,7 +312,7 @@ def test_oauth_code_exchange_and_refresh(fresh):
     oauth = OAuthClient(base + '/oauth/token', APP_KEY, APP_SECRET)
     url = oauth.authorize_url(base + '/oauth/authorize', 'http://localhost/cb', 'st8')
     assert 'response_type=code' in url and 'view=web' in url
-    resp = requests.get(url, allow_redirects=False)
+    resp = requests.get(url, allow_redirects=False, timeout=30)
     assert resp.status_code == 302
     location = resp.headers['Location']
     assert location.startswith('http://localhost/cb?code=') and 'state=st8' in location
@@ -338,10 +340,11 @@ def test_oauth_deny_and_bad_client(fresh):
     base = 'http://127.0.0.1:%d/oauth/authorize' % fresh.port
     resp = requests.get(base, params={'response_type': 'code', 'client_id': APP_KEY,
                                       'redirect_uri': 'http://h/cb', 'deny': '1'},
-                        allow_redirects=False)
+                        allow_redirects=False, timeout=30)
     assert 'error=access_denied' in resp.headers['Location']
     resp = requests.get(base, params={'response_type': 'code', 'client_id': 'x',
-                                      'redirect_uri': 'http://h/cb'}, allow_redirects=False)
+                                      'redirect_uri': 'http://h/cb'},
+                        allow_redirects=False, timeout=30)
     assert resp.status_code == 400
 
 
@@ -350,7 +353,7 @@ def test_oauth_token_revives_expired_session(fresh, client):
     with pytest.raises(SessionError):
         client.call('taobao.items.onsale.get', {'fields': 'num_iid'})
     base = 'http://127.0.0.1:%d' % fresh.port
-    resp = requests.get(base + '/oauth/authorize', allow_redirects=False, params={
+    resp = requests.get(base + '/oauth/authorize', allow_redirects=False, timeout=30, params={
         'response_type': 'code', 'client_id': APP_KEY, 'redirect_uri': 'http://h/cb'})
     code = resp.headers['Location'].split('code=')[1].split('&')[0]
     OAuthClient(base + '/oauth/token', APP_KEY, APP_SECRET).exchange_code(code, 'http://h/cb')
@@ -364,11 +367,12 @@ def test_call_log_and_stats(fresh, client):
     with pytest.raises(SessionError):
         make(fresh, session='bad').call('taobao.items.onsale.get', {'fields': 'num_iid'})
     with open(fresh.call_log, encoding='utf-8') as handle:
-        lines = [json.loads(l) for l in handle]
-    assert [l['method'] for l in lines] == ['taobao.time.get', 'taobao.items.onsale.get']
+        lines = [json.loads(line) for line in handle]
+    assert [line['method'] for line in lines] == ['taobao.time.get', 'taobao.items.onsale.get']
     assert lines[0]['ok'] and lines[0]['status'] == 200 and lines[0]['duration'] >= 0
     assert lines[1]['code'] == 27 and not lines[1]['ok']
     raw = json.dumps(lines)
-    assert 'sign"' not in raw and SESSION not in raw and APP_SECRET not in raw and '"bad"' not in raw
+    assert 'sign"' not in raw and SESSION not in raw and APP_SECRET not in raw
+    assert '"bad"' not in raw
     stats = fresh.control('stats')
     assert stats['calls'] == 2 and stats['by_method']['taobao.time.get'] == 1
