@@ -1,4 +1,8 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.addons import decimal_precision as dp
+from odoo.exceptions import ValidationError
+
+from ..mapping.stock_mapping import apportion_price
 
 
 class EcommerceSkuMapping(models.Model):
@@ -24,6 +28,16 @@ class EcommerceSkuMapping(models.Model):
                                  index=True)
     product_tmpl_id = fields.Many2one(related="product_id.product_tmpl_id", store=True,
                                       readonly=True)
+    product_qty = fields.Float(
+        "Units per Platform SKU", default=1.0, required=True,
+        digits=dp.get_precision("Product Unit of Measure"),
+        help="Units of the product one platform unit ships: 3 for a pack of 3. Ignored "
+             "when the SKU is a bundle of components.")
+    component_ids = fields.One2many(
+        "ecommerce.sku.mapping.component", "mapping_id", "Bundle Components",
+        help="Products shipped for one platform unit of a bundle (组合商品), each with its "
+             "units. Empty: the SKU ships its product.")
+    stock_sync_ids = fields.One2many("ecommerce.stock.sync", "mapping_id")
     active = fields.Boolean(default=True,
                             help="Unticked when the platform no longer sells this SKU.")
     last_sync_date = fields.Datetime(readonly=True)
@@ -43,7 +57,42 @@ class EcommerceSkuMapping(models.Model):
 
     @api.multi
     def write(self, vals):
-        return super().write(self._normalize_vals(vals))
+        result = super().write(self._normalize_vals(vals))
+        if "product_id" in vals or "component_ids" in vals:
+            self.mapped("stock_sync_ids")._check_product_type()
+        return result
+
+    @api.constrains("product_qty")
+    def _check_product_qty(self):
+        if any(mapping.product_qty <= 0 for mapping in self):
+            raise ValidationError(_("The units per platform SKU must be positive."))
+
+    def _get_components(self):
+        """[(product, units)] one platform unit of this SKU ships."""
+        self.ensure_one()
+        if self.component_ids:
+            return [(c.product_id, c.product_qty) for c in self.component_ids]
+        return [(self.product_id, self.product_qty)]
+
+    @api.multi
+    def _expand_order_line(self, qty, price_unit):
+        """The order lines of ``qty`` platform units sold at ``price_unit`` each.
+
+        A pack ships ``qty * units`` of its product, a bundle ``qty * units``
+        of each component; the amount is shared by list price, exact to the
+        currency's cent (the last component takes the rounding, and may come
+        as two lines for that). The order importer calls this per trade line.
+
+        :returns: [(product, qty, price_unit)]
+        """
+        self.ensure_one()
+        components = self._get_components()
+        currency = self.shop_id.company_id.currency_id
+        digits = currency.decimal_places if currency else 2
+        lines = apportion_price(qty, price_unit, [
+            (product, units, product.lst_price) for product, units in components],
+            digits=digits)
+        return [(product, line_qty, price) for product, line_qty, price in lines]
 
     @api.model
     def _normalize_vals(self, vals):

@@ -1,18 +1,18 @@
 import logging
 from collections import defaultdict, namedtuple
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..mapping.stock_mapping import (
-    accepted_quantities, plan_calls, select_changed, sellable_quantity, target_key)
-from ..top_client import SessionError, TopError
+    allocated_quantity, complete_sets, free_quantity, target_key)
 from .api_arguments import ApiArguments
 
 _logger = logging.getLogger(__name__)
 
 
-class PushRow(namedtuple("PushRow", "id shop_id product_id location_id num_iid sku_id "
-                                    "last_sent")):
+class PushRow(namedtuple("PushRow", "id shop_id mapping_id location_id num_iid sku_id "
+                                    "last_sent mode percent cap fixed")):
     """A stock sync record as the push sees it; ``last_sent`` is None when the
     platform's quantity is unknown (never pushed, or the last push failed)."""
 
@@ -20,8 +20,13 @@ class PushRow(namedtuple("PushRow", "id shop_id product_id location_id num_iid s
     def target(self):
         return target_key(self.num_iid, self.sku_id)
 
+
 # Moves that still take stock out of a location but have not done it yet.
 PENDING_MOVE_STATES = ("waiting", "confirmed", "partially_available", "assigned")
+# E-commerce orders in these states reserve nothing in Odoo yet, although the
+# platform already took their units off its count.
+HELD_ORDER_STATES = ("draft", "sent")
+STORABLE = "product"
 
 
 class EcommerceStockSync(models.Model):
@@ -54,8 +59,32 @@ class EcommerceStockSync(models.Model):
     sync = fields.Boolean(default=True, help="Only flagged records are pushed.")
     sellable_qty = fields.Integer(
         "Sellable Quantity", compute="_compute_sellable_qty",
-        help="What the next push would send: on hand minus confirmed deliveries "
-             "not shipped yet, minus the shop's safety buffer.")
+        help="What the next push would send: the complete packs or bundles the share of "
+             "free stock makes up, free stock being on hand minus confirmed deliveries not "
+             "shipped yet, minus what the platform sold that Odoo has not reserved yet "
+             "(held orders, trades not imported); then the shop's safety buffer and the cap.")
+    allocation_mode = fields.Selection(
+        [("share", "Share of free stock"), ("fixed", "Fixed quantity")],
+        "Allocation", default="share", required=True,
+        help="Share: a percentage of the product's free stock, when one product backs "
+             "several listings. Fixed: always this quantity, whatever the stock (the only "
+             "choice for consumables and services).")
+    allocation_percent = fields.Float(
+        "Share (%)", default=100.0,
+        help="Percentage of the product's free stock this listing offers.")
+    allocation_cap = fields.Integer(
+        "Cap", default=0, help="Most this listing offers; 0 means no cap.")
+    fixed_qty = fields.Integer("Fixed Quantity", default=0)
+    allocation_warning = fields.Char(
+        compute="_compute_allocation_warning",
+        help="Set when the shares of one product add up to more than 100 %.")
+    unmapped_sold_qty = fields.Float(
+        "Unmapped Sold Units", compute="_compute_unmapped_sold_qty",
+        help="Units of this item's SKUs without a mapping that the platform sold and Odoo "
+             "has no order for: they hold back no product until the SKUs are mapped.")
+    push_block_reason = fields.Text(
+        related="shop_id.stock_push_block_reason", readonly=True,
+        string="Push Blocked Because")
     last_push_date = fields.Datetime("Last Push", readonly=True, copy=False)
     last_pushed_qty = fields.Integer(
         "Last Pushed Quantity", readonly=True, copy=False,
@@ -65,6 +94,12 @@ class EcommerceStockSync(models.Model):
     _sql_constraints = [
         ("mapping_location_uniq", "unique(mapping_id, location_id)",
          "This platform SKU already has a stock sync record for this location."),
+        ("allocation_percent_range", "CHECK(allocation_percent >= 0 AND allocation_percent <= 100)",
+         "The share of free stock is a percentage between 0 and 100."),
+        ("allocation_cap_positive", "CHECK(allocation_cap >= 0)",
+         "The cap cannot be negative (0 means no cap)."),
+        ("fixed_qty_positive", "CHECK(fixed_qty >= 0)",
+         "The fixed quantity cannot be negative."),
     ]
 
     @api.model
@@ -79,13 +114,106 @@ class EcommerceStockSync(models.Model):
         if self.mapping_id and not self.location_id:
             self.location_id = self.mapping_id.shop_id.warehouse_id.lot_stock_id
 
-    @api.depends("mapping_id", "location_id")
+    @api.constrains("mapping_id", "allocation_mode")
+    def _check_product_type(self):
+        """A consumable or service has no stock to count: pushing its "free
+        stock" would send 0 and silently stop the sales. Refuse it unless the
+        seller says what to offer."""
+        for record in self.filtered(lambda r: r.allocation_mode != "fixed"):
+            bad = [product for product, _units in record.mapping_id._get_components()
+                   if product.type != STORABLE]
+            if bad:
+                raise ValidationError(_(
+                    "%(product)s is not a storable product, so it has no stock to push to "
+                    "platform SKU %(sku)s. Choose the allocation 'Fixed quantity' and the "
+                    "quantity the shop may sell, or make the product storable.")
+                    % {"product": bad[0].display_name,
+                       "sku": record.mapping_id.display_name})
+
+    @api.depends("mapping_id", "location_id", "allocation_mode", "allocation_percent",
+                 "allocation_cap", "fixed_qty")
     def _compute_sellable_qty(self):
-        saved = self.filtered("id")
-        wanted = saved._compute_wanted_quantities(saved._read_push_rows(only_flagged=False))
+        saved = self.browse([i for i in map(self._origin_id, self) if i])
+        # In a form being edited the allocation shown is not saved yet.
+        shown = {self._origin_id(record): record for record in self}
+        rows = [self._with_form_allocation(row, shown[row.id]) if row.id in shown else row
+                for row in saved._read_push_rows(only_flagged=False)]
+        wanted, _skipped = saved._plan_quantities(rows)
         for record in self:
             target = target_key(record.num_iid, record.sku_id)
             record.sellable_qty = wanted.get((record.shop_id.id, target), 0)
+
+    @staticmethod
+    def _with_form_allocation(row, record):
+        return row._replace(mode=record.allocation_mode, percent=record.allocation_percent,
+                            cap=record.allocation_cap, fixed=record.fixed_qty)
+
+    @api.depends("mapping_id", "allocation_mode", "allocation_percent", "sync")
+    def _compute_allocation_warning(self):
+        products = {record: [p.id for p, _u in record.mapping_id._get_components()]
+                    for record in self if record.mapping_id}
+        all_ids = sorted({pid for ids in products.values() for pid in ids})
+        own_ids = [self._origin_id(record) for record in self]
+        others = self._shares_by_product(all_ids, [i for i in own_ids if i])
+        for record in self:
+            record.allocation_warning = False
+            if record not in products:
+                continue
+            own = record.allocation_percent \
+                if record.sync and record.allocation_mode == "share" else 0.0
+            over = [(pid, others.get(pid, 0.0) + own) for pid in products[record]
+                    if others.get(pid, 0.0) + own > 100.0 + 1e-6]
+            if over:
+                product = self.env["product.product"].browse(over[0][0])
+                record.allocation_warning = _(
+                    "The listings of %(product)s share %(total).0f %% of its free stock: "
+                    "together they may sell more than there is.") % {
+                        "product": product.display_name, "total": over[0][1]}
+
+    @staticmethod
+    def _origin_id(record):
+        origin = getattr(record, "_origin", None)
+        if isinstance(record.id, int):
+            return record.id
+        return origin.id if origin and isinstance(origin.id, int) else None
+
+    def _shares_by_product(self, product_ids, exclude_ids):
+        """{product id: sum of the shares of the flagged listings selling it}.
+
+        One listing counts once however many locations it has (its first
+        record's share, as the push uses).
+        """
+        if not product_ids:
+            return {}
+        self.env.cr.execute("""
+            WITH firsts AS (
+                SELECT DISTINCT ON (s.mapping_id) s.id, s.mapping_id, s.sync,
+                       s.allocation_mode, s.allocation_percent
+                  FROM ecommerce_stock_sync s ORDER BY s.mapping_id, s.id)
+            SELECT COALESCE(c.product_id, m.product_id), SUM(f.allocation_percent)
+              FROM firsts f
+              JOIN ecommerce_sku_mapping m ON m.id = f.mapping_id AND m.active
+              LEFT JOIN ecommerce_sku_mapping_component c ON c.mapping_id = m.id
+             WHERE f.sync AND f.allocation_mode = 'share' AND NOT f.id = ANY(%s)
+               AND COALESCE(c.product_id, m.product_id) = ANY(%s)
+             GROUP BY 1""", [list(exclude_ids) or [0], list(product_ids)])
+        return dict(self.env.cr.fetchall())
+
+    def _compute_unmapped_sold_qty(self):
+        keys = {(r.shop_id.id, r.num_iid) for r in self if r.shop_id and r.num_iid}
+        sold = {}
+        if keys:
+            self.env.cr.execute("""
+                SELECT b.shop_id, b.num_iid, SUM(b.qty) FROM ecommerce_trade_backlog b
+                 WHERE b.shop_id = ANY(%s) AND b.num_iid = ANY(%s)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM ecommerce_sku_mapping m
+                        WHERE m.shop_id = b.shop_id AND m.num_iid = b.num_iid
+                          AND COALESCE(m.sku_id, '') = COALESCE(b.sku_id, ''))
+                 GROUP BY 1, 2""", [list({k[0] for k in keys}), list({k[1] for k in keys})])
+            sold = {(shop_id, num_iid): qty for shop_id, num_iid, qty in self.env.cr.fetchall()}
+        for record in self:
+            record.unmapped_sold_qty = sold.get((record.shop_id.id, record.num_iid), 0.0)
 
     # ------------------------------------------------------------------
     # Record creation
@@ -93,6 +221,10 @@ class EcommerceStockSync(models.Model):
     @api.model
     def _create_for_mappings(self, mappings, sync=None):
         """Give each mapping a record on its shop's stock location, once.
+
+        Mappings of consumables or services get none: their record needs a
+        fixed quantity, which only the seller can choose (the push lists them
+        as skipped until then).
 
         :param sync: flag of the new records; by default the shop's
                      ``stock_sync_auto``.
@@ -106,6 +238,8 @@ class EcommerceStockSync(models.Model):
             location = shop.warehouse_id.lot_stock_id
             if not location or (mapping.id, location.id) in done:
                 continue
+            if any(p.type != STORABLE for p, _units in mapping._get_components()):
+                continue
             created |= self.create({
                 "mapping_id": mapping.id, "location_id": location.id,
                 "sync": shop.stock_sync_auto if sync is None else sync,
@@ -116,17 +250,19 @@ class EcommerceStockSync(models.Model):
     # Quantities
     # ------------------------------------------------------------------
     # A push handles tens of thousands of records: it works on plain rows read
-    # in one query instead of record fields (whose per-record cost dominated).
+    # in a few grouped queries instead of record fields (whose per-record cost
+    # dominated), whatever the number of records, orders and trades.
 
     def _read_push_rows(self, only_flagged=True):
         """One PushRow per record (flagged, of an active mapping) in one query."""
         if not self.ids:
             return []
         self.env.cr.execute("""
-            SELECT s.id, s.shop_id, s.product_id, s.location_id, m.num_iid,
+            SELECT s.id, s.shop_id, s.mapping_id, s.location_id, m.num_iid,
                    COALESCE(m.sku_id, ''),
                    CASE WHEN s.last_push_date IS NOT NULL AND s.last_error IS NULL
-                        THEN s.last_pushed_qty END
+                        THEN s.last_pushed_qty END,
+                   s.allocation_mode, s.allocation_percent, s.allocation_cap, s.fixed_qty
               FROM ecommerce_stock_sync s
               JOIN ecommerce_sku_mapping m ON m.id = s.mapping_id
              WHERE s.id IN %s AND (s.sync OR NOT %s) AND m.active
@@ -135,17 +271,59 @@ class EcommerceStockSync(models.Model):
 
     def _compute_wanted_quantities(self, rows):
         """{(shop id, target): sellable qty} of ``rows``, computed in batch."""
-        stocks = self._read_stock_by_location(rows)
-        per_target = defaultdict(list)
+        return self._plan_quantities(rows)[0]
+
+    def _plan_quantities(self, rows):
+        """What each target of ``rows`` may sell, and the targets left out.
+
+        :returns: ``(wanted, skipped)``: {(shop id, target): qty} and
+                  {(shop id, target): reason}.
+        """
+        components = self._read_components({row.mapping_id for row in rows})
+        stocks = self._read_stock_by_location(rows, components)
+        sold = self._read_sold_not_reserved(
+            {pid for parts in components.values() for pid, _units, _type in parts})
+        by_target = defaultdict(list)
         for row in rows:
-            per_target[(row.shop_id, row.target)].append(
-                stocks.get((row.product_id, row.location_id), (0.0, 0.0)))
+            by_target[(row.shop_id, row.target)].append(row)
         shops = self.env["ecommerce.shop"].sudo().browse({row.shop_id for row in rows})
         buffers = {shop.id: shop.stock_safety_buffer for shop in shops}
-        return {key: sellable_quantity(parts, buffers[key[0]])
-                for key, parts in per_target.items()}
+        wanted, skipped = {}, {}
+        for key, target_rows in by_target.items():
+            first = target_rows[0]
+            parts = components.get(first.mapping_id, [])
+            if first.mode == "fixed":
+                wanted[key] = allocated_quantity(0, fixed=first.fixed)
+                continue
+            if not parts or any(ptype != STORABLE for _pid, _units, ptype in parts):
+                skipped[key] = _("Not a storable product: give the listing a fixed quantity.")
+                continue
+            free = {pid: free_quantity([stocks.get((pid, row.location_id), (0.0, 0.0))
+                                        for row in target_rows]) - sold.get(pid, 0.0)
+                    for pid, _units, _type in parts}
+            sets = complete_sets(free, {pid: units for pid, units, _type in parts},
+                                 first.percent)
+            wanted[key] = allocated_quantity(sets, buffers[key[0]], first.cap)
+        return wanted, skipped
 
-    def _read_stock_by_location(self, rows):
+    def _read_components(self, mapping_ids):
+        """{mapping id: [(product id, units, product type)]} in one query."""
+        if not mapping_ids:
+            return {}
+        self.env.cr.execute("""
+            SELECT m.id, p.id, COALESCE(c.product_qty, m.product_qty), t.type
+              FROM ecommerce_sku_mapping m
+              LEFT JOIN ecommerce_sku_mapping_component c ON c.mapping_id = m.id
+              JOIN product_product p ON p.id = COALESCE(c.product_id, m.product_id)
+              JOIN product_template t ON t.id = p.product_tmpl_id
+             WHERE m.id = ANY(%s)
+             ORDER BY m.id, c.sequence, c.id""", [list(mapping_ids)])
+        result = defaultdict(list)
+        for mapping_id, product_id, units, ptype in self.env.cr.fetchall():
+            result[mapping_id].append((product_id, units, ptype))
+        return result
+
+    def _read_stock_by_location(self, rows, components):
         """{(product id, location id): (on hand, promised)}, two queries per location.
 
         Promised: what confirmed deliveries not shipped yet take out of the
@@ -156,8 +334,11 @@ class EcommerceStockSync(models.Model):
         result = {}
         by_location = defaultdict(set)
         for row in rows:
-            by_location[row.location_id].add(row.product_id)
+            by_location[row.location_id].update(
+                pid for pid, _units, _type in components.get(row.mapping_id, []))
         for location_id, product_ids in by_location.items():
+            if not product_ids:
+                continue
             tree = tuple(self.env["stock.location"].sudo().search(
                 [("id", "child_of", location_id)]).ids)
             on_hand = self._sum_by_product("""
@@ -174,7 +355,46 @@ class EcommerceStockSync(models.Model):
                                                      promised.get(product_id, 0.0))
         return result
 
+    def _read_sold_not_reserved(self, product_ids):
+        """{product id: units} the platforms sold that Odoo has not reserved yet.
+
+        (a) lines of e-commerce orders held in draft/sent (no delivery yet),
+        in the product's unit; (b) lines of trades not imported yet
+        (ecommerce.trade.backlog), through their SKU's pack units or bundle
+        components. A backlog line of an unmapped SKU holds back nothing.
+        Every shop counts: they all sell the same stock.
+        """
+        if not product_ids:
+            return {}
+        params = {"products": list(product_ids), "states": list(HELD_ORDER_STATES)}
+        held = self._fetch_sums("""
+            SELECT l.product_id, SUM(l.product_uom_qty / lu.factor * pu.factor)
+              FROM sale_order_line l
+              JOIN sale_order o ON o.id = l.order_id
+              JOIN product_uom lu ON lu.id = l.product_uom
+              JOIN product_product p ON p.id = l.product_id
+              JOIN product_template t ON t.id = p.product_tmpl_id
+              JOIN product_uom pu ON pu.id = t.uom_id
+             WHERE o.ecommerce_shop_id IS NOT NULL AND o.state = ANY(%(states)s)
+               AND l.product_id = ANY(%(products)s)
+             GROUP BY l.product_id""", params)
+        backlog = self._fetch_sums("""
+            SELECT COALESCE(c.product_id, m.product_id),
+                   SUM(b.qty * COALESCE(c.product_qty, m.product_qty))
+              FROM ecommerce_trade_backlog b
+              JOIN ecommerce_sku_mapping m
+                ON m.shop_id = b.shop_id AND m.num_iid = b.num_iid
+               AND COALESCE(m.sku_id, '') = COALESCE(b.sku_id, '')
+              LEFT JOIN ecommerce_sku_mapping_component c ON c.mapping_id = m.id
+             WHERE COALESCE(c.product_id, m.product_id) = ANY(%(products)s)
+             GROUP BY 1""", params)
+        return {pid: held.get(pid, 0.0) + backlog.get(pid, 0.0)
+                for pid in set(held) | set(backlog)}
+
     def _sum_by_product(self, query, *params):
+        return self._fetch_sums(query, params)
+
+    def _fetch_sums(self, query, params):
         self.env.cr.execute(query, params)
         return dict(self.env.cr.fetchall())
 
@@ -187,9 +407,10 @@ class EcommerceStockSync(models.Model):
 
         Only flagged records of active mappings go, and only where the
         quantity differs from the one last accepted (all of them with
-        ``force``). Results are written on the records; see docs/api_stock.md.
+        ``force``). Results are written on the records; see README "Stock rules".
 
-        :returns: ``{"pushed", "unchanged", "api_calls", "errors"}``
+        :returns: ``{"pushed", "unchanged", "api_calls", "errors", "skipped",
+                  "orders_stale"}``
         """
         args = ApiArguments(self, "push_stock")
         args.check_existing()
@@ -204,85 +425,23 @@ class EcommerceStockSync(models.Model):
         return {"type": "ir.actions.client", "tag": "reload"}
 
     def _push(self, force=False, commit=False):
-        result = {"pushed": 0, "unchanged": 0, "api_calls": 0, "errors": []}
+        """Push per shop through ``ecommerce.stock.exporter``; merged results."""
+        result = self.env["ecommerce.stock.exporter"]._empty_summary()
+        stale = []
         rows = self._read_push_rows()
+        exporter = self.env["ecommerce.stock.exporter"]
         for shop_id in sorted({row.shop_id for row in rows}):
             shop = self.env["ecommerce.shop"].browse(shop_id)
-            shop_result = self._push_shop(shop, [r for r in rows if r.shop_id == shop_id],
-                                          force, commit)
+            run = exporter._start(shop, commit=commit)
+            shop_result = run._push_rows([r for r in rows if r.shop_id == shop_id], force)
             for key in ("pushed", "unchanged", "api_calls"):
                 result[key] += shop_result[key]
             result["errors"].extend(shop_result["errors"])
+            result["skipped"].extend(shop_result["skipped"])
+            if shop_result["orders_stale"]:
+                stale.append(shop_result["orders_stale"])
+        result["orders_stale"] = "\n".join(stale) or False
         return result
-
-    def _push_shop(self, shop, rows, force, commit):
-        client = shop._get_top_client()
-        wanted = {target: qty for (_shop_id, target), qty in
-                  self._compute_wanted_quantities(rows).items()}
-        ids_by_target = defaultdict(list)
-        for row in rows:
-            ids_by_target[row.target].append(row.id)
-        to_send, unchanged = select_changed(wanted, self._last_sent(rows), force)
-        result = {"pushed": 0, "unchanged": len(unchanged), "api_calls": 0, "errors": []}
-        for call in plan_calls(to_send):
-            ids = {sku_id: ids_by_target[(call.num_iid, sku_id)] for sku_id, _q in call.quantities}
-            calls_before = client.stats["calls"]
-            try:
-                response = client.call(call.method, call.params)
-            except SessionError as err:
-                result["api_calls"] += client.stats["calls"] - calls_before
-                self._record_error(call, ids, err, result)
-                shop._pause_sync(err)
-                self._commit_if(commit)
-                break
-            except TopError as err:
-                self._record_error(call, ids, err, result)
-            else:
-                accepted = accepted_quantities(call, response)
-                self._record_accepted(ids, accepted)
-                result["pushed"] += len(accepted)
-            result["api_calls"] += client.stats["calls"] - calls_before
-            self._commit_if(commit)
-        return result
-
-    @staticmethod
-    def _last_sent(rows):
-        """{target: qty} the platform holds for sure; unknown after a failure."""
-        seen = defaultdict(set)
-        for row in rows:
-            seen[row.target].add(row.last_sent)
-        return {target: values.pop() for target, values in seen.items()
-                if len(values) == 1 and None not in values}
-
-    def _record_accepted(self, ids, accepted):
-        pairs = [(record_id, accepted[sku_id])
-                 for sku_id, record_ids in ids.items() for record_id in record_ids]
-        # One statement per call instead of one ORM write per quantity value;
-        # nothing depends on these three fields.
-        self.env.cr.execute("""
-            UPDATE ecommerce_stock_sync s
-               SET last_push_date = %s, last_pushed_qty = v.qty, last_error = NULL,
-                   write_uid = %s, write_date = (now() at time zone 'UTC')
-              FROM unnest(%s::int[], %s::int[]) AS v(id, qty)
-             WHERE s.id = v.id""", [fields.Datetime.now(), self.env.uid,
-                                    [p[0] for p in pairs], [p[1] for p in pairs]])
-        self._invalidate_results([p[0] for p in pairs])
-
-    def _record_error(self, call, ids, err, result):
-        # sub_msg is the platform's own words (e.g. the item does not exist);
-        # str(err) adds the codes support asks for. Neither holds a secret.
-        reason = "%s (%s)" % (err.sub_msg, err) if err.sub_msg else str(err)
-        _logger.warning("Stock push of item %s failed: %s", call.num_iid, reason)
-        record_ids = [i for record_ids in ids.values() for i in record_ids]
-        self.browse(record_ids).write({"last_error": reason})
-        result["errors"].extend({"num_iid": call.num_iid, "sku_id": sku_id, "reason": reason}
-                                for sku_id, _qty in call.quantities)
 
     def _invalidate_results(self, record_ids):
         self.invalidate_cache(["last_push_date", "last_pushed_qty", "last_error"], record_ids)
-
-    def _commit_if(self, commit):
-        # The platform already holds the new quantities: keep the local record
-        # of them even if a later item of this run fails (cron only).
-        if commit:
-            self.env.cr.commit()

@@ -2,3 +2,4 @@
 # shop, its platform adapter, caches and summary; the shop's public methods
 # create one and delegate to it.
 from . import shipment_exporter
+from . import stock_exporter

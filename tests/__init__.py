@@ -5,6 +5,7 @@ from . import test_oauth
 from . import test_menus
 from . import test_stock_push
 from . import test_stock_push_rpc
+from . import test_stock_truth
 from . import test_item_import
 from . import test_item_import_rpc
 from . import test_order_import

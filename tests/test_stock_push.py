@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.exceptions import AccessError
 
 from .common import EcommerceCase
@@ -36,6 +37,9 @@ class StockPushCase(EcommerceCase):
         cls.factory.stock(cls.b, 7, cls.shelf)
         cls.records = cls.factory.records(cls.maps_a | cls.map_b)
         cls.customer = cls.env["res.partner"].create({"name": "Buyer"})
+        # The orders are in sync: the push trusts them (see test_stock_truth for stale ones).
+        cls.shop.write({"order_sync_last_success": fields.Datetime.now(),
+                        "order_sync_error": False})
 
     def setUp(self):
         super().setUp()
@@ -89,7 +93,8 @@ class TestStockPush(StockPushCase):
 
     def test_push_items_with_and_without_skus(self):
         result = self.shop.push_stock()
-        self.assertEqual(result, {"pushed": 4, "unchanged": 0, "api_calls": 2, "errors": []})
+        self.assertEqual(result, {"pushed": 4, "unchanged": 0, "api_calls": 2, "errors": [],
+                                  "skipped": [], "orders_stale": False})
         self.assertEqual(self.platform(), ({4201001: 12, 4201002: 0, 4201003: 5}, 7))
         self.assertEqual(self.calls(SKUS_METHOD), 1)
         self.assertEqual(self.calls(ITEM_METHOD), 1)
@@ -124,7 +129,8 @@ class TestStockPush(StockPushCase):
         self.shop.push_stock()
         calls = self.calls()
         result = self.shop.push_stock()
-        self.assertEqual(result, {"pushed": 0, "unchanged": 4, "api_calls": 0, "errors": []})
+        self.assertEqual(result, {"pushed": 0, "unchanged": 4, "api_calls": 0, "errors": [],
+                                  "skipped": [], "orders_stale": False})
         self.assertEqual(self.calls(), calls)
         # Only the changed SKU goes: the platform's drift on another one stays.
         item = sandbox_item(ITEM_A, SKUS_A)

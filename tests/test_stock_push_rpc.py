@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from .common import EcommerceRpcCase
 from .stock_factory import PLATFORM_QTY, sandbox_item, sku_quantities
 
@@ -13,6 +15,8 @@ class TestStockPushRpc(EcommerceRpcCase):
         super().setUp()
         self.sandbox.reset(items=[sandbox_item(ITEM_A, SKUS_A), sandbox_item(ITEM_B)])
         self.shop_id = self.create_shop()
+        self.rpc("admin", "ecommerce.shop", "write", [self.shop_id],
+                 {"order_sync_last_success": self.now()})
         [shop] = self.rpc("admin", "ecommerce.shop", "read", [self.shop_id], ["warehouse_id"])
         [warehouse] = self.rpc("admin", "stock.warehouse", "read", [shop["warehouse_id"][0]],
                                ["lot_stock_id"])
@@ -29,6 +33,10 @@ class TestStockPushRpc(EcommerceRpcCase):
                 self.set_stock(product, qty)
             self.products[sku_id or num_iid] = product
 
+    @staticmethod
+    def now():
+        return datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S")
+
     def set_stock(self, product, qty):
         [template] = self.rpc("admin", "product.product", "read", [product], ["product_tmpl_id"])
         wizard = self.rpc("admin", "stock.change.product.qty", "create", {
@@ -41,14 +49,16 @@ class TestStockPushRpc(EcommerceRpcCase):
 
     def test_push_stock_over_xmlrpc(self):
         result = self.rpc("admin", "ecommerce.shop", "push_stock", [self.shop_id])
-        self.assertEqual(result, {"pushed": 3, "unchanged": 0, "api_calls": 2, "errors": []})
+        self.assertEqual(result, {"pushed": 3, "unchanged": 0, "api_calls": 2, "errors": [],
+                                  "skipped": [], "orders_stale": False})
         self.assertEqual(self.platform(), ({4301001: 6, 4301002: 0}, 3))
         records = self.rpc("admin", "ecommerce.stock.sync", "search_read",
                            [("shop_id", "=", self.shop_id)], ["last_pushed_qty", "sku_id"])
         self.assertEqual(sorted((r["sku_id"], r["last_pushed_qty"]) for r in records),
                          [("", 3), (str(SKUS_A[0]), 6), (str(SKUS_A[1]), 0)])
         result = self.rpc("admin", "ecommerce.shop", "push_stock", [self.shop_id])
-        self.assertEqual(result, {"pushed": 0, "unchanged": 3, "api_calls": 0, "errors": []})
+        self.assertEqual(result, {"pushed": 0, "unchanged": 3, "api_calls": 0, "errors": [],
+                                  "skipped": [], "orders_stale": False})
 
     def test_force_and_product_filter_keywords(self):
         self.rpc("admin", "ecommerce.shop", "push_stock", [self.shop_id])
@@ -76,3 +86,29 @@ class TestStockPushRpc(EcommerceRpcCase):
         result = self.rpc("stockrpc", "ecommerce.shop", "push_stock", [self.shop_id])
         self.assertEqual(result["pushed"], 3)
         self.assertEqual(self.platform()[1], 3)
+
+    def test_rules_over_xmlrpc_skipped_shares_and_stale_orders(self):
+        consumable = self.rpc("admin", "product.product", "create",
+                              {"name": "RPC voucher", "type": "consu"})
+        self.rpc("admin", "ecommerce.sku.mapping", "create", {
+            "shop_id": self.shop_id, "num_iid": "5301009", "product_id": consumable})
+        [record_b] = self.rpc("admin", "ecommerce.stock.sync", "search",
+                              [("shop_id", "=", self.shop_id), ("num_iid", "=", str(ITEM_B))])
+        self.rpc("admin", "ecommerce.stock.sync", "write", [record_b],
+                 {"allocation_percent": 50})
+        self.rpc("admin", "ecommerce.shop", "write", [self.shop_id],
+                 {"order_sync_error": "Network down"})
+        result = self.rpc("admin", "ecommerce.shop", "push_stock", [self.shop_id])
+        self.assertEqual(result["pushed"], 3)
+        self.assertEqual([(s["num_iid"], s["sku_id"]) for s in result["skipped"]],
+                         [("5301009", "")])
+        self.assertIn("fixed quantity", result["skipped"][0]["reason"])
+        self.assertIn("Network down", result["orders_stale"])
+        self.assertEqual(self.platform(), ({4301001: 6, 4301002: 0}, 1))  # 50 % of 3
+
+    def test_product_ids_must_be_a_list_of_ids(self):
+        for wrong in (5, "12", [True], ["12"]):
+            fault = self.rpc_fault("admin", "ecommerce.shop", "push_stock", [self.shop_id],
+                                   product_ids=wrong)
+            self.assertIn("product_ids", fault.faultString)
+        self.assertEqual(self.sandbox.stats()["calls"], 0)
