@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import logging
 
 from werkzeug.utils import escape, redirect
@@ -6,7 +9,7 @@ from odoo import _, http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import Response, request
 
-from ..models.ecommerce_shop_oauth import CALLBACK_PATH
+from ..models.ecommerce_shop_oauth import CALLBACK_PATH, SellerMismatchError
 from ..top_client import TopError
 
 _logger = logging.getLogger(__name__)
@@ -22,6 +25,10 @@ class EcommerceOAuthController(http.Controller):
                               % {"reason": error_description or error}, 400)
         try:
             shop = request.env["ecommerce.shop"].oauth_complete(state, code)
+        except SellerMismatchError as err:
+            # Not an access problem: another store's seller was logged in on
+            # the platform. The refusal, already on the shop's chatter, is kept.
+            return self._page(err.name, 409)
         except (UserError, AccessError) as err:
             return self._page(err.name, 403)
         except TopError as err:

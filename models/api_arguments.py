@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Argument checks of the public (XML-RPC) API of the addon.
 
 Not a model: the public methods call these checks before doing anything, so
@@ -218,4 +221,3 @@ class ApiArguments(object):
         if wrong:
             self._refuse(name, form, wrong[0] if len(wrong) == 1 else wrong)
         return list(dict.fromkeys(texts))
-

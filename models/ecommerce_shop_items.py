@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import logging
 from collections import OrderedDict
 
@@ -8,6 +11,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..mapping.item_mapping import ItemError, build_plan
 from ..top_client import TopError, beijing_str, parse_beijing
+from .api_arguments import ApiArguments
 
 _logger = logging.getLogger(__name__)
 
@@ -117,6 +121,11 @@ class EcommerceShopItems(models.Model):
         :returns: ``{"items": [{"num_iid", "title", "outer_id", "sku_count",
                   "modified" (UTC), "imported"}]}``
         """
+        args = ApiArguments(self, "search_platform_items")
+        args.check_single_shop()
+        name = args.check_text(name, "name")
+        modified_from, modified_to = args.check_window(
+            modified_from, modified_to, ("modified_from", "modified_to"), required=False)
         self._check_item_access()
         client = self._get_top_client()
         try:
@@ -142,6 +151,16 @@ class EcommerceShopItems(models.Model):
                   "warnings": [{"num_iid", "reason"}],
                   "errors": [{"num_iid", "reason"}]}``
         """
+        args = ApiArguments(self, "import_platform_items")
+        args.check_single_shop()
+        num_iids = args.check_str_list(num_iids, "num_iids")
+        name = args.check_text(name, "name")
+        modified_from, modified_to = args.check_window(
+            modified_from, modified_to, ("modified_from", "modified_to"), required=False)
+        if num_iids is not None and (name or modified_from or modified_to):
+            # The filters would be ignored: say so rather than import another set.
+            raise UserError(_("Give either num_iids or the filters name, modified_from and "
+                              "modified_to, not both."))
         self._check_item_access()
         client = self._get_top_client()
         result = {"templates_created": 0, "variants_created": 0, "updated": 0, "linked": 0,
@@ -426,7 +445,7 @@ class EcommerceShopItems(models.Model):
         for name in names:
             attribute = cache.attribute(name)
             value_ids = {cache.value(name, dict(v["values"])[name]).id for v in variants}
-            line = current.filtered(lambda l: l.attribute_id == attribute)
+            line = current.filtered(lambda row: row.attribute_id == attribute)
             if line:
                 line.write({"value_ids": [(4, vid) for vid in value_ids - set(line.value_ids.ids)]})
             else:

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """OAuth 2.0 authorisation of a shop by its seller (Taobao authorization-code flow)."""
 import base64
 import hashlib
@@ -12,6 +15,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..top_client import OAuthClient, TopError
+from .api_arguments import ApiArguments
 
 _logger = logging.getLogger(__name__)
 
@@ -19,8 +23,19 @@ CALLBACK_PATH = "/ecommerce_sync/oauth/callback"
 STATE_LIFETIME = 15 * 60
 
 
+class SellerMismatchError(UserError):
+    """Another seller than the shop's own authorised the app."""
+
+
 class EcommerceShop(models.Model):
     _inherit = "ecommerce.shop"
+
+    # The seller's numeric user id stays when the seller renames the nick:
+    # it is what binds the shop to one seller once known.
+    platform_user_id = fields.Char(
+        "Seller ID", copy=False, readonly=True,
+        help="Platform user id of the seller whose authorisation the shop holds. Once "
+             "set, only this seller can authorise the shop again.")
 
     @api.multi
     def action_authorize(self):
@@ -90,11 +105,43 @@ class EcommerceShop(models.Model):
         shop = self._shop_from_state(state)
         shop.oauth_state_nonce = False
         token = shop._oauth_client().exchange_code(code, self._oauth_redirect_uri())
+        shop._check_same_seller(token)
         shop._store_token(token)
         shop.message_post(body=_("Shop authorized by %(user)s; the session is valid until "
                                  "%(date)s (UTC).")
                           % {"user": self.env.user.name, "date": shop.session_expires_at})
         return self.browse(shop.id)
+
+    def _check_same_seller(self, token, require_identity=True):
+        """Refuse the token of another seller than the one the shop is bound to.
+
+        The shop keeps its current session: orders, items and stock of one
+        store must never be mixed with another's. The refusal is posted on
+        the shop (the caller commits it: the controller answers with a page).
+        A token naming no seller is refused unless ``require_identity`` is
+        off (a refresh: its refresh token came from the bound seller).
+        """
+        bound_id, bound_nick = self.sudo().platform_user_id, self.sudo().platform_user_nick
+        if not (bound_id or bound_nick):
+            return
+        user_id = str(token.get("taobao_user_id") or "")
+        nick = token.get("taobao_user_nick") or ""
+        if bound_id and user_id:
+            same = user_id == bound_id
+        elif bound_nick and nick:
+            same = nick == bound_nick
+        else:
+            same = not require_identity
+        if same:
+            return
+        reason = _("Authorisation refused: this shop belongs to the seller %(bound)s, "
+                   "but the seller %(other)s authorised the app. The shop keeps its "
+                   "current session. Log in on the platform as %(bound)s and authorise "
+                   "again, or create another shop for %(other)s.") % {
+            "bound": bound_nick or bound_id, "other": nick or user_id or _("(unknown)")}
+        _logger.warning("Shop %s: authorisation by another seller refused", self.id)
+        self.message_post(body=reason)
+        raise SellerMismatchError(reason)
 
     def _oauth_client(self):
         return OAuthClient(self.token_url, self.app_key, self.sudo().app_secret)
@@ -115,6 +162,7 @@ class EcommerceShop(models.Model):
             "refresh_token": refresh_token,
             "refresh_expires_at": after(token.get("re_expires_in")),
             "platform_user_nick": token.get("taobao_user_nick") or self.platform_user_nick,
+            "platform_user_id": str(token.get("taobao_user_id") or "") or self.platform_user_id,
             "sync_paused": False,
             "sync_pause_reason": False,
             "session_expiry_warned": False,
@@ -123,13 +171,14 @@ class EcommerceShop(models.Model):
     @api.multi
     def refresh_session(self):
         """Swap the refresh token for a new session key before it expires."""
-        self.ensure_one()
+        ApiArguments(self, "refresh_session").check_single_shop()
         self.check_access_rights("write")
         now = fields.Datetime.from_string(fields.Datetime.now())
         if not self._is_refreshable(now):
             raise UserError(_("Shop %(shop)s: the platform does not allow refreshing this "
                               "session; authorize the shop again.") % {"shop": self.name})
         token = self._oauth_client().refresh(self.sudo().refresh_token)
+        self._check_same_seller(token, require_identity=False)
         self._store_token(token)
         _logger.info("Shop %s: session refreshed", self.id)
         return True
