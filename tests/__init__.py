@@ -15,3 +15,4 @@ from . import test_bad_input
 from . import test_security_scope
 from . import test_shipment
 from . import test_shipment_rpc
+from . import test_api_arguments_rpc

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -9,6 +12,9 @@ from odoo.tests import common
 from .common import EcommerceCase, EcommerceRpcCase, SESSION
 
 MANAGER = "ecommerce_sync.group_ecommerce_manager"
+# The seller the sandbox's token endpoint names (sandbox/top_sandbox.py).
+SELLER_NICK = "悦享生活旗舰店"
+SELLER_ID = "2200000000001"
 USER = "ecommerce_sync.group_ecommerce_user"
 
 
@@ -34,8 +40,21 @@ class TestOAuthRoundTrip(EcommerceRpcCase):
         self.assertEqual(answer.status_code, 302)
         return answer.headers["Location"]
 
+    def url_open(self, url, data=None, timeout=30):
+        """The callback's own answer: the Odoo web client it redirects to is not
+        under test, and loading it takes most of the test's time."""
+        if url.startswith("/"):
+            url = "http://%s:%s%s" % (common.HOST, common.PORT, url)
+        return self.opener.get(url, timeout=timeout, allow_redirects=False)
+
+    def assert_back_on_the_shop(self, answer):
+        self.assertEqual(answer.status_code, 302, answer.text)
+        self.assertIn("/web#id=%d&model=ecommerce.shop" % self.shop_id,
+                      answer.headers["Location"])
+
     def sandbox_app_key(self):
-        return self.rpc("admin", "ecommerce.shop", "read", [self.shop_id], ["app_key"])[0]["app_key"]
+        shop = self.rpc("admin", "ecommerce.shop", "read", [self.shop_id], ["app_key"])[0]
+        return shop["app_key"]
 
     def shop(self):
         return self.rpc("admin", "ecommerce.shop", "read", [self.shop_id], [
@@ -44,9 +63,7 @@ class TestOAuthRoundTrip(EcommerceRpcCase):
 
     def test_code_is_exchanged_for_a_session(self):
         callback = self.authorize()
-        answer = self.url_open(callback)
-        self.assertEqual(answer.status_code, 200)
-        self.assertIn("model=ecommerce.shop", answer.url)
+        self.assert_back_on_the_shop(self.url_open(callback))
         shop = self.shop()
         self.assertTrue(shop["session_key"])
         self.assertNotEqual(shop["session_key"], SESSION)
@@ -58,7 +75,7 @@ class TestOAuthRoundTrip(EcommerceRpcCase):
 
     def test_replayed_state_is_refused(self):
         callback = self.authorize()
-        self.assertEqual(self.url_open(callback).status_code, 200)
+        self.assert_back_on_the_shop(self.url_open(callback))
         first = self.shop()["session_key"]
         replay = self.url_open(callback)
         self.assertEqual(replay.status_code, 403)
@@ -94,8 +111,67 @@ class TestOAuthRoundTrip(EcommerceRpcCase):
         self.assertEqual(answer.status_code, 400)
         self.assertIn("authorize reject", answer.text)
 
+    def bind(self):
+        """Authorise once: the shop is bound to the sandbox's seller."""
+        self.assert_back_on_the_shop(self.url_open(self.authorize()))
+        shop = self.rpc("admin", "ecommerce.shop", "read", [self.shop_id], [
+            "platform_user_nick", "platform_user_id", "session_key"])[0]
+        self.assertEqual((shop["platform_user_nick"], shop["platform_user_id"]),
+                         (SELLER_NICK, SELLER_ID))
+        return shop["session_key"]
+
+    def chatter(self):
+        return self.rpc("admin", "mail.message", "search_read", [
+            ("model", "=", "ecommerce.shop"), ("res_id", "=", self.shop_id)], ["body"])
+
+    def assert_refused(self, bound, other, session_key):
+        answer = self.url_open(self.authorize())
+        self.assertEqual(answer.status_code, 409)
+        reason = ("Authorisation refused: this shop belongs to the seller %s, but the "
+                  "seller %s authorised the app. The shop keeps its current session."
+                  % (bound, other))
+        self.assertIn(reason, answer.text)
+        self.assertIn(reason, self.chatter()[0]["body"])
+        self.assertEqual(self.shop()["session_key"], session_key)
+        result = self.rpc("admin", "ecommerce.shop", "test_connection", [self.shop_id])
+        self.assertTrue(result["ok"], result)
+
+    def test_the_same_seller_can_authorise_again(self):
+        first = self.bind()
+        self.assert_back_on_the_shop(self.url_open(self.authorize()))
+        self.assertNotEqual(self.shop()["session_key"], first)
+
+    def test_another_seller_id_is_refused(self):
+        session_key = self.bind()
+        # The sandbox has one seller id: bind the shop to another one instead.
+        self.rpc("admin", "ecommerce.shop", "write", [self.shop_id],
+                 {"platform_user_id": "2200000000999", "platform_user_nick": "别人的小店"})
+        self.assert_refused("别人的小店", SELLER_NICK, session_key)
+        shop = self.rpc("admin", "ecommerce.shop", "read", [self.shop_id],
+                        ["platform_user_nick", "platform_user_id"])[0]
+        self.assertEqual((shop["platform_user_nick"], shop["platform_user_id"]),
+                         ("别人的小店", "2200000000999"))
+
+    def test_another_seller_nick_is_refused_where_no_id_is_known(self):
+        """Shops authorised before the seller id was kept are bound by nick."""
+        session_key = self.bind()
+        self.rpc("admin", "ecommerce.shop", "write", [self.shop_id],
+                 {"platform_user_id": False, "platform_user_nick": "别人的小店"})
+        self.assert_refused("别人的小店", SELLER_NICK, session_key)
+
+    def test_renamed_seller_keeps_the_shop(self):
+        """Same seller id, new nick: the seller renamed the store, not another seller."""
+        self.bind()
+        self.sandbox._post("/_sandbox/reset", {"items": [], "trades": [],
+                                               "seller_nick": "悦享生活新店"})
+        self.assert_back_on_the_shop(self.url_open(self.authorize()))
+        shop = self.rpc("admin", "ecommerce.shop", "read", [self.shop_id],
+                        ["platform_user_nick", "platform_user_id"])[0]
+        self.assertEqual((shop["platform_user_nick"], shop["platform_user_id"]),
+                         ("悦享生活新店", SELLER_ID))
+
     def test_refresh_replaces_the_session(self):
-        self.url_open(self.authorize())
+        self.assert_back_on_the_shop(self.url_open(self.authorize()))
         before = self.shop()
         self.rpc("admin", "ecommerce.shop", "refresh_session", [self.shop_id])
         after = self.shop()
