@@ -60,6 +60,9 @@ class EcommerceSkuMapping(models.Model):
         result = super().write(self._normalize_vals(vals))
         if "product_id" in vals or "component_ids" in vals:
             self.mapped("stock_sync_ids")._check_product_type()
+            # A consumable made storable (or replaced by a storable) gets its record now.
+            self.env["ecommerce.stock.sync"]._create_for_mappings(
+                self.filtered(lambda mapping: not mapping.stock_sync_ids))
         return result
 
     @api.constrains("product_qty")

@@ -193,6 +193,12 @@ class TestProductTypes(StockPushCase):
                                               "reason": result["skipped"][0]["reason"]}])
         self.assertIn("fixed quantity", result["skipped"][0]["reason"])
         self.assertEqual(self.calls("taobao.item.quantity.update"), 1)  # item B only
+        # Mapped to a storable product instead, the SKU gets its record and is pushed.
+        mapping.product_id = self.b
+        self.assertTrue(self.factory.records(mapping))
+        self.sandbox.upsert(items=[sandbox_item(ITEM_C)])
+        self.assertEqual(self.shop.push_stock()["skipped"], [])
+        self.assertEqual(int(self.sandbox.item(ITEM_C)["num"]), 7)
 
     def test_consumable_record_needs_a_fixed_quantity(self):
         mapping = self.factory.map(ITEM_C, product=self.consumable())
