@@ -34,6 +34,10 @@ class ShipmentProblem(Exception):
     """The delivery cannot be sent as it is; the seller has to act (no call made)."""
 
 
+class NothingToReport(Exception):
+    """The delivery is not a platform shipment after all (no call made)."""
+
+
 def _split_ids(text):
     return [part for part in (text or "").split(",") if part]
 
@@ -115,6 +119,11 @@ class ShipmentExporter(models.AbstractModel):
         except ShipmentProblem as problem:
             self._mark(picking, "attention", str(problem))
             return
+        except NothingToReport as why:
+            picking.write({"ecommerce_shipment_state": False, "ecommerce_shipment_reason": False,
+                           "ecommerce_shipment_note": str(why)})
+            self._skip(picking, str(why))
+            return
         if shipment is None:
             self._mark_sent(picking, None, note)
             return
@@ -125,15 +134,12 @@ class ShipmentExporter(models.AbstractModel):
     # ------------------------------------------------------------------
     def _prepare(self, picking):
         """(Shipment or None when nothing is left to tell, resend?, note)."""
-        carrier = picking.carrier_id or self.shop.default_carrier_id
-        if not carrier:
-            raise ShipmentProblem(_("The delivery has no carrier and the shop no default "
-                                    "carrier: choose the carrier."))
         if picking.ecommerce_sent_waybill:
-            return self._prepare_resend(picking, carrier)
+            return self._prepare_resend(picking, self._carrier(picking))
         send_ids, all_ids, note = self._sub_orders(picking)
         if send_ids is None:
             return None, False, note
+        carrier = self._carrier(picking)
         if carrier.ecommerce_no_logistics:
             if set(send_ids) != set(all_ids) - set(self._refunding_ids(picking)):
                 raise ShipmentProblem(_(
@@ -145,6 +151,13 @@ class ShipmentExporter(models.AbstractModel):
         company, waybill = self._check_waybill(picking, carrier)
         return Shipment(picking.sale_id.ecommerce_tid, company.code, waybill, send_ids,
                         all_ids, False), False, note
+
+    def _carrier(self, picking):
+        carrier = picking.carrier_id or self.shop.default_carrier_id
+        if not carrier:
+            raise ShipmentProblem(_("The delivery has no carrier and the shop no default "
+                                    "carrier: choose the carrier."))
+        return carrier
 
     def _prepare_resend(self, picking, carrier):
         if carrier.ecommerce_no_logistics:
@@ -199,16 +212,23 @@ class ShipmentExporter(models.AbstractModel):
         """(ids to send or None, ids of the trade still to ship, note).
 
         A sub-order split over two deliveries is reported with the first one:
-        the platform ships sub-orders, not quantities.
+        the platform ships sub-orders, not quantities. Sub-orders without any
+        stock move (a service, a gift sold as a service) never get a delivery of
+        their own: they go with the first delivery reported.
         """
         order = picking.sale_id
         trade_lines = order.order_line.filtered("ecommerce_oid")
         if not trade_lines:
             return [], [], False  # no sub-order ids known: the whole trade
         reported = self._reported_sub_ids(order, picking)
-        lines = picking.move_lines.filtered(lambda m: m.state == "done") \
+        carried = picking.move_lines.filtered(lambda m: m.state == "done") \
             .mapped("sale_line_id").filtered("ecommerce_oid")
-        mine = [oid for oid in dict.fromkeys(lines.mapped("ecommerce_oid"))
+        carried |= trade_lines.filtered(lambda line: not line.move_ids)
+        if not carried:
+            raise NothingToReport(_("This delivery holds none of the platform order's "
+                                    "sub-orders, only extra goods: the platform needs no "
+                                    "shipment for it."))
+        mine = [oid for oid in dict.fromkeys(carried.mapped("ecommerce_oid"))
                 if oid not in reported]
         refunding = self._refunding_ids(picking)
         send_ids = [oid for oid in mine if oid not in refunding]

@@ -129,6 +129,22 @@ class TestShipment(ShipmentCase):
         self.assertEqual(self.platform_orders("7003")["700300"][1], SF_WAYBILL)
         self.assertEqual(self.shipment(backorder), ("sent", False))
 
+    def test_sub_order_without_stock_move_goes_with_the_delivery(self):
+        """A service sub-order gets no delivery of its own: the trade must still ship."""
+        wrap = self.env["product.product"].create({"name": "Gift wrap", "type": "service"})
+        self.env["ecommerce.sku.mapping"].create({
+            "shop_id": self.shop.id, "num_iid": "520000000003", "sku_id": "",
+            "product_id": wrap.id})
+        order = self.imported("7013", [tf.line(), tf.line(
+            num_iid=520000000003, sku_id="", price=500, outer_sku_id="", outer_iid="",
+            title="Gift wrap")])
+        self.validate(order.picking_ids, self.sf, SF_WAYBILL)
+        summary = self.send(order.picking_ids)
+        self.assertEqual((summary["sent"], summary["api_calls"]), (["7013"], 1))
+        self.assertEqual(self.sandbox.trade("7013")["status"], "WAIT_BUYER_CONFIRM_GOODS")
+        self.assertEqual({oid: values[1] for oid, values in self.platform_orders("7013").items()},
+                         {"701300": SF_WAYBILL, "701301": SF_WAYBILL})
+
     def test_goods_without_logistics_are_sent_as_dummy(self):
         picking = self.imported("7004").picking_ids
         self.validate(picking, self.virtual)
