@@ -3,6 +3,10 @@
 Fixtures (products, SKU mappings with their stock sync records, quants) are loaded and
 committed before the clock starts; then the first push (everything
 changed) and a second push (nothing changed, must make no TOP call) are timed.
+Then 5,000 open orders (x --scale: held e-commerce quotations and trades not imported
+yet) hold units back: the computation of every sellable quantity is timed with its
+query count (grouped queries: it must not grow with the SKUs or the orders), and the
+push of what changed must make at most one call per changed item.
 """
 import random
 import sys
@@ -15,6 +19,13 @@ from common import Sandbox, create_shop, odoo_env, parse_args, record, stopwatch
 SKUS_PER_ITEM = 10
 FIRST_NUM_IID, FIRST_SKU_ID = 600000000001, 7000000000001
 QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
+OPEN_ORDERS = 5000
+# Of the open orders, the share that are trades not imported yet (the rest are held
+# quotations of two lines each).
+BACKLOG_SHARE = 0.2
+# The quantity computation runs a fixed number of queries per location, whatever the
+# number of SKUs or orders; a per-record query would show as thousands.
+MAX_QUERIES = 20
 
 
 def build_items(count):
@@ -79,19 +90,21 @@ def insert_mappings(env, shop, rows):
     company = shop.company_id.id
     cr.execute("""
         INSERT INTO ecommerce_sku_mapping (shop_id, company_id, num_iid, sku_id, outer_id,
-            product_id, product_tmpl_id, active, create_uid, write_uid, create_date, write_date)
+            product_id, product_tmpl_id, product_qty, active, create_uid, write_uid,
+            create_date, write_date)
         SELECT %s, %s, r.num_iid, r.sku_id, 'B' || r.sku_id, r.product_id, p.product_tmpl_id,
-               TRUE, 1, 1, now(), now()
+               1.0, TRUE, 1, 1, now(), now()
           FROM unnest(%s::text[], %s::text[], %s::int[]) AS r(num_iid, sku_id, product_id)
           JOIN product_product p ON p.id = r.product_id""",
                (shop.id, company, [str(r[0]) for r in rows], [str(r[1]) for r in rows],
                 [r[2] for r in rows]))
     cr.execute("""
         INSERT INTO ecommerce_stock_sync (mapping_id, shop_id, company_id, product_id,
-            num_iid, sku_id, location_id, sync, last_pushed_qty, create_uid, write_uid,
+            num_iid, sku_id, location_id, sync, last_pushed_qty, allocation_mode,
+            allocation_percent, allocation_cap, fixed_qty, create_uid, write_uid,
             create_date, write_date)
-        SELECT id, shop_id, company_id, product_id, num_iid, sku_id, %s, TRUE, 0, 1, 1,
-               now(), now()
+        SELECT id, shop_id, company_id, product_id, num_iid, sku_id, %s, TRUE, 0, 'share',
+               100.0, 0, 0, 1, 1, now(), now()
           FROM ecommerce_sku_mapping WHERE shop_id = %s""", (location.id, shop.id))
     stocked = [r for r in rows if r[3]]
     cr.execute("""
@@ -121,6 +134,87 @@ def timed_push(env, shop, sandbox):
     return result, watch["seconds"], sandbox.calls() - calls
 
 
+def insert_open_orders(env, shop, rows, count):
+    """``count`` open orders on the SKUs of ``rows`` [(num_iid, sku_id, product id)]:
+    held quotations copied by INSERT ... SELECT from one made through the ORM, and
+    trades not imported yet as backlog rows. Returns the units held per product."""
+    rng = random.Random(11)
+    backlog = int(count * BACKLOG_SHARE)
+    held_orders = count - backlog
+    product = env["product.product"].browse(rows[0][2])
+    template = env["sale.order"].with_context(**QUIET).create({
+        "partner_id": env["res.partner"].create({"name": "Bench buyer"}).id,
+        "ecommerce_shop_id": shop.id, "ecommerce_tid": "BENCH-0",
+        "warehouse_id": shop.warehouse_id.id,
+        "order_line": [(0, 0, {"product_id": product.id, "name": "x", "product_uom_qty": 1,
+                               "product_uom": product.uom_id.id, "price_unit": 1.0})]})
+    order_ids = copy_rows(env, "sale_order", template.id, held_orders,
+                          {"name": "'BENCH-' || n", "ecommerce_tid": "'BENCH-' || n"})
+    lines = [(order_id, rng.choice(rows)[2], rng.randint(1, 3))
+             for order_id in order_ids for _k in range(2)]
+    copy_lines(env, template.order_line.id, lines)
+    env.cr.execute("DELETE FROM sale_order WHERE id = %s", [template.id])
+    trades = [(str(rng.choice(rows)[0]), rng.choice(rows), rng.randint(1, 2))
+              for _k in range(backlog)]
+    env.cr.execute("""
+        INSERT INTO ecommerce_trade_backlog (shop_id, company_id, tid, num_iid, sku_id, qty,
+            reason, create_uid, write_uid, create_date, write_date)
+        SELECT %s, %s, 'BT-' || r.n, r.num_iid, r.sku_id, r.qty, 'bench', 1, 1, now(), now()
+          FROM unnest(%s::int[], %s::text[], %s::text[], %s::float[]) AS r(n, num_iid, sku_id, qty)
+        """, (shop.id, shop.company_id.id, list(range(len(trades))),
+              [str(t[1][0]) for t in trades], [str(t[1][1]) for t in trades],
+              [float(t[2]) for t in trades]))
+    env.cr.commit()
+    held = {}
+    for _order_id, product_id, qty in lines:
+        held[product_id] = held.get(product_id, 0) + qty
+    for _tid, row, qty in trades:
+        held[row[2]] = held.get(row[2], 0) + qty
+    return held
+
+
+def _columns(env, table, skip):
+    env.cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+                   [table])
+    return [c for (c,) in env.cr.fetchall() if c not in skip]
+
+
+def copy_rows(env, table, source_id, count, overrides):
+    """``count`` copies of row ``source_id`` of ``table``; ``overrides`` are SQL
+    expressions of the series number ``n``. Returns the new ids."""
+    columns = _columns(env, table, {"id"} | set(overrides))
+    names = ", ".join('"%s"' % c for c in columns)
+    env.cr.execute('INSERT INTO "%s" (%s, %s) SELECT %s, %s FROM "%s", generate_series(1, %%s) n '
+                   "WHERE id = %%s RETURNING id" % (
+                       table, ", ".join(overrides), names, ", ".join(overrides.values()),
+                       names, table), [count, source_id])
+    return [i for (i,) in env.cr.fetchall()]
+
+
+def copy_lines(env, source_id, lines):
+    """Order lines [(order id, product id, qty)] copied from line ``source_id``."""
+    keys = ("order_id", "product_id", "product_uom_qty")
+    columns = _columns(env, "sale_order_line", {"id"} | set(keys))
+    names = ", ".join('"%s"' % c for c in columns)
+    env.cr.execute(
+        'INSERT INTO sale_order_line (%s, %s) SELECT r.o, r.p, r.q, %s FROM sale_order_line, '
+        "unnest(%%s::int[], %%s::int[], %%s::float[]) AS r(o, p, q) WHERE id = %%s" % (
+            ", ".join(keys), names, names),
+        [[line[0] for line in lines], [line[1] for line in lines],
+         [float(line[2]) for line in lines], source_id])
+
+
+def timed_quantities(env, shop):
+    """Every sellable quantity of the shop on a cold cache: (wanted, seconds, queries)."""
+    env.clear()
+    records = env["ecommerce.stock.sync"].search([("shop_id", "=", shop.id)])
+    rows = records._read_push_rows()
+    queries = env.cr.sql_log_count
+    with stopwatch() as watch:
+        wanted, _skipped = records._plan_quantities(rows)
+    return wanted, watch["seconds"], env.cr.sql_log_count - queries
+
+
 def main():
     args = parse_args()
     items, quantities = build_items(max(1, int(2000 * args.scale)))
@@ -142,7 +236,36 @@ def main():
     assert second_calls == 0 and result["unchanged"] == len(quantities), result
     record(args.out, "stock push (unchanged)", seconds, len(quantities), "SKUs",
            second_calls)
+    bench_open_orders(env, shop, sandbox, quantities, args)
     env.cr.close()
+
+
+def bench_open_orders(env, shop, sandbox, quantities, args):
+    """Open orders hold units back: time every sellable quantity, then push what changed."""
+    rows = [(num_iid, sku_id, product_id) for (num_iid, sku_id), product_id in
+            sorted(mapped_products(env, shop).items())]
+    open_orders = max(1, int(OPEN_ORDERS * args.scale))
+    held = insert_open_orders(env, shop, rows, open_orders)
+    wanted, seconds, queries = timed_quantities(env, shop)
+    expected = {(str(n), str(s)): max(0, quantities[(n, s)] - int(held.get(p, 0)))
+                for n, s, p in rows}
+    assert {target: qty for (_shop, target), qty in wanted.items()} == expected
+    assert queries <= MAX_QUERIES, queries
+    record(args.out, "sellable quantities (%d open orders)" % open_orders, seconds,
+           len(wanted), "SKUs", 0, queries=queries)
+    changed = {n for (n, s), qty in expected.items() if qty != quantities[(int(n), int(s))]}
+    result, seconds, calls = timed_push(env, shop, sandbox)
+    assert not result["errors"], result["errors"][:3]
+    assert calls <= len(changed), (calls, len(changed))
+    record(args.out, "stock push (after open orders)", seconds, result["pushed"], "SKUs",
+           calls, changed_items=len(changed))
+
+
+def mapped_products(env, shop):
+    """{(num_iid, sku_id) as ints: product id} of the shop's mappings."""
+    env.cr.execute("SELECT num_iid, sku_id, product_id FROM ecommerce_sku_mapping "
+                   "WHERE shop_id = %s", [shop.id])
+    return {(int(n), int(s)): p for n, s, p in env.cr.fetchall()}
 
 
 if __name__ == "__main__":
