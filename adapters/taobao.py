@@ -1,5 +1,8 @@
 """Taobao / Tmall (TOP) adapter over top_client.TopClient."""
-from ..mapping.refund_mapping import REFUND_FIELDS, plan_refund
+from datetime import timedelta
+
+from ..mapping.refund_mapping import (REFUND_DETAIL_FIELDS, REFUND_FIELDS,
+                                      needs_refund_detail, plan_refund)
 from ..mapping.stock_mapping import accepted_quantities, plan_calls
 from ..mapping.trade_mapping import (FULL_FIELDS, LIST_FIELDS, TRADE_TYPES, needs_full_detail,
                                      plan_trade)
@@ -12,6 +15,8 @@ from .errors import (PlatformError, RateLimitedError, RefusedError, SessionExpir
 LIST_METHODS = {"modified": ("taobao.trades.sold.increment.get", "start_modified",
                              "end_modified"),
                 "created": ("taobao.trades.sold.get", "start_created", "end_created")}
+# taobao.refunds.receive.get is read one day at a time, like the trade increment.
+REFUND_WINDOW = timedelta(days=1)
 SHIPPING_FIELDS = "tid,status,orders.oid,orders.status,orders.consign_time,orders.invoice_no," \
                   "orders.logistics_company,orders.refund_status"
 
@@ -139,13 +144,43 @@ class TaobaoAdapter(PlatformAdapter):
 
     # -- refunds ------------------------------------------------------------
     def iter_refunds(self, start, end):
-        params = {"fields": REFUND_FIELDS, "start_modified": start, "end_modified": end,
-                  "use_has_next": True}
-        rows = []
-        for page in self._pages(self.client.iter_pages_backwards(
-                "taobao.refunds.receive.get", params, "refunds", self.page_size)):
-            rows.extend(page)
-        yield start, end, rows
+        """One window per day at most, so that a caller's watermark moves day by day.
+
+        No ``use_has_next``: paging backwards needs ``total_results``.
+        """
+        window_start = start
+        while window_start < end:
+            window_end = min(window_start + REFUND_WINDOW, end)
+            params = {"fields": REFUND_FIELDS, "start_modified": window_start,
+                      "end_modified": window_end}
+            rows = []
+            for page in self._pages(self.client.iter_pages_backwards(
+                    "taobao.refunds.receive.get", params, "refunds", self.page_size)):
+                rows.extend(page)
+            yield window_start, window_end, _unique_refunds(rows)
+            window_start = window_end
+
+    def refund_needs_detail(self, raw):
+        return needs_refund_detail(raw)
+
+    def refund_detail(self, refund_id):
+        """The list row's missing fields, from taobao.refund.get."""
+        refund = self.call("taobao.refund.get", {"refund_id": refund_id,
+                                                 "fields": REFUND_DETAIL_FIELDS})
+        return refund.get("refund") or {}
 
     def refund_plan(self, raw):
         return plan_refund(raw)
+
+
+def _unique_refunds(rows):
+    """Paging backwards may show a refund twice (see iter_pages_backwards): keep the newest."""
+    latest = {}
+    for row in rows:
+        key = str(row.get("refund_id") or "") if isinstance(row, dict) else ""
+        if not key:
+            latest[id(row)] = row  # malformed: let the mapping refuse it with its reason
+        elif key not in latest or (row.get("modified") or "") >= (
+                latest[key].get("modified") or ""):
+            latest[key] = row
+    return list(latest.values())
