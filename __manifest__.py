@@ -32,6 +32,8 @@
         "views/ecommerce_logistics_company_views.xml",
         "views/delivery_carrier_views.xml",
         "views/stock_picking_views.xml",
+        "data/ir_cron_refunds.xml",
+        "views/ecommerce_refund_views.xml",
         "views/ecommerce_menus.xml",
     ],
 }

@@ -12,6 +12,8 @@ from . import res_partner
 from . import sale_order
 from . import sale_order_line
 from . import ecommerce_shop_orders
+from . import ecommerce_refund
+from . import ecommerce_shop_refunds
 from . import ecommerce_logistics_company
 from . import delivery_carrier
 from . import stock_picking

@@ -18,12 +18,28 @@ class SaleOrder(models.Model):
              "closed on the platform after it could no longer be cancelled here.")
     ecommerce_review_reason = fields.Text("Review Reason", copy=False)
 
+    ecommerce_refund_ids = fields.One2many("ecommerce.refund", "sale_order_id",
+                                           "Platform Refunds", readonly=True)
+    ecommerce_refund_count = fields.Integer("Refunds", compute="_compute_ecommerce_refund_count")
+
     _sql_constraints = [
         # The database, not a search before create, is what keeps a cron and a
         # user importing at the same time from creating the order twice.
         ("ecommerce_tid_shop_uniq", "unique(ecommerce_shop_id, ecommerce_tid)",
          "This platform order is already imported for this shop."),
     ]
+
+    @api.depends("ecommerce_refund_ids")
+    def _compute_ecommerce_refund_count(self):
+        for order in self:
+            order.ecommerce_refund_count = len(order.ecommerce_refund_ids)
+
+    @api.multi
+    def action_view_ecommerce_refunds(self):
+        self.ensure_one()
+        action = self.env.ref("ecommerce_sync.ecommerce_refund_action").read()[0]
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        return action
 
     @api.multi
     def action_ecommerce_reviewed(self):

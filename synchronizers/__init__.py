@@ -3,3 +3,4 @@
 # create one and delegate to it.
 from . import shipment_exporter
 from . import stock_exporter
+from . import refund_importer

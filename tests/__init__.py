@@ -16,3 +16,5 @@ from . import test_security_scope
 from . import test_shipment
 from . import test_shipment_rpc
 from . import test_api_arguments_rpc
+from . import test_refund
+from . import test_refund_rpc
