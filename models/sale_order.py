@@ -17,6 +17,12 @@ class SaleOrder(models.Model):
         help="Set when the platform order carries a buyer message or seller memo, or was "
              "closed on the platform after it could no longer be cancelled here.")
     ecommerce_review_reason = fields.Text("Review Reason", copy=False)
+    ecommerce_hold_codes = fields.Char(
+        readonly=True, copy=False,
+        help="Why the order is held, as codes: message (a person decides), forbidden and "
+             "refund (the platform lifts them).")
+    ecommerce_address_key = fields.Char(readonly=True, copy=False,
+                                        help="Fingerprint of the platform's receiving address.")
 
     ecommerce_refund_ids = fields.One2many("ecommerce.refund", "sale_order_id",
                                            "Platform Refunds", readonly=True)
@@ -43,9 +49,21 @@ class SaleOrder(models.Model):
 
     @api.multi
     def action_ecommerce_reviewed(self):
-        """The seller has read the message/memo: clear the flag and confirm."""
+        """The seller has read the message/memo: clear the flag and confirm.
+
+        A hold the platform imposes (shipping forbidden, a refund in progress)
+        is not the seller's to lift: the sync releases it when the platform does.
+        """
         for order in self:
-            order.write({"ecommerce_review_needed": False, "ecommerce_review_reason": False})
+            platform_holds = set((order.ecommerce_hold_codes or "").split(",")) & \
+                {"forbidden", "refund"}
+            if platform_holds:
+                raise UserError(_(
+                    "Order %(order)s stays held until the platform allows shipping and no "
+                    "refund is in progress; the synchronisation releases it then.")
+                    % {"order": order.name})
+            order.write({"ecommerce_review_needed": False, "ecommerce_review_reason": False,
+                         "ecommerce_hold_codes": False})
             if order.state in ("draft", "sent"):
                 order.action_confirm()
         return True

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SaleOrderLine(models.Model):
@@ -11,3 +11,13 @@ class SaleOrderLine(models.Model):
         "Platform Refund Status", readonly=True, copy=False,
         help="The platform's refund status of this sub-order (e.g. WAIT_SELLER_AGREE while "
              "the buyer asks for a refund, SUCCESS once refunded).")
+    ecommerce_no_delivery = fields.Boolean(
+        "Shipped Before Import", readonly=True, copy=False,
+        help="The platform had already shipped this sub-order when the order was imported: "
+             "it gets no delivery, so its goods are neither shipped nor taken from stock "
+             "twice.")
+
+    @api.multi
+    def _action_launch_procurement_rule(self):
+        return super(SaleOrderLine, self.filtered(
+            lambda line: not line.ecommerce_no_delivery))._action_launch_procurement_rule()

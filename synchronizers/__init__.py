@@ -3,4 +3,6 @@
 # create one and delegate to it.
 from . import shipment_exporter
 from . import stock_exporter
+from . import order_importer
+from . import order_follower
 from . import refund_importer

@@ -13,7 +13,6 @@ import odoo
 
 from ..mapping.item_mapping import TITLE_MAX
 from ..mapping.stock_mapping import MAX_QUANTITY
-from ..models.ecommerce_shop_orders import _new_summary
 from . import trade_factory as tf
 from .common import EcommerceCase
 from .item_factory import COLOR, item, prop, sku, tshirt
@@ -250,15 +249,12 @@ class TestBadTrades(EcommerceCase):
         self.assertEqual(self.env["sale.order"].browse(summary["created"]).ecommerce_tid,
                          "7201")
         # A platform answer with a numeric tid (the sandbox stores strings).
-        client = self.shop._get_top_client()
-        part = _new_summary()
-        numeric = tf.trade(7202)
-        self.shop._import_trades(client, [numeric], part)
+        self.sandbox.upsert(trades=[tf.trade(7202)])
+        part = self.shop._order_importer().import_rows([tf.trade(7202)])
         self.assertEqual(part["failed"], [])
         order = self.env["sale.order"].browse(part["created"])
         self.assertEqual((order.name, order.ecommerce_tid), ("TB7202", "7202"))
-        again = _new_summary()
-        self.shop._import_trades(client, [tf.trade(7202), tf.trade("7201")], again)
+        again = self.shop._order_importer().import_rows([tf.trade(7202), tf.trade("7201")])
         self.assertEqual((again["created"], sorted(again["skipped"])), ([], ["7201", "7202"]))
 
 

@@ -67,7 +67,8 @@ class TestOrderImport(OrderCase):
         self.load(tf.trade("3001", [tf.line(price=9900, num=2)], post_fee=800, created=created))
         summary = self.import_window()
         order = self.order_of("3001")
-        self.assertEqual(summary, {"created": [order.id], "skipped": [], "failed": []})
+        self.assertEqual(summary, {"created": [order.id], "skipped": [], "failed": [],
+                                   "held": []})
         self.assertEqual(order.name, "TB3001")
         self.assertEqual(order.client_order_ref, "3001")
         self.assertEqual(order.partner_id.name, "tb_buyer")
@@ -106,19 +107,22 @@ class TestOrderImport(OrderCase):
         self.assertEqual("%.2f" % order.amount_total, trade["payment"])
         discount_line = order.order_line.filtered(
             lambda l: l.product_id == self.shop.discount_product_id)
-        # 399.98 + 119.70 goods + 12.00 postage - 498.68 paid: 33.00 discounted and adjusted
-        self.assertAlmostEqual(discount_line.price_unit, -33.00)
+        # Goods are priced at what the buyer paid for each sub-order (the platform's
+        # divide_order_fee): 369.15 / 2 and 117.53 / 3. Prices have cents, so the
+        # discount line only carries the rounding the platform does not apportion.
+        self.assertAlmostEqual(discount_line.price_unit, -0.02)
         gift = self.shop.gift_product_id
         self.assertEqual(self.lines_of(order), [
-            (self.widget, 2, 199.99), (self.mug, 3, 39.9), (gift, 1, 0.0),
+            (self.widget, 2, 184.58), (self.mug, 3, 39.18), (gift, 1, 0.0),
             (self.sample, 2, 0.0), (gift, 1, 0.0), (self.shop.postage_product_id, 1, 12.0),
-            (self.shop.discount_product_id, 1, round(discount_line.price_unit, 2))])
+            (self.shop.discount_product_id, 1, -0.02)])
         self.assertIn("钥匙扣", order.order_line[4].name)
         widget_line = order.order_line[0]
         self.assertEqual(widget_line.tax_id.amount, 13.0)
         self.assertTrue(widget_line.tax_id.price_include)
-        self.assertAlmostEqual(widget_line.price_total, 399.98)
-        self.assertAlmostEqual(widget_line.price_tax, round(399.98 - 399.98 / 1.13, 2))
+        # VAT is computed on what was paid, not on the list price.
+        self.assertAlmostEqual(widget_line.price_total, 369.16)
+        self.assertAlmostEqual(widget_line.price_tax, round(369.16 - 369.16 / 1.13, 2))
         self.assertEqual(order.state, "sale")
 
     def test_memo_without_seller_flag_still_holds_the_order(self):
@@ -198,7 +202,8 @@ class TestOrderImport(OrderCase):
         first = self.import_window()
         second = self.import_window()
         self.assertEqual(len(first["created"]), 1)
-        self.assertEqual(second, {"created": [], "skipped": ["3011"], "failed": []})
+        self.assertEqual(second, {"created": [], "skipped": ["3011"], "failed": [],
+                                  "held": []})
         self.assertEqual(len(self.order_of("3011")), 1)
         log = self.env["ecommerce.sync.log"].search([("shop_id", "=", self.shop.id)], limit=1)
         self.assertIn("Already imported as TB3011", log.line_ids.reason)
@@ -228,14 +233,14 @@ class TestOrderImport(OrderCase):
         """The other sync stored the trade after our duplicate search ran."""
         self.load(tf.trade("3017"))
         self.import_window()
-        shop_class = type(self.shop)
-        original = shop_class._orders_by_tid
-        shop_class._orders_by_tid = lambda shop, tids: {}
+        importer_class = type(self.env["ecommerce.order.importer"])
+        original = importer_class._orders_by_tid
+        importer_class._orders_by_tid = lambda importer, tids: {}
         try:
             with mute_logger("odoo.sql_db"):
                 summary = self.import_window()
         finally:
-            shop_class._orders_by_tid = original
+            importer_class._orders_by_tid = original
         self.assertEqual(summary["skipped"], ["3017"])
         self.assertEqual(summary["created"], [])
         self.assertEqual(len(self.order_of("3017")), 1)

@@ -2,7 +2,6 @@ from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
 
-from ..top_client import parse_beijing
 
 STATUSES = [
     ("WAIT_SELLER_SEND_GOODS", "Waiting for the seller to ship"),
@@ -50,28 +49,21 @@ class EcommerceOrderImportWizard(models.TransientModel):
     def action_check_missing(self):
         """Missing-order check (漏单检查): list the window's trades not in Odoo yet."""
         self.ensure_one()
-        shop = self.shop_id
-        shop._check_order_rights()
-        client = shop._get_top_client()
-        trades = shop._list_created_trades(client, self.date_from, self.date_to, self.status)
-        existing = shop._orders_by_tid([t["tid"] for t in trades])
-        missing = [t for t in trades if t["tid"] not in existing]
+        result = self.shop_id.check_missing_orders(self.date_from, self.date_to, self.status,
+                                                   details=True)
+        total = len(result["missing"]) + len(result["imported"])
         self.write({
             "checked": True, "order_ids": [(5, 0, 0)],
-            "line_ids": [(5, 0, 0)] + [(0, 0, self._line_vals(t)) for t in missing],
+            "line_ids": [(5, 0, 0)] + [(0, 0, self._line_vals(t)) for t in result["trades"]],
             "result": _("%(missing)s of %(total)s platform orders of this window are not "
-                        "imported yet.") % {"missing": len(missing), "total": len(trades)},
+                        "imported yet.") % {"missing": len(result["missing"]), "total": total},
         })
         return self._reopen()
 
     @staticmethod
     def _line_vals(trade):
-        created = trade.get("created")
-        return {
-            "tid": trade["tid"], "buyer_nick": trade.get("buyer_nick"),
-            "payment": trade.get("payment"), "status": trade.get("status"),
-            "created": fields.Datetime.to_string(parse_beijing(created)) if created else False,
-        }
+        return {key: trade[key] or False
+                for key in ("tid", "buyer_nick", "payment", "status", "created")}
 
     @api.multi
     def action_import_orders(self):
@@ -89,6 +81,9 @@ class EcommerceOrderImportWizard(models.TransientModel):
             "created": len(orders), "skipped": len(summary["skipped"]),
             "failed": len(summary["failed"])}]
         text += [_("Refused %(tid)s: %(reason)s") % f for f in summary["failed"]]
+        text += [_("Held %(tid)s: %(reason)s") % h for h in summary.get("held", [])]
+        if summary.get("error"):
+            text.append(summary["error"])
         self.write({"order_ids": [(6, 0, orders.ids)], "result": "\n".join(text)})
         return self._reopen()
 
