@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Stock push benchmark: 2,000 items with 10 SKUs each (x --scale) pushed to the sandbox.
 
 Fixtures (products, SKU mappings with their stock sync records, quants) are loaded and

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Stock push rules, free of Odoo and of I/O.
 
 What quantity a shop may sell, which quantities must be sent again, how they

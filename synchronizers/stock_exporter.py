@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Stock push (库存同步): send each listing's sellable quantity to its shop.
 
 One exporter per shop run: it holds the shop, its platform adapter, the

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Issue 12: the pushed quantity never lets the platform oversell.
 
 Every rule is checked where the seller would: the quantity the platform
