@@ -309,3 +309,28 @@ class TestRefundSync(RefundCase):
         self.assertEqual(self.last_log(broken).state, "failed")
         self.assertEqual(len(self.refunds()), 1)
         self.assertFalse(self.shop.sync_paused)
+
+    def test_ecommerce_user_gets_the_credit_note_and_the_return(self):
+        user = self.make_user("refund_clerk", ["ecommerce_sync.group_ecommerce_user"])
+        order = self.shipped_order("6016")
+        self.put_refunds(refund("6016", status="SUCCESS", refund_fee="99.00",
+                                good_status="BUYER_RETURNED_GOODS", has_good_return=True))
+        summary = self.shop.sudo(user).sync_refunds()
+        self.assertEqual(summary, {"created": 1, "updated": 0, "failed": []})
+        record = self.refunds()
+        self.assertEqual(record.credit_note_id.state, "draft")
+        self.assertEqual(record.return_picking_id.move_lines.product_id, self.widget)
+        self.assertEqual(order.ecommerce_refund_ids, record)
+
+    def test_refund_read_before_its_order_is_linked_when_read_again(self):
+        self.put_refunds(refund("6017"))
+        self.shop.sync_refunds()
+        self.assertFalse(self.refunds().sale_order_id)
+        self.load(tf.trade("6017", modified=tf.ago(hours=2)))
+        self.import_window()
+        self.put_refunds(refund("6017"))
+        summary = self.shop.sync_refunds()
+        self.assertEqual((summary["created"], summary["updated"]), (0, 1))
+        self.assertEqual(self.refunds().sale_order_id, self.order_of("6017"))
+        self.assertEqual(self.order_of("6017").order_line.filtered(
+            "ecommerce_oid").ecommerce_refund_status, "WAIT_SELLER_AGREE")
