@@ -1,21 +1,59 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Shared fixtures of the addon's tests: the running TOP sandbox and a shop on it.
 
 The test command (tools/run_tests.sh) starts the sandbox and exports its URL and
-credentials; every test drives it over HTTP like Odoo drives Taobao, and sets
-the platform's data through the sandbox's control API (/_sandbox/...).
+credentials. Without SANDBOX_URL (a plain `odoo -i ecommerce_sync --test-enable`,
+as OCA CI or runbot run it) the tests start the sandbox themselves, in a thread
+of the Odoo process. Every test drives it over HTTP like Odoo drives Taobao, and
+sets the platform's data through the sandbox's control API (/_sandbox/...).
 """
+import atexit
 import json
+import logging
 import os
+import threading
 import xmlrpc.client
 
 import requests
 
 from odoo.tests import common
 
-SANDBOX_URL = os.environ.get("SANDBOX_URL", "http://127.0.0.1:8123")
+_logger = logging.getLogger(__name__)
 APP_KEY = os.environ.get("SANDBOX_APP_KEY", "12345678")
 APP_SECRET = os.environ.get("SANDBOX_APP_SECRET", "sandbox-secret")
 SESSION = os.environ.get("SANDBOX_SESSION", "sandbox-session")
+SANDBOX_DATA = os.path.join(os.path.dirname(__file__), "data", "sandbox_base.json")
+
+
+def start_sandbox_in_process():
+    """Serve the TOP sandbox on a free loopback port in a daemon thread; returns its URL.
+
+    Called once, when this module is first imported (Odoo imports tests/ only to
+    run them), and stopped when the process exits.
+    """
+    from http.server import ThreadingHTTPServer
+    from ..sandbox import top_sandbox
+    args = top_sandbox.parse_args([
+        "--port", "0", "--data", SANDBOX_DATA, "--app-key", APP_KEY,
+        "--app-secret", APP_SECRET, "--session", SESSION])
+    server = ThreadingHTTPServer((args.host, args.port), top_sandbox.Handler)
+    server.daemon_threads = True
+    server.sandbox = top_sandbox.Sandbox(args)
+    thread = threading.Thread(target=server.serve_forever, name="top-sandbox", daemon=True)
+    thread.start()
+
+    def stop():
+        server.shutdown()
+        server.server_close()
+    atexit.register(stop)
+    url = "http://127.0.0.1:%d" % server.server_address[1]
+    _logger.info("TOP sandbox started in-process on %s (SANDBOX_URL is not set)", url)
+    return url
+
+
+SANDBOX_URL = os.environ.get("SANDBOX_URL") or start_sandbox_in_process()
 
 
 class Sandbox(object):
