@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo import api, fields, models
 
 # Taobao's refund statuses (mapping.refund_mapping.REFUND_STATUSES), in the
@@ -33,7 +36,7 @@ class EcommerceRefund(models.Model):
     _order = "date_modified desc, id desc"
     _rec_name = "refund_id"
 
-    shop_id = fields.Many2one("ecommerce.shop", "Shop", required=True, readonly=True,
+    shop_id = fields.Many2one("ecommerce.shop", required=True, readonly=True,
                               index=True, ondelete="cascade")
     company_id = fields.Many2one(related="shop_id.company_id", store=True, readonly=True)
     refund_id = fields.Char("Refund No.", required=True, readonly=True, index=True)
@@ -58,7 +61,7 @@ class EcommerceRefund(models.Model):
     # Not "created"/"modified": BaseModel.modified() is an ORM method.
     date_requested = fields.Datetime("Requested On", readonly=True)
     date_modified = fields.Datetime("Platform Modified", readonly=True)
-    credit_note_id = fields.Many2one("account.invoice", "Credit Note", readonly=True,
+    credit_note_id = fields.Many2one("account.invoice", readonly=True,
                                      copy=False, ondelete="set null")
     return_picking_id = fields.Many2one("stock.picking", "Return", readonly=True, copy=False,
                                         ondelete="set null")

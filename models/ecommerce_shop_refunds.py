@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import logging
 import re
 import zlib
@@ -97,7 +100,7 @@ class EcommerceShopRefunds(models.Model):
             try:
                 env = api.Environment(cr, self.env.uid, self.env.context)
                 env["ecommerce.shop"].browse(shop_id)._sync_refunds_run(commit=True)
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit
             except (UserError, ValidationError, psycopg2.Error) as err:
                 cr.rollback()
                 _logger.warning("Shop %s: refund sync failed: %s", shop_id, err)
@@ -134,7 +137,8 @@ class EcommerceShopRefunds(models.Model):
             else fields.Datetime.now()})
         importer.record_log(start, end)
         if commit:
-            self.env.cr.commit()  # own cursor of the cron (see _cron_sync_refunds)
+            # Own cursor of the cron (see _cron_sync_refunds).
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         return summary
 
     def _refund_watermark_or_start(self, now):

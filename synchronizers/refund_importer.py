@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Refund importer: platform refunds -> ecommerce.refund, credit notes and returns.
 
 One importer instance serves one run of one shop: ``_start(shop)`` gives it
@@ -61,7 +64,8 @@ class RefundImporter(models.AbstractModel):
                 if move_watermark:
                     self.shop._move_refund_watermark(window_end)
                 if commit:
-                    self.env.cr.commit()  # own cursor of the cron: the window is stored
+                    # Own cursor of the cron: the window is stored for good.
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
         except SessionExpiredError as err:
             self.shop._pause_sync(err)
             self.summary["error"] = self.shop._explain_error(err)
@@ -166,7 +170,7 @@ class RefundImporter(models.AbstractModel):
 
     def _refund_vals(self, plan):
         order = self.known_orders.get(plan["tid"]) or self.env["sale.order"]
-        line = order.order_line.filtered(lambda l: l.ecommerce_oid == plan["oid"])[:1]
+        line = order.order_line.filtered(lambda line: line.ecommerce_oid == plan["oid"])[:1]
         good_status = plan["good_status"]
         return {
             "shop_id": self.shop.id, "refund_id": plan["refund_id"], "tid": plan["tid"],

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from datetime import datetime, timedelta
 
 from odoo import fields
@@ -145,11 +148,11 @@ class TestRefundSync(RefundCase):
         self.assertAlmostEqual(note.amount_total, 25.50, places=2)
         self.assertEqual(note.invoice_line_ids.product_id, self.mug)
         self.assertEqual(note.invoice_line_ids.quantity, 1)
-        mug_line = order.order_line.filtered(lambda l: l.ecommerce_oid == mug_oid)
+        mug_line = order.order_line.filtered(lambda line: line.ecommerce_oid == mug_oid)
         self.assertEqual(record.sale_line_id, mug_line)
         self.assertEqual(mug_line.ecommerce_refund_status, "SUCCESS")
         self.assertEqual(order.order_line.filtered(
-            lambda l: l.ecommerce_oid == "600300").ecommerce_refund_status, "NO_REFUND")
+            lambda line: line.ecommerce_oid == "600300").ecommerce_refund_status, "NO_REFUND")
         self.assertFalse(record.return_picking_id)  # the buyer kept the goods
         chatter = order.message_ids[0].body
         self.assertIn(mug_oid, chatter)
@@ -171,7 +174,7 @@ class TestRefundSync(RefundCase):
         self.assertAlmostEqual(note.amount_total, 50.0, places=2)
         tax = note.invoice_line_ids.invoice_line_tax_ids
         self.assertEqual(tax, order.order_line.filtered(
-            lambda l: l.product_id == self.widget).tax_id)
+            lambda line: line.product_id == self.widget).tax_id)
         self.assertTrue(tax.price_include)
         self.assertAlmostEqual(note.amount_tax, round(50.0 - 50.0 / 1.13, 2), places=2)
 
@@ -195,7 +198,7 @@ class TestRefundSync(RefundCase):
         summary = self.shop.sync_refunds()
         self.assertEqual(summary, {"created": 1, "updated": 0, "failed": []})
         record = self.refunds()
-        widget_line = order.order_line.filtered(lambda l: l.ecommerce_oid == "600600")
+        widget_line = order.order_line.filtered(lambda line: line.ecommerce_oid == "600600")
         self.assertEqual(record.sale_line_id.product_id, self.widget)
         self.assertEqual(record.sale_line_id, widget_line)
         self.assertEqual((record.good_status, record.has_good_return),
