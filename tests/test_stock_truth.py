@@ -272,3 +272,8 @@ class TestStaleOrders(StockPushCase):
         result = self.record(self.b).push_stock()
         self.assertIn("never", result["orders_stale"])
         self.assertEqual(self.platform()[1], 7)
+
+    def test_stock_cron_runs_after_the_order_cron(self):
+        stock = self.env.ref("ecommerce_sync.ir_cron_push_stock")
+        orders = self.env.ref("ecommerce_sync.ir_cron_sync_orders")
+        self.assertGreater(stock.priority, orders.priority)  # a higher number runs later
