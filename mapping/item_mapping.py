@@ -162,9 +162,10 @@ def _sku_variants(item, skus):
         combos.add(frozenset(values))
         code = _check_code(sku_code(sku), owner)
         if code in codes:
-            raise ItemError("duplicate_code",
-                            "SKUs %(first)s and %(second)s share the merchant code %(merchant_code)s",
-                            first=codes[code], second=sku_id, merchant_code=code)
+            raise ItemError(
+                "duplicate_code",
+                "SKUs %(first)s and %(second)s share the merchant code %(merchant_code)s",
+                first=codes[code], second=sku_id, merchant_code=code)
         codes[code] = sku_id
         for pname, vname in values:
             attributes.setdefault(pname, [])
