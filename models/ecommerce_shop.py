@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..adapters import PlatformError, SessionExpiredError, adapter_class
 from ..top_client import SessionError, TopClient, TopError, normalize_gateway_url
+from .api_arguments import ApiArguments
 
 _logger = logging.getLogger(__name__)
 
@@ -267,7 +268,7 @@ class EcommerceShop(models.Model):
         :returns: ``{"ok": bool, "message": str, "family": str|False}``; the
                   result is also stored on the shop.
         """
-        self.ensure_one()
+        ApiArguments(self, "test_connection").check_single_shop()
         self.check_access_rights("read")
         self.check_access_rule("read")
         self._check_platform_supported()
