@@ -52,7 +52,7 @@ def plan_refund(raw):
 
     :returns: dict refund_id, tid, oid, status, refund_fee (Decimal),
         good_status, has_good_return (bool), reason, description,
-        created, modified (Beijing strings), order_status.
+        created, modified (Beijing strings), order_status, qty (int or None).
     :raises TradeMappingError: missing ids, unknown status, bad amount or time.
     """
     if not isinstance(raw, dict):
@@ -81,7 +81,22 @@ def plan_refund(raw):
         "created": _check_time(raw, "created") or modified,
         "modified": modified,
         "order_status": _text(raw, "order_status"),
+        # Pieces refunded; None where the platform does not say (a money-only refund).
+        "qty": _refund_qty(raw),
     }
+
+
+def _refund_qty(raw):
+    value = raw.get("num")
+    if value is None or value == "":
+        return None
+    try:
+        qty = int(str(value).strip())
+    except ValueError:
+        raise TradeMappingError("num must be a whole number, got %r" % raw.get("num"))
+    if qty < 1:
+        raise TradeMappingError("num must be at least 1, got %r" % raw.get("num"))
+    return qty
 
 
 def goods_returned(plan):

@@ -197,10 +197,12 @@ class RefundImporter(models.AbstractModel):
         deliveries = self._done_deliveries(line)
         if not deliveries:
             return  # before shipping: the trade re-read holds or reduces the order
-        if plan["status"] in REFUND_DONE and not refund.credit_note_id:
+        # A refund of nothing (an exchange closed as a refund) needs no credit note.
+        if plan["status"] in REFUND_DONE and refund.refund_fee > 0 and \
+                not refund.credit_note_id:
             self._create_credit_note(refund)
         if goods_returned(plan) and not refund.return_picking_id:
-            self._create_return(refund, deliveries)
+            self._create_return(refund, deliveries, plan["qty"])
 
     def _done_deliveries(self, line):
         # A search, not line.move_ids: the delivery may have been validated in
@@ -268,7 +270,8 @@ class RefundImporter(models.AbstractModel):
             })],
         }
 
-    def _create_return(self, refund, deliveries):
+    def _create_return(self, refund, deliveries, qty=None):
+        """Return ``qty`` pieces of the line (all of it when the platform does not say)."""
         line = refund.sale_line_id
         picking = deliveries[-1].picking_id
         wizard = self.env["stock.return.picking"].with_context(
@@ -279,9 +282,11 @@ class RefundImporter(models.AbstractModel):
         if not own:
             raise UserError(_("The delivery %(picking)s holds nothing of sub-order %(oid)s "
                               "to return.") % {"picking": picking.name, "oid": refund.oid})
+        wanted = qty or line.product_uom_qty
         for return_line in own:
-            return_line.write({"quantity": min(return_line.quantity, line.product_uom_qty),
+            return_line.write({"quantity": min(return_line.quantity, wanted),
                                "to_refund": True})
+            wanted -= return_line.quantity
         # Not validated: the seller receives the parcel and validates the return.
         return_id, _type_id = wizard._create_returns()
         returned = self.env["stock.picking"].browse(return_id)

@@ -337,3 +337,34 @@ class TestRefundSync(RefundCase):
         self.assertEqual(self.refunds().sale_order_id, self.order_of("6017"))
         self.assertEqual(self.order_of("6017").order_line.filtered(
             "ecommerce_oid").ecommerce_refund_status, "WAIT_SELLER_AGREE")
+
+    def test_partial_return_takes_back_the_refunded_pieces_only(self):
+        self.shipped_order("6018", self.two_line_trade_lines())
+        self.put_refunds(refund("6018", oid="601800", status="WAIT_SELLER_CONFIRM_GOODS",
+                                good_status="BUYER_RETURNED_GOODS", has_good_return=True,
+                                refund_fee="99.00", num=1))
+        self.shop.sync_refunds()
+        returned = self.refunds().return_picking_id
+        self.assertEqual([(m.product_id, m.product_uom_qty) for m in returned.move_lines],
+                         [(self.widget, 1)])
+
+    def test_zero_refund_prepares_no_credit_note(self):
+        self.shipped_order("6019")
+        self.put_refunds(refund("6019", status="SUCCESS", refund_fee="0.00"))
+        self.assertEqual(self.shop.sync_refunds()["failed"], [])
+        self.assertFalse(self.refunds().credit_note_id)
+
+    def test_platform_failure_keeps_the_watermark_and_the_next_run_catches_up(self):
+        self.put_refunds(refund("6020"))
+        self.shop.refund_sync_watermark = fields.Datetime.to_string(
+            datetime.utcnow() - timedelta(hours=1))
+        before = self.shop.refund_sync_watermark
+        # Every try of the client (first call and its retries) fails.
+        self.sandbox.faults(["transient@%d" % n for n in range(1, 9)])
+        summary = self.shop.sync_refunds()
+        self.assertTrue(summary["error"])
+        self.assertFalse(self.shop.sync_paused)
+        self.assertFalse(self.refunds())
+        self.assertEqual(self.shop.refund_sync_watermark, before)
+        self.sandbox.faults([])
+        self.assertEqual(self.shop.sync_refunds()["created"], 1)

@@ -27,7 +27,12 @@ def test_complete_row_becomes_the_neutral_record():
         "refund_fee": Decimal("59.00"), "good_status": "BUYER_RECEIVED",
         "has_good_return": True, "reason": "不想要了", "description": "颜色不对",
         "created": "2024-05-01 11:00:00", "modified": "2024-05-02 09:30:00",
-        "order_status": "WAIT_BUYER_CONFIRM_GOODS"}
+        "order_status": "WAIT_BUYER_CONFIRM_GOODS", "qty": None}
+
+
+def test_refunded_pieces_are_read_when_given():
+    assert plan_refund(refund(num="2"))["qty"] == 2
+    assert plan_refund(refund(num=1))["qty"] == 1
 
 
 def test_single_order_refund_names_the_trade_as_sub_order():
@@ -55,6 +60,8 @@ def test_missing_created_falls_back_to_modified():
     ({"refund_fee": "-1.00"}, "must not be negative"),
     ({"modified": "02/05/2024"}, "modified is not a time"),
     ({"created": "yesterday"}, "created is not a time"),
+    ({"num": "two"}, "num must be a whole number"),
+    ({"num": 0}, "num must be at least 1"),
 ])
 def test_malformed_refunds_are_refused_with_their_reason(change, message):
     with pytest.raises(TradeMappingError) as caught:
