@@ -244,10 +244,13 @@ class TopClient(object):
         target = max(1, int(page_size * self.WINDOW_FILL))
         cursor, end = naive_utc_second(start), naive_utc_second(end)
         span = None  # seconds of the next window; None: up to the end
+        wall = None  # a second known to hold a full page by itself
         while cursor <= end:
             hi = end if span is None else min(end, cursor + (span - 1) * ONE_SECOND)
             if limit is not None:
                 hi = min(hi, cursor + limit)
+            if wall is not None:
+                hi = wall if cursor == wall else min(hi, wall - ONE_SECOND)
             seconds = int((hi - cursor).total_seconds()) + 1
             result = self.call(method, dict(base, **{start_key: cursor, end_key: hi}))
             rows = result.get(list_key) or []
@@ -256,10 +259,17 @@ class TopClient(object):
                 if total > page_size:
                     rows = self._read_crowded_second(method, dict(base, **{
                         start_key: cursor, end_key: hi}), list_key, id_key, result)
+                else:  # a crowded second says nothing about the density after it
+                    span = self._next_span(seconds, total, target)
                 yield cursor, hi, rows
                 cursor = hi + ONE_SECOND
-                span = self._next_span(seconds, total, target)
+                if wall is not None and cursor > wall:
+                    wall = None
             else:
+                stamps = self._stamps(rows, time_field)
+                if len(rows) >= page_size and stamps and min(stamps) == max(stamps) \
+                        and cursor <= stamps[0] <= hi:
+                    wall = stamps[0]
                 span = self._shrunk_span(cursor, seconds, total, rows, time_field, target,
                                          page_size)
 
@@ -275,25 +285,51 @@ class TopClient(object):
     def _shrunk_span(cursor, seconds, total, rows, time_field, target, page_size):
         """Seconds for a retry of an overfull window.
 
-        The answer holds the newest rows; everything older than the oldest of
-        them is at most ``total - len(rows)`` rows, which narrows the guess to
-        the part before that moment when the rows carry their time.
+        The answer holds the window's newest rows; the ``total - len(rows)``
+        others are not newer than the oldest of them. When the rows carry
+        their time, this places the cut where about ``target`` rows lie before
+        it: among the page's own rows when few are older, else by the density
+        of the part before the page. Without times, by the window's density.
         """
-        stamps = [row.get(time_field) for row in rows] if time_field else []
-        if stamps and all(isinstance(stamp, str) for stamp in stamps):
-            try:
-                oldest = min(parse_beijing(stamp) for stamp in stamps)
-            except ValueError:
-                oldest = None
-            if oldest is not None and cursor <= oldest:
-                room = int((oldest - cursor).total_seconds())
-                older = total - len(rows)
-                if room <= 0:
-                    return 1
-                if older <= page_size:
-                    return room
-                return max(1, room * target // older)
-        return max(1, min(seconds - 1, seconds * target // total))
+        stamps = sorted(TopClient._stamps(rows, time_field))
+        if not stamps or stamps[0] < cursor:
+            return max(1, min(seconds - 1, seconds * target // total))
+        older = total - len(rows)
+        cut = TopClient._last_second_within(stamps, target - older)
+        if cut is not None:
+            return max(1, min(seconds - 1, int((cut - cursor).total_seconds()) + 1))
+        room = int((stamps[0] - cursor).total_seconds())
+        if room <= 0:
+            return 1
+        if older <= page_size:
+            return room
+        # Rows of the page's oldest second beyond the page count as older here:
+        # the guess errs on the small side.
+        return max(1, room * target // older)
+
+    @staticmethod
+    def _last_second_within(stamps, budget):
+        """The latest second of ascending ``stamps`` with at most ``budget`` rows up to it.
+
+        A second counts whole: a cut inside it would still read all its rows.
+        """
+        best = None
+        for index, stamp in enumerate(stamps):
+            if index + 1 < len(stamps) and stamps[index + 1] == stamp:
+                continue
+            if index + 1 > budget:
+                break
+            best = stamp
+        return best
+
+    @staticmethod
+    def _stamps(rows, time_field):
+        if not time_field:
+            return []
+        try:
+            return [parse_beijing(row[time_field]) for row in rows]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return []
 
     @staticmethod
     def _next_span(seconds, total, target):
