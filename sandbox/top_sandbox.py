@@ -1140,6 +1140,7 @@ class Sandbox(object):
         data = dict(data)
         data['items'] = shift_times(data.get('items') or [], delta)
         data['trades'] = shift_times(data.get('trades') or [], delta)
+        data['refunds'] = shift_times(data.get('refunds') or [], delta)
         return data
 
     def reset_runtime(self):
