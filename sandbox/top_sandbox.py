@@ -873,9 +873,8 @@ class TradeChanges(object):
                 refund[key] = str(body[key])
 
     def _refund_succeeded(self, trade, order, refund):
-        """Close the sub-order; money back before shipping lowers the trade's payment."""
-        if not order.get('consign_time'):
-            trade['payment'] = money(cents(trade.get('payment')) - cents(refund['refund_fee']))
+        """Close the sub-order. The trade's ``payment`` stays what the buyer paid:
+        the money back is the refund's ``refund_fee``, not a rewrite of the trade."""
         now = fmt(beijing_now())
         gifts = set((order.get('gift_mids') or '').split(',')) if order.get('has_gift') else set()
         for each in orders_of(trade):

@@ -239,8 +239,8 @@ def test_refund_lifecycle_before_shipping(box, client):
     assert after['orders'][0]['status'] == 'TRADE_CLOSED'
     assert after['orders'][0]['refund_status'] == 'SUCCESS'
     assert after['status'] == 'WAIT_SELLER_SEND_GOODS'
-    # 30.00 + 50.00 + 10.00 postage paid, 30.00 back before shipping
-    assert after['payment'] == '60.00'
+    # 30.00 + 50.00 + 10.00 postage paid: what was paid stays, the refund holds the 30.00
+    assert after['payment'] == '90.00'
     one = client.call('taobao.refund.get', {'fields': 'refund_id,status,modified,refund_fee,'
                                                       'num_iid,title', 'refund_id': refund_id})
     assert one['refund']['status'] == 'SUCCESS' and one['refund']['refund_fee'] == '30.00'
@@ -275,7 +275,7 @@ def test_pre_shipping_refunds_close_the_trade(box, client):
     box.control('upsert', {'trades': [trade]})
     change(box, 'refund', {'oid': first['oid'], 'status': 'SUCCESS'})
     answer = change(box, 'refund', {'oid': second['oid'], 'status': 'SUCCESS'})
-    assert answer['status'] == 'TRADE_CLOSED' and answer['payment'] == '10.00'
+    assert answer['status'] == 'TRADE_CLOSED' and answer['payment'] == '90.00'
     closed = full(client)
     assert [o['status'] for o in closed['orders']] == ['TRADE_CLOSED'] * 3
     change(box, 'refund', {'oid': first['oid'], 'status': 'WAIT_SELLER_AGREE'}, expect=409)
