@@ -13,8 +13,9 @@ from . import test_order_cron
 from . import test_order_import_rpc
 from . import test_bad_input
 from . import test_security_scope
+from . import test_api_arguments_rpc
 from . import test_shipment
 from . import test_shipment_rpc
-from . import test_api_arguments_rpc
 from . import test_refund
 from . import test_refund_rpc
+from . import test_trade_lifecycle
