@@ -48,3 +48,16 @@ class TestRefundRpc(EcommerceRpcCase):
         self.assertIn("session", summary["error"])
         shop = self.rpc("admin", "ecommerce.shop", "read", [shop_id], ["sync_paused"])[0]
         self.assertTrue(shop["sync_paused"])
+
+    def test_refunds_of_company_a_are_invisible_to_company_b(self):
+        shop_id = self.create_shop()
+        self.put_refunds(refund("7005"))
+        self.rpc("admin", "ecommerce.shop", "sync_refunds", [shop_id])
+        refund_ids = self.rpc("admin", "ecommerce.refund", "search", [("shop_id", "=", shop_id)])
+        self.assertEqual(len(refund_ids), 1)
+        other = self.rpc("admin", "res.company", "create", {"name": "Company B"})
+        user = self.create_user("refund_b", ["ecommerce_sync.group_ecommerce_manager"])
+        self.rpc("admin", "res.users", "write", [user],
+                 {"company_ids": [(6, 0, [other])], "company_id": other})
+        self.assertEqual(self.rpc("refund_b", "ecommerce.refund", "search_count", []), 0)
+        self.assertRpcAccessError("refund_b", "ecommerce.refund", "read", refund_ids)
