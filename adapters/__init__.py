@@ -7,12 +7,14 @@ platform means adding an adapter here and registering it in ``ADAPTERS``.
 from .base import PlatformAdapter, Shipment
 from .errors import (PlatformError, SessionExpiredError, RateLimitedError,
                      TransientPlatformError, RefusedError)
+from .own import OwnShopAdapter
 from .taobao import TaobaoAdapter
 
 ADAPTERS = {
     "taobao": TaobaoAdapter,
     "tmall": TaobaoAdapter,
     "sandbox": TaobaoAdapter,
+    "own": OwnShopAdapter,
 }
 
 
@@ -22,5 +24,6 @@ def adapter_class(platform):
 
 
 __all__ = ["ADAPTERS", "adapter_class", "PlatformAdapter", "Shipment", "TaobaoAdapter",
+           "OwnShopAdapter",
            "PlatformError", "SessionExpiredError", "RateLimitedError",
            "TransientPlatformError", "RefusedError"]

@@ -18,3 +18,4 @@ from . import ecommerce_logistics_company
 from . import delivery_carrier
 from . import stock_picking
 from . import ecommerce_shop_shipments
+from . import ecommerce_shop_own

@@ -254,6 +254,8 @@ class EcommerceShop(models.Model):
         cls = adapter_class(self.platform)
         if cls is None:
             self._check_platform_supported()
+        if not getattr(cls, "remote", True):  # own web shop: it pushes, nothing to reach
+            return cls.from_credentials()
         secrets = self.sudo()
         if not (self.app_url and self.app_key and secrets.app_secret):
             raise UserError(_("Shop %(shop)s: fill in the App Key, App Secret and APP URL first.")

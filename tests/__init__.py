@@ -19,3 +19,4 @@ from . import test_shipment_rpc
 from . import test_refund
 from . import test_refund_rpc
 from . import test_trade_lifecycle
+from . import test_own_shop_rpc

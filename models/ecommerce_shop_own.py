@@ -1,0 +1,226 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+"""Own web shop (自有商城): orders pushed in, sellable stock read out (XML-RPC API).
+
+An own shop (a mini-program, a website) has no platform API to poll: it calls
+``receive_orders`` with its orders in the neutral format of docs/own_shop.md,
+which go through the same order importer as the platforms' trades, and asks
+``get_sellable_stock`` what it may sell, computed by the stock push's rules.
+"""
+import logging
+
+from odoo import _, api, models
+from odoo.exceptions import UserError
+
+from ..adapters.own import OwnShopAdapter
+from ..mapping.own_mapping import order_number, order_row
+from ..mapping.trade_mapping import CLOSED_STATUSES, TradeMappingError
+from .api_arguments import ApiArguments
+from .ecommerce_shop_orders import LOCK_CLASS
+
+_logger = logging.getLogger(__name__)
+
+# Orders of one call: each is stored in its own savepoint within one request,
+# which must end well before the worker's time limit.
+MAX_ORDERS = 500
+
+
+class EcommerceShopOwn(models.Model):
+    _inherit = "ecommerce.shop"
+
+    # ------------------------------------------------------------------
+    # Public API (XML-RPC / JSON-RPC)
+    # ------------------------------------------------------------------
+    @api.multi
+    def receive_orders(self, orders):
+        """Store the orders an own web shop pushes (docs/own_shop.md).
+
+        New orders become sales orders, known ones follow their changes
+        (address, memo, per-line refunds, cancellation) when ``modified`` is
+        newer; one refused order never stops the others.
+
+        :param orders: list of order objects, at most MAX_ORDERS.
+        :returns: ``{"results": [{"order", "result", "reason"?, "sale_order_id"?,
+                  "state"?, "held"?}]}`` in the order of ``orders``; result is
+                  ``created``, ``updated``, ``unchanged`` or ``refused``.
+        """
+        args = ApiArguments(self, "receive_orders")
+        args.check_single_shop()
+        orders = self._check_order_list(args, orders)
+        self.ensure_one()
+        self._check_order_rights()
+        self._check_own_shop("receive_orders")
+        # Waits for another push of this shop instead of refusing it: a shop
+        # sends orders as they come, two calls may overlap.
+        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_CLASS, self.id))
+        entries, rows = self._read_pushed_orders(orders)
+        importer = self._order_importer(OwnShopAdapter(rows))
+        known = self._own_orders_by_number([row["tid"] for row in rows])
+        if rows:
+            importer.import_rows(rows, update_existing=True, report_existing=True)
+        self._forget_closed_backlog(importer, rows)
+        results = self._push_results(entries, importer.summary, known)
+        for entry in entries:  # in the log too, once the importer's own are read
+            if entry.get("reason"):
+                importer._fail(entry["order"] or "", entry["reason"])
+        self.env["ecommerce.sync.log"]._record(self, "order_import", importer.summary)
+        return {"results": results}
+
+    @api.multi
+    def get_sellable_stock(self, skus=None):
+        """What the own shop may sell now, per merchant code, by the stock push's rules.
+
+        :param skus: merchant codes to read; None for every listing of the shop.
+        :returns: ``{"quantities": {code: qty}, "unknown": [code],
+                  "skipped": [{"sku", "reason"}]}``: ``unknown`` are codes no
+                  SKU mapping of the shop holds, ``skipped`` listings whose
+                  quantity is not computed (and why).
+        """
+        args = ApiArguments(self, "get_sellable_stock")
+        args.check_single_shop()
+        skus = self._check_sku_list(args, skus)
+        self.ensure_one()
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+        self.env["ecommerce.stock.sync"].check_access_rights("read")
+        self._check_own_shop("get_sellable_stock")
+        return self._sellable_stock(skus)
+
+    # ------------------------------------------------------------------
+    # Argument checks
+    # ------------------------------------------------------------------
+    @staticmethod
+    def _check_order_list(args, orders):
+        form = _("a list of order objects (see docs/own_shop.md)")
+        orders = args._check_list(orders, "orders", form, optional=False)
+        if len(orders) > MAX_ORDERS:
+            raise UserError(_("orders holds %(count)d orders; send at most %(max)d per call.")
+                            % {"count": len(orders), "max": MAX_ORDERS})
+        wrong = [order for order in orders if not isinstance(order, dict)]
+        if wrong:
+            args._refuse("orders", form, wrong[0])
+        return orders
+
+    @staticmethod
+    def _check_sku_list(args, skus):
+        form = _('a list of merchant codes (strings), e.g. ["WA-01-S"], or null for all')
+        skus = args._check_list(skus, "skus", form, optional=True)
+        if skus is None:
+            return None
+        wrong = [sku for sku in skus if not isinstance(sku, str) or not sku.strip()]
+        if wrong:
+            args._refuse("skus", form, wrong[0])
+        return list(dict.fromkeys(sku.strip() for sku in skus))
+
+    def _check_own_shop(self, method):
+        if self.platform != "own":
+            label = dict(self._fields["platform"]._description_selection(self.env))
+            raise UserError(_("%(method)s serves own web shops only; shop %(shop)s is a "
+                              "%(platform)s shop, whose orders and stock go through its "
+                              "platform.") % {"method": method, "shop": self.name,
+                                              "platform": label[self.platform]})
+
+    # ------------------------------------------------------------------
+    # Orders in
+    # ------------------------------------------------------------------
+    @staticmethod
+    def _read_pushed_orders(orders):
+        """One entry per pushed order ({"order", "reason"?}) and the importer rows of
+        the valid ones; a number seen twice in one call keeps its first order only."""
+        entries, rows, seen = [], [], set()
+        for order in orders:
+            try:
+                number = order_number(order)
+            except TradeMappingError as err:
+                number = str(order.get("number") or "") or False
+                entries.append({"order": number, "reason": _("The order is incomplete or "
+                                                             "invalid: %(error)s")
+                                % {"error": err}})
+                continue
+            if number in seen:
+                entries.append({"order": number, "reason": _(
+                    "Order %(order)s appears more than once in this call; only its first "
+                    "occurrence is stored.") % {"order": number}})
+                continue
+            seen.add(number)
+            try:
+                rows.append(order_row(order))
+            except TradeMappingError as err:
+                entries.append({"order": number, "reason": _("The order is incomplete or "
+                                                             "invalid: %(error)s")
+                                % {"error": err}})
+                continue
+            entries.append({"order": number})
+        return entries, rows
+
+    def _own_orders_by_number(self, numbers):
+        # sudo: the result must name a stored order even where the caller's
+        # record rules hide it; only its id, state and hold are returned.
+        orders = self.env["sale.order"].sudo().search(
+            [("ecommerce_shop_id", "=", self.id), ("ecommerce_tid", "in", list(numbers))])
+        return {order.ecommerce_tid: order for order in orders}
+
+    def _forget_closed_backlog(self, importer, rows):
+        """A cancelled order that was never stored no longer holds back stock."""
+        closed = [row["tid"] for row in rows if row["status"] in CLOSED_STATUSES
+                  and row["tid"] in importer.summary["skipped"]]
+        importer._clear_backlog(closed)
+
+    def _push_results(self, entries, summary, known):
+        failed = {f["tid"]: f["reason"] for f in summary["failed"]}
+        skipped = summary["skipped_reasons"]
+        updated = set(summary["updated"])
+        stored = self._own_orders_by_number(
+            [e["order"] for e in entries if not e.get("reason")])
+        results = []
+        for entry in entries:
+            number = entry["order"]
+            reason = entry.get("reason") or failed.get(number) or skipped.get(number)
+            order = stored.get(number)
+            if reason and not (order and number in known):
+                results.append({"order": number, "result": "refused", "reason": reason})
+                continue
+            if number not in known:
+                result = "created"
+            else:
+                result = "updated" if number in updated else "unchanged"
+            line = {"order": number, "result": result, "sale_order_id": order.id,
+                    "state": order.state, "held": bool(order.ecommerce_review_needed)}
+            if reason:  # a known order whose change could not be applied
+                line.update(result="refused", reason=reason)
+            results.append(line)
+        return results
+
+    # ------------------------------------------------------------------
+    # Stock out
+    # ------------------------------------------------------------------
+    def _sellable_stock(self, skus):
+        """Quantities from ecommerce.stock.sync's own computation (the push's)."""
+        mappings = self.env["ecommerce.sku.mapping"].sudo().search(
+            [("shop_id", "=", self.id)])
+        by_code = {mapping.num_iid: mapping for mapping in mappings if not mapping.sku_id}
+        wanted_codes = skus if skus is not None else sorted(by_code)
+        result = {"quantities": {}, "unknown": [], "skipped": []}
+        records = self.env["ecommerce.stock.sync"].sudo().search([
+            ("shop_id", "=", self.id), ("sync", "=", True),
+            ("num_iid", "in", [code for code in wanted_codes if code in by_code])])
+        rows = records._read_push_rows()
+        quantities, not_computed = records._plan_quantities(rows)
+        for code in wanted_codes:
+            key = (self.id, (code, ""))
+            if code not in by_code:
+                result["unknown"].append(code)
+            elif key in quantities:
+                result["quantities"][code] = quantities[key]
+            else:
+                result["skipped"].append({"sku": code, "reason": not_computed.get(key) or _(
+                    "No stock sync record of this listing is flagged for sync: the shop "
+                    "offers none of it until one is.")})
+        if skus is None:
+            result["skipped"] += [
+                {"sku": mapping.num_iid, "reason": _(
+                    "An own-shop listing has its merchant code as Item ID and no SKU ID; "
+                    "this mapping has SKU ID %(sku)s.") % {"sku": mapping.sku_id}}
+                for mapping in mappings if mapping.sku_id]
+        return result

@@ -1,0 +1,271 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+"""Own web shop (issue 14) over real XML-RPC: orders pushed in, sellable stock out."""
+import copy
+
+from .common import EcommerceRpcCase
+
+ORDER = {
+    "number": "A1001",
+    "created": "2026-11-30 10:00:00",
+    "modified": "2026-11-30 10:00:00",
+    "status": "paid",
+    "buyer": {"id": "u-77", "nick": "小王"},
+    "address": {"name": "王小明", "mobile": "13800000000", "province": "浙江省",
+                "city": "杭州市", "district": "西湖区", "street": "文三路 1 号",
+                "zip": "310000"},
+    "lines": [{"line_id": "1", "merchant_code": "WA-01-S", "title": "Widget S", "qty": 2,
+               "paid": "180.00"}],
+    "postage": "8.00",
+    "discount": "10.00",
+    "payment": "178.00",
+}
+
+
+def own_order(number, **changes):
+    order = copy.deepcopy(ORDER)
+    order.update(changes, number=number)
+    return order
+
+
+class TestOwnShopRpc(EcommerceRpcCase):
+
+    def setUp(self):
+        super().setUp()
+        self.shop_id = self.rpc("admin", "ecommerce.shop", "create", {
+            "name": "Mini-program", "code": "WX", "platform": "own"})
+        self.product_id = self.product("WA-01-S")
+        self.rpc("admin", "ecommerce.sku.mapping", "create", {
+            "shop_id": self.shop_id, "num_iid": "WA-01-S", "product_id": self.product_id})
+        self.set_stock(self.product_id, 20)
+
+    # -- helpers ------------------------------------------------------------
+    def product(self, code):
+        return self.rpc("admin", "product.product", "create", {
+            "name": "Widget %s" % code, "type": "product", "default_code": code,
+            "list_price": 90.0, "taxes_id": [(6, 0, [])]})
+
+    def set_stock(self, product_id, qty):
+        [shop] = self.rpc("admin", "ecommerce.shop", "read", [self.shop_id], ["warehouse_id"])
+        [warehouse] = self.rpc("admin", "stock.warehouse", "read", [shop["warehouse_id"][0]],
+                               ["lot_stock_id"])
+        [product] = self.rpc("admin", "product.product", "read", [product_id],
+                             ["product_tmpl_id"])
+        wizard = self.rpc("admin", "stock.change.product.qty", "create", {
+            "product_id": product_id, "product_tmpl_id": product["product_tmpl_id"][0],
+            "location_id": warehouse["lot_stock_id"][0], "new_quantity": qty})
+        self.rpc("admin", "stock.change.product.qty", "change_product_qty", [wizard])
+
+    def push(self, *orders, login="admin"):
+        return self.rpc(login, "ecommerce.shop", "receive_orders", [self.shop_id],
+                        list(orders))["results"]
+
+    def stock(self, skus=None, login="admin"):
+        kwargs = {"skus": skus} if skus is not None else {}
+        return self.rpc(login, "ecommerce.shop", "get_sellable_stock", [self.shop_id],
+                        **kwargs)
+
+    def order(self, order_id, fields=("name", "state", "amount_total", "partner_id",
+                                      "partner_shipping_id", "ecommerce_review_needed",
+                                      "ecommerce_review_reason", "picking_ids", "date_order",
+                                      "order_line", "ecommerce_seller_memo")):
+        return self.rpc("admin", "sale.order", "read", [order_id], list(fields))[0]
+
+    def rules_quantity(self):
+        """What the stock rules (the push) give for the listing."""
+        [record] = self.rpc("admin", "ecommerce.stock.sync", "search_read",
+                            [("shop_id", "=", self.shop_id)], ["sellable_qty"])
+        return record["sellable_qty"]
+
+    # -- orders in ----------------------------------------------------------
+    def test_create_refuse_and_replay(self):
+        good = own_order("A1001")
+        unknown = own_order("A1002", lines=[{"merchant_code": "NOPE-1", "qty": 1,
+                                             "paid": "170.00"}],
+                            payment="168.00")
+        results = self.push(good, unknown)
+        self.assertEqual([(r["order"], r["result"]) for r in results],
+                         [("A1001", "created"), ("A1002", "refused")])
+        self.assertEqual(results[1]["reason"], "Item NOPE-1 is not mapped (merchant code "
+                                               "NOPE-1 matches no product).")
+        order = self.order(results[0]["sale_order_id"])
+        self.assertEqual((order["name"], order["state"], order["amount_total"]),
+                         ("WXA1001", "sale", 178.0))
+        self.assertEqual(results[0]["state"], "sale")
+        self.assertFalse(results[0]["held"])
+        self.assertEqual(order["partner_id"][1], "小王")
+        self.assertIn("王小明", order["partner_shipping_id"][1])
+        self.assertEqual(order["date_order"], "2026-11-30 02:00:00")  # Beijing 10:00
+        self.assertEqual(len(order["picking_ids"]), 1)
+
+        again = self.push(good, unknown)
+        self.assertEqual([(r["order"], r["result"]) for r in again],
+                         [("A1001", "unchanged"), ("A1002", "refused")])
+        self.assertEqual(self.order(results[0]["sale_order_id"]), order)
+        self.assertEqual(self.rpc("admin", "sale.order", "search_count",
+                                  [("ecommerce_shop_id", "=", self.shop_id)]), 1)
+
+    def test_bad_order_is_refused_and_the_others_are_stored(self):
+        results = self.push(own_order("B1", payment="999.00"), own_order("B2"),
+                            {"number": "B3"}, own_order("B2"))
+        self.assertEqual([(r["order"], r["result"]) for r in results],
+                         [("B1", "refused"), ("B2", "created"), ("B3", "refused"),
+                          ("B2", "refused")])
+        self.assertIn("payment 999.00 is not the lines' paid 180.00 + postage 8.00 - "
+                      "discount 10.00 = 178.00", results[0]["reason"])
+        self.assertIn("status must be one of", results[2]["reason"])
+        self.assertIn("appears more than once", results[3]["reason"])
+        logs = self.rpc("admin", "ecommerce.sync.log", "search_read",
+                        [("shop_id", "=", self.shop_id)], ["created_count", "failed_count"])
+        self.assertEqual([(log["created_count"], log["failed_count"]) for log in logs], [(1, 3)])
+
+    def test_total_is_the_payment_to_the_cent(self):
+        order = own_order("C1", lines=[{"merchant_code": "WA-01-S", "qty": 3,
+                                        "paid": "100.00"}],
+                          postage="12.00", discount="5.01", payment="106.99")
+        [result] = self.push(order)
+        self.assertEqual(result["result"], "created")
+        self.assertEqual(self.order(result["sale_order_id"])["amount_total"], 106.99)
+
+    def test_message_or_memo_holds_the_order(self):
+        results = self.push(own_order("D1", buyer_message="请周末送货"),
+                            own_order("D2", seller_memo="送赠品"))
+        for result in results:
+            order = self.order(result["sale_order_id"])
+            self.assertEqual((result["held"], order["state"], order["picking_ids"]),
+                             (True, "draft", []))
+            self.assertIn("read it, then confirm", order["ecommerce_review_reason"])
+
+    def test_address_and_memo_changes_before_shipping(self):
+        [created] = self.push(own_order("E1"))
+        moved = own_order("E1", modified="2026-11-30 11:00:00",
+                          address=dict(ORDER["address"], name="李四", street="文二路 9 号"))
+        [result] = self.push(moved)
+        self.assertEqual((result["result"], result["held"]), ("updated", False))
+        order = self.order(created["sale_order_id"])
+        self.assertIn("李四", order["partner_shipping_id"][1])
+        [picking] = self.rpc("admin", "stock.picking", "read", order["picking_ids"],
+                             ["partner_id"])
+        self.assertEqual(picking["partner_id"][0], order["partner_shipping_id"][0])
+
+        memo = dict(moved, modified="2026-11-30 12:00:00", seller_memo="换成蓝色")
+        [result] = self.push(memo)
+        self.assertEqual((result["result"], result["held"]), ("updated", True))
+        order = self.order(created["sale_order_id"])
+        self.assertEqual(order["ecommerce_seller_memo"], "换成蓝色")
+        self.assertIn("changed after import", order["ecommerce_review_reason"])
+
+    def test_older_push_changes_nothing(self):
+        [created] = self.push(own_order("E2", modified="2026-11-30 12:00:00"))
+        [result] = self.push(own_order("E2", modified="2026-11-30 11:00:00",
+                                       seller_memo="late"))
+        self.assertEqual(result["result"], "unchanged")
+        self.assertFalse(self.order(created["sale_order_id"])["ecommerce_seller_memo"])
+
+    def test_cancel_before_shipping(self):
+        [created] = self.push(own_order("F1"))
+        [result] = self.push(own_order("F1", status="cancelled",
+                                       modified="2026-11-30 11:00:00"))
+        self.assertEqual((result["result"], result["state"]), ("updated", "cancel"))
+        order = self.order(created["sale_order_id"])
+        [picking] = self.rpc("admin", "stock.picking", "read", order["picking_ids"], ["state"])
+        self.assertEqual((order["state"], picking["state"]), ("cancel", "cancel"))
+
+    def test_cancelled_order_never_seen_is_refused(self):
+        [result] = self.push(own_order("F2", status="cancelled"))
+        self.assertEqual(result["result"], "refused")
+        self.assertIn("closed", result["reason"])
+
+    def test_partial_refund(self):
+        self.product("WB-02")
+        two_lines = own_order("G1", lines=[
+            dict(ORDER["lines"][0]),
+            {"line_id": "2", "merchant_code": "WB-02", "qty": 1, "paid": "50.00"}],
+            payment="228.00")
+        [created] = self.push(two_lines)
+        self.assertEqual(self.order(created["sale_order_id"])["amount_total"], 228.0)
+        requested = copy.deepcopy(two_lines)
+        requested.update(modified="2026-11-30 11:00:00")
+        requested["lines"][1]["refund"] = "requested"
+        [result] = self.push(requested)
+        self.assertEqual((result["result"], result["held"]), ("updated", True))
+        refunded = copy.deepcopy(requested)
+        refunded.update(modified="2026-11-30 12:00:00")
+        refunded["lines"][1]["refund"] = "refunded"
+        [result] = self.push(refunded)
+        self.assertEqual(result["result"], "updated")
+        order = self.order(created["sale_order_id"])
+        self.assertEqual(order["amount_total"], 178.0)
+        lines = self.rpc("admin", "sale.order.line", "search_read",
+                         [("order_id", "=", order["id"]), ("ecommerce_oid", "=", "2")],
+                         ["product_uom_qty"])
+        self.assertEqual(lines[0]["product_uom_qty"], 0.0)
+
+    # -- stock out ----------------------------------------------------------
+    def test_sellable_stock_follows_the_stock_rules(self):
+        self.assertEqual(self.stock(["WA-01-S", "NOPE-1"]),
+                         {"quantities": {"WA-01-S": 20}, "unknown": ["NOPE-1"],
+                          "skipped": []})
+        self.assertEqual(self.rules_quantity(), 20)
+        # Held (draft) orders reserve nothing in Odoo yet, but they are sold.
+        held = own_order("H1", seller_memo="check", lines=[
+            {"merchant_code": "WA-01-S", "qty": 3, "paid": "270.00"}], payment="268.00")
+        confirmed = own_order("H2")
+        self.assertEqual([r["result"] for r in self.push(held, confirmed)],
+                         ["created", "created"])
+        self.assertEqual(self.stock()["quantities"], {"WA-01-S": 15})
+        self.assertEqual(self.rules_quantity(), 15)
+
+    def test_sellable_stock_of_a_pack_and_a_skipped_listing(self):
+        pack_id = self.rpc("admin", "ecommerce.sku.mapping", "create", {
+            "shop_id": self.shop_id, "num_iid": "WA-01-S-X3", "product_id": self.product_id,
+            "product_qty": 3.0})
+        records = self.rpc("admin", "ecommerce.stock.sync", "search",
+                           [("mapping_id", "=", pack_id)])
+        self.rpc("admin", "ecommerce.stock.sync", "write", records, {"sync": False})
+        result = self.stock()
+        self.assertEqual(result["quantities"], {"WA-01-S": 20})
+        self.assertEqual([s["sku"] for s in result["skipped"]], ["WA-01-S-X3"])
+        self.rpc("admin", "ecommerce.stock.sync", "write", records, {"sync": True})
+        self.assertEqual(self.stock(["WA-01-S-X3"])["quantities"], {"WA-01-S-X3": 6})
+
+    # -- arguments and rights -----------------------------------------------
+    def fault(self, method, *args, **kwargs):
+        return self.rpc_fault("admin", "ecommerce.shop", method, [self.shop_id], *args,
+                              **kwargs).faultString
+
+    def test_arguments_are_checked(self):
+        self.assertIn("orders must be a list of order objects",
+                      self.fault("receive_orders", own_order("X1")))
+        self.assertIn("orders must be a list of order objects",
+                      self.fault("receive_orders", ["X1"]))
+        self.assertIn("send at most 500 per call",
+                      self.fault("receive_orders", [own_order("X%d" % i) for i in range(501)]))
+        self.assertIn("skus must be a list of merchant codes",
+                      self.fault("get_sellable_stock", skus="WA-01-S"))
+        self.assertIn("skus must be a list of merchant codes",
+                      self.fault("get_sellable_stock", skus=[5]))
+        taobao = self.create_shop()
+        fault = self.rpc_fault("admin", "ecommerce.shop", "receive_orders", [taobao],
+                               [own_order("X2")]).faultString
+        self.assertIn("receive_orders serves own web shops only", fault)
+        fault = self.rpc_fault("admin", "ecommerce.shop", "get_sellable_stock",
+                               [self.shop_id, taobao]).faultString
+        self.assertIn("Call get_sellable_stock on one shop", fault)
+
+    def test_rights(self):
+        seller = self.create_user("seller", ["ecommerce_sync.group_ecommerce_user"])
+        # Confirming an order that reserves stock posts a tracking message, which
+        # needs the author's email (Odoo 11).
+        self.rpc("admin", "res.users", "write", [seller], {"email": "seller@example.com"})
+        [result] = self.push(own_order("R1"), login="seller")
+        self.assertEqual(result["result"], "created")
+        self.assertEqual(self.stock(login="seller")["quantities"], {"WA-01-S": 18})
+        self.create_user("clerk", ["base.group_user"])
+        self.assertRpcAccessError("clerk", "ecommerce.shop", "receive_orders", [self.shop_id],
+                                  [own_order("R2")])
+        self.assertRpcAccessError("clerk", "ecommerce.shop", "get_sellable_stock",
+                                  [self.shop_id])
+        self.assertEqual(self.rpc("admin", "sale.order", "search_count",
+                                  [("ecommerce_tid", "=", "R2")]), 0)
