@@ -43,6 +43,7 @@ class PlatformAdapter(object):
 
     # -- connection ---------------------------------------------------------
     def server_time(self):
+        """The platform's clock (naive UTC), or None where it offers none."""
         raise NotImplementedError
 
     def check_session(self):
@@ -67,6 +68,21 @@ class PlatformAdapter(object):
 
     def plan(self, raw):
         """The order plan of a raw trade (see mapping.trade_mapping.plan_trade)."""
+        raise NotImplementedError
+
+    # -- items --------------------------------------------------------------
+    def list_items(self, name=None, modified_from=None, modified_to=None):
+        """The shop's items matching the filters, newest first, each once:
+        [{"num_iid", "title", "outer_id", "modified" (Beijing string)}]."""
+        raise NotImplementedError
+
+    def count_skus(self, item_ids):
+        """{item_id: number of SKUs not deleted}."""
+        raise NotImplementedError
+
+    def item_plans(self, item_ids):
+        """Yield, one platform batch at a time, [(item_id, plan, error)]: the import
+        plan of mapping.item_mapping.build_plan, or None and the ItemError why not."""
         raise NotImplementedError
 
     # -- stock --------------------------------------------------------------

@@ -1,13 +1,14 @@
 """Taobao / Tmall (TOP) adapter over top_client.TopClient."""
 from datetime import timedelta
 
+from ..mapping.item_mapping import ItemError, build_plan
 from ..mapping.refund_mapping import (REFUND_DETAIL_FIELDS, REFUND_FIELDS,
                                       needs_refund_detail, plan_refund)
 from ..mapping.stock_mapping import accepted_quantities, plan_calls
 from ..mapping.trade_mapping import (FULL_FIELDS, LIST_FIELDS, TRADE_TYPES, needs_full_detail,
                                      plan_trade)
 from ..top_client import (MalformedResponseError, RateLimitError, SessionError, TopClient,
-                          TopError, parse_beijing)
+                          TopError, beijing_str, parse_beijing)
 from .base import PlatformAdapter, StockResult, TradeSummary
 from .errors import (PlatformError, RateLimitedError, RefusedError, SessionExpiredError,
                      TransientPlatformError)
@@ -17,6 +18,14 @@ LIST_METHODS = {"modified": ("taobao.trades.sold.increment.get", "start_modified
                 "created": ("taobao.trades.sold.get", "start_created", "end_created")}
 # taobao.refunds.receive.get is read one day at a time, like the trade increment.
 REFUND_WINDOW = timedelta(days=1)
+ITEM_LIST_FIELDS = "num_iid,title,outer_id,modified,approve_status,price"
+ITEM_DETAIL_FIELDS = ("num_iid,title,outer_id,price,modified,approve_status,props_name,"
+                      "property_alias,sku")
+# (method, max pages): items.inventory.get refuses page_no above 101.
+ITEM_LIST_METHODS = (("taobao.items.onsale.get", None), ("taobao.items.inventory.get", 101))
+ITEM_PAGE = 200
+ITEM_BATCH = 20
+SKU_BATCH = 40
 SHIPPING_FIELDS = "tid,status,orders.oid,orders.status,orders.consign_time,orders.invoice_no," \
                   "orders.logistics_company,orders.refund_status"
 
@@ -34,7 +43,8 @@ def neutral_error(err):
         return PlatformError(message, family="malformed", **details)
     if err.retryable:
         return TransientPlatformError(message, family=err.family, **details)
-    if (err.sub_code or "").startswith("isv."):
+    # isv.* is a business refusal, except where the key or the signature is wrong.
+    if err.family not in ("auth", "permission") and (err.sub_code or "").startswith("isv."):
         return RefusedError(message, **details)
     return PlatformError(message, family=err.family, **details)
 
@@ -96,6 +106,53 @@ class TaobaoAdapter(PlatformAdapter):
 
     def plan(self, raw):
         return plan_trade(raw)
+
+    # -- items --------------------------------------------------------------
+    def list_items(self, name=None, modified_from=None, modified_to=None):
+        """Items on sale and in the warehouse, newest first, each once."""
+        params = {"fields": ITEM_LIST_FIELDS, "q": (name or "").strip() or None,
+                  "start_modified": beijing_str(modified_from) if modified_from else None,
+                  "end_modified": beijing_str(modified_to) if modified_to else None,
+                  "order_by": "modified:desc"}
+        rows, seen = [], set()
+        for method, max_pages in ITEM_LIST_METHODS:
+            for page in self._pages(self.client.iter_pages(
+                    method, params, "items", ITEM_PAGE, False, max_pages)):
+                for row in page:
+                    num_iid = str(row["num_iid"])
+                    if num_iid not in seen:
+                        seen.add(num_iid)
+                        rows.append(dict(row, num_iid=num_iid))
+        return rows
+
+    def count_skus(self, item_ids):
+        counts = dict.fromkeys(item_ids, 0)
+        item_ids = list(item_ids)
+        for start in range(0, len(item_ids), SKU_BATCH):
+            skus = self.call("taobao.item.skus.get", {
+                "fields": "sku_id,num_iid,status",
+                "num_iids": ",".join(item_ids[start:start + SKU_BATCH])}).get("skus")
+            for sku in skus or []:
+                if sku.get("status", "normal") != "delete":
+                    key = str(sku.get("num_iid"))
+                    counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def item_plans(self, item_ids):
+        """Yield, per batch of items, [(item_id, plan or None, ItemError or None)]."""
+        item_ids = list(item_ids)
+        for start in range(0, len(item_ids), ITEM_BATCH):
+            chunk = item_ids[start:start + ITEM_BATCH]
+            items = self.call("taobao.items.seller.list.get", {
+                "fields": ITEM_DETAIL_FIELDS, "num_iids": ",".join(chunk)}).get("items") or []
+            yield self.batch_plans(chunk, items)
+
+    @staticmethod
+    def batch_plans(item_ids, items):
+        """[(item_id, plan, error)] of ``items`` as taobao.items.seller.list.get
+        answered for ``item_ids``."""
+        by_id = {str(item.get("num_iid")): item for item in items}
+        return [_item_plan(item_id, by_id.get(item_id)) for item_id in item_ids]
 
     # -- stock --------------------------------------------------------------
     def push_stock(self, quantities):
@@ -171,6 +228,20 @@ class TaobaoAdapter(PlatformAdapter):
 
     def refund_plan(self, raw):
         return plan_refund(raw)
+
+
+def _item_plan(item_id, item):
+    if item is None:
+        return item_id, None, ItemError("not_found", "Item %(num_iid)s was not found",
+                                        num_iid=item_id)
+    try:
+        return item_id, build_plan(item), None
+    except ItemError as err:
+        return item_id, None, err
+    except (TypeError, AttributeError) as err:
+        # A field of an unexpected JSON type: this item only, not the batch.
+        return item_id, None, ItemError("malformed_data", "Malformed item data: %(error)s",
+                                        error=err)
 
 
 def _unique_refunds(rows):

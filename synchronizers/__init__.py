@@ -6,3 +6,4 @@ from . import stock_exporter
 from . import order_importer
 from . import order_follower
 from . import refund_importer
+from . import item_importer

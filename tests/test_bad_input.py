@@ -11,6 +11,7 @@ from lxml import etree
 
 import odoo
 
+from ..adapters.taobao import TaobaoAdapter
 from ..mapping.item_mapping import TITLE_MAX
 from ..mapping.stock_mapping import MAX_QUANTITY
 from . import trade_factory as tf
@@ -101,13 +102,14 @@ class TestBadItems(EcommerceCase):
     def test_platform_answer_without_num_iid(self):
         """A detail row without num_iid (the sandbox cannot hold one): the asked
         item is reported, the good one of the same answer imports."""
-        result = {"templates_created": 0, "variants_created": 0, "updated": 0, "linked": 0,
-                  "deactivated": [], "warnings": [], "errors": []}
         good = item(5301, "Good", price="3.00", outer_id="G-1")
         nameless = item(5302, "No id", price="4.00", outer_id="G-2")
         del nameless["num_iid"]
         wrong = item(5303, "Wrong types", price=["1"], outer_id={"a": 1})
-        self.shop._import_item_batch(["5301", "5302", "5303"], [good, nameless, wrong], result)
+        importer = self.shop._item_importer()
+        importer._import_batch(TaobaoAdapter.batch_plans(["5301", "5302", "5303"],
+                                                         [good, nameless, wrong]))
+        result = importer.summary
         self.assertEqual(result["templates_created"], 1)
         self.assertEqual(result["errors"], [
             {"num_iid": "5302", "reason": "The platform does not return this item (deleted, "
