@@ -8,12 +8,14 @@ from .base import PlatformAdapter, Shipment
 from .errors import (PlatformError, SessionExpiredError, RateLimitedError,
                      TransientPlatformError, RefusedError)
 from .own import OwnShopAdapter
+from .jd import JdAdapter
 from .taobao import TaobaoAdapter
 
 ADAPTERS = {
     "taobao": TaobaoAdapter,
     "tmall": TaobaoAdapter,
     "sandbox": TaobaoAdapter,
+    "jd": JdAdapter,
     "own": OwnShopAdapter,
 }
 
@@ -24,6 +26,6 @@ def adapter_class(platform):
 
 
 __all__ = ["ADAPTERS", "adapter_class", "PlatformAdapter", "Shipment", "TaobaoAdapter",
-           "OwnShopAdapter",
+           "JdAdapter", "OwnShopAdapter",
            "PlatformError", "SessionExpiredError", "RateLimitedError",
            "TransientPlatformError", "RefusedError"]

@@ -13,6 +13,8 @@ _logger = logging.getLogger(__name__)
 
 MANAGER_GROUP = "ecommerce_sync.group_ecommerce_manager"
 TOP_PLATFORMS = ("taobao", "tmall", "sandbox")
+# Platforms whose shops synchronise through an adapter (adapters.ADAPTERS).
+SYNC_PLATFORMS = TOP_PLATFORMS + ("jd",)
 SHOP_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 EXPIRY_WARNING = timedelta(days=7)
 # Until every caller talks through the adapters, both error vocabularies occur.
@@ -26,6 +28,9 @@ PLATFORM_DEFAULTS = {
               "https://oauth.taobao.com/authorize", "https://oauth.taobao.com/token"),
     "sandbox": ("https://gw.api.tbsandbox.com/router/rest",
                 "https://oauth.tbsandbox.com/authorize", "https://oauth.tbsandbox.com/token"),
+    "jd": ("https://api.jd.com/routerjson",
+           "https://open-oauth.jd.com/oauth2/to_login",
+           "https://open-oauth.jd.com/oauth2/access_token"),
 }
 
 
@@ -221,11 +226,11 @@ class EcommerceShop(models.Model):
     # ------------------------------------------------------------------
     def _check_platform_supported(self):
         for shop in self:
-            if shop.platform not in TOP_PLATFORMS:
+            if shop.platform not in SYNC_PLATFORMS:
                 label = dict(self._fields["platform"]._description_selection(self.env))
                 raise UserError(_(
                     "Shop %(shop)s: the platform %(platform)s is not supported yet. "
-                    "Only Taobao, Tmall and the Taobao sandbox can be synchronised.")
+                    "Only Taobao, Tmall, JD and the Taobao sandbox can be synchronised.")
                     % {"shop": shop.name, "platform": label[shop.platform]})
 
     def _get_top_client(self, **options):
@@ -236,6 +241,9 @@ class EcommerceShop(models.Model):
         """
         self.ensure_one()
         self._check_platform_supported()
+        if self.platform not in TOP_PLATFORMS:
+            raise UserError(_("Shop %(shop)s is not a Taobao shop: it syncs through its "
+                              "platform adapter only.") % {"shop": self.name})
         secrets = self.sudo()
         if not (self.app_url and self.app_key and secrets.app_secret):
             raise UserError(_("Shop %(shop)s: fill in the App Key, App Secret and APP URL first.")
@@ -274,29 +282,29 @@ class EcommerceShop(models.Model):
         self.check_access_rights("read")
         self.check_access_rule("read")
         self._check_platform_supported()
-        client = self._get_top_client(max_retries=1)
+        adapter = self._get_adapter(max_retries=1)
         try:
-            platform_time = client.time_get()
-            self._check_session_with(client)
-        except TopError as err:
+            platform_time = adapter.server_time()
+            self._check_session_with(adapter)
+        except PLATFORM_ERRORS as err:
             result = {"ok": False, "family": err.family,
                       "message": self._explain_error(err)}
         else:
             result = {"ok": True, "family": False, "message": _(
                 "Connected. Platform time %(time)s (UTC); the session key is accepted.")
-                % {"time": fields.Datetime.to_string(platform_time)}}
+                % {"time": fields.Datetime.to_string(platform_time)} if platform_time
+                else _("Connected; the session key is accepted.")}
         self.sudo().write({
             "connection_status": "ok" if result["ok"] else "failed",
             "connection_message": result["message"],
         })
         return result
 
-    def _check_session_with(self, client):
-        if not client.session:
+    def _check_session_with(self, adapter):
+        if not self.sudo().session_key:
             raise UserError(_("Shop %(shop)s has no session key: authorize the shop or "
                               "paste the session key first.") % {"shop": self.name})
-        client.call("taobao.items.onsale.get",
-                    {"fields": "num_iid", "page_no": 1, "page_size": 1})
+        adapter.check_session()
 
     def _explain_error(self, err):
         """Plain words for a seller; the platform's codes stay for support."""
@@ -358,7 +366,7 @@ class EcommerceShop(models.Model):
 
     @api.model
     def _active_sync_shops(self):
-        return self.search([("platform", "in", TOP_PLATFORMS), ("sync_paused", "=", False)])
+        return self.search([("platform", "in", SYNC_PLATFORMS), ("sync_paused", "=", False)])
 
     def _run_isolated(self, job):
         """Run ``job(shop)`` for each shop in its own savepoint.
@@ -400,7 +408,7 @@ class EcommerceShop(models.Model):
 
     def _probe_session(self):
         try:
-            self._check_session_with(self._get_top_client(max_retries=1))
+            self._check_session_with(self._get_adapter(max_retries=1))
         except SESSION_ERRORS as err:
             self._pause_sync(err)
         except PLATFORM_ERRORS + (UserError,) as err:

@@ -20,3 +20,4 @@ from . import test_refund
 from . import test_refund_rpc
 from . import test_trade_lifecycle
 from . import test_own_shop_rpc
+from . import test_jd_shop

@@ -1,0 +1,348 @@
+"""JD (京东, JOS) adapter over jd_client.JdClient.
+
+The ORM speaks one status vocabulary, the one its first platform brought
+(trade_mapping's names). This adapter translates JD's order states into it, in
+the list rows and in the plans, and keeps the JD state itself in the plan's
+``platform_status``; everything else comes from mapping/jd_mapping.
+"""
+from datetime import timedelta
+
+from ..jd_client import (BusinessError, JdClient, JdError, MalformedResponseError,
+                         RateLimitError, SessionError, beijing_str, parse_beijing, split_window)
+from ..jd_client.client import SELF_DELIVERY
+from ..mapping.item_mapping import ItemError
+from ..mapping.jd_mapping import (JD_FINISHED, JD_SHIPPED, JD_STATES, ORDER_FIELDS, buyer_of,
+                                  jd_time, plan_order, plan_refund, plan_ware)
+from ..mapping.trade_mapping import TradeMappingError
+from .base import PlatformAdapter, StockResult, TradeSummary
+from .errors import (PlatformError, RateLimitedError, RefusedError, SessionExpiredError,
+                     TransientPlatformError)
+
+# JD state -> the neutral status of the same meaning for the ORM.
+NEUTRAL_STATUS = {
+    "WAIT_SELLER_STOCK_OUT": "WAIT_SELLER_SEND_GOODS",
+    "WAIT_SELLER_DELIVERY": "WAIT_SELLER_SEND_GOODS",
+    "WAIT_SEND_CODE": "WAIT_SELLER_SEND_GOODS",
+    # Paid, but JD forbids shipping (a refund application locks it, or a pause).
+    "LOCKED": "PAID_FORBID_CONSIGN",
+    "POP_ORDER_PAUSE": "PAID_FORBID_CONSIGN",
+    "PAUSE": "PAID_FORBID_CONSIGN",
+    "WAIT_GOODS_RECEIVE_CONFIRM": "WAIT_BUYER_CONFIRM_GOODS",
+    "FINISHED_L": "TRADE_FINISHED",
+    "TRADE_CANCELED": "TRADE_CLOSED",
+}
+# One search call lists at most this many orders. A window that fills a page
+# is cut in two rather than paged: pages of a window shift when an order of
+# it changes meanwhile, and a shifted order would be passed by the watermark.
+ORDER_PAGE = 100
+ORDER_SPAN = timedelta(days=1)     # JD allows a month; a day keeps windows small
+MIN_SPLIT = timedelta(seconds=60)  # below this, page through the window instead
+ONE_SECOND = timedelta(seconds=1)
+REFUND_SPAN = timedelta(days=1)
+REFUND_PAGE = 50
+WARE_BATCH = 20                    # searchWare4Valid takes at most 20 ware ids
+SKU_PAGE = 100
+WARE_STATUSES = (1, 2, 4, 8)       # never listed, delisted (seller, system), on sale
+LIVE_SKUS = (1, 2)                 # on and off the shelf; 4 is deleted
+SHIPPING_FIELDS = ORDER_FIELDS
+
+
+def neutral_error(err):
+    """The adapters.errors twin of a JD exception (the original as its cause)."""
+    message = str(err)
+    details = dict(code=err.code, sub_code=str(err.code) if err.code is not None else None,
+                   reason=err.msg, platform="jd")
+    if isinstance(err, SessionError):
+        return SessionExpiredError(message, **details)
+    if isinstance(err, RateLimitError):
+        return RateLimitedError(message, **details)
+    if isinstance(err, MalformedResponseError):
+        return PlatformError(message, family="malformed", **details)
+    if err.retryable:
+        return TransientPlatformError(message, family=err.family, **details)
+    if isinstance(err, BusinessError):
+        return RefusedError(message, **details)
+    return PlatformError(message, family=err.family, **details)
+
+
+def neutral_status(state):
+    return NEUTRAL_STATUS.get(state, state)
+
+
+def jd_states(status):
+    """The JD states a neutral status filter stands for (all of them for None)."""
+    if not status:
+        return sorted(JD_STATES)
+    states = sorted(s for s, n in NEUTRAL_STATUS.items() if n == status)
+    return states or [status]
+
+
+class JdAdapter(PlatformAdapter):
+    platform = "jd"
+    page_size = ORDER_PAGE
+    always_read_detail = False
+
+    @classmethod
+    def from_credentials(cls, gateway, app_key, app_secret, session=None, **options):
+        return cls(JdClient(gateway, app_key, app_secret, access_token=session, **options))
+
+    def call(self, method, params=None):
+        try:
+            return self.client.call(method, params)
+        except JdError as err:
+            raise neutral_error(err) from err
+
+    def _guard(self, job, *args, **kwargs):
+        try:
+            return job(*args, **kwargs)
+        except JdError as err:
+            raise neutral_error(err) from err
+
+    def _all(self, pages):
+        """Every row of a JD page iterator, its errors made neutral."""
+        rows = []
+        try:
+            for page in pages:
+                rows.extend(page)
+        except JdError as err:
+            raise neutral_error(err) from err
+        return rows
+
+    # -- connection ---------------------------------------------------------
+    def server_time(self):
+        """JD's gateway has no clock API: None."""
+        return None
+
+    def check_session(self):
+        # The cheapest call that needs the seller's token.
+        self._all(self.client.iter_ware_pages(fields="wareId", page_size=1, max_pages=1))
+
+    # -- trades -------------------------------------------------------------
+    def iter_trades(self, start, end, by="modified", status=None):
+        states = jd_states(status)
+        for day_start, day_end in split_window(start, end, ORDER_SPAN):
+            for window in self._complete_windows(day_start, day_end, by, states):
+                yield window
+
+    def _complete_windows(self, start, end, by, states):
+        """Yield [start, end] as windows each listed by one call where possible."""
+        rows = self._order_rows(start, end, by, states, max_pages=1)
+        if len(rows) >= self.page_size and end - start >= MIN_SPLIT:
+            middle = start + timedelta(seconds=int((end - start).total_seconds()) // 2)
+            for window in self._complete_windows(start, middle, by, states):
+                yield window
+            for window in self._complete_windows(middle + ONE_SECOND, end, by, states):
+                yield window
+            return
+        if len(rows) >= self.page_size:
+            rows = self._order_rows(start, end, by, states)
+        yield start, end, rows
+
+    def _order_rows(self, start, end, by, states, max_pages=None):
+        pages = self.client.iter_order_pages(start, end, states, ORDER_FIELDS, date_type=by,
+                                             page_size=self.page_size, max_pages=max_pages)
+        return [self._row(order) for order in self._all(pages) if isinstance(order, dict)]
+
+    @staticmethod
+    def _row(order):
+        """The JD order plus the neutral keys the ORM reads from list rows."""
+        row = dict(order)
+        created = order.get("orderStartTime") or ""
+        row.update(tid=str(order.get("orderId") or ""),
+                   status=neutral_status(order.get("orderState") or ""),
+                   created=created, modified=order.get("modified") or created,
+                   buyer_nick=buyer_of(order), payment=order.get("orderPayment") or "")
+        return row
+
+    def summary(self, row):
+        # The search answers every field plan_order reads: no detail needed.
+        modified = row.get("modified") or row.get("orderStartTime")
+        return TradeSummary(str(row.get("tid") or row.get("orderId") or ""),
+                            row.get("status") or "",
+                            parse_beijing(modified) if modified else None, False)
+
+    def trade_detail(self, tid):
+        return self._row(self._guard(self.client.get_order, tid, ORDER_FIELDS))
+
+    def plan(self, raw):
+        plan = plan_order(raw)
+        plan["platform_status"] = plan["status"]
+        plan["status"] = neutral_status(plan["status"])
+        return plan
+
+    # -- items --------------------------------------------------------------
+    def list_items(self, name=None, modified_from=None, modified_to=None):
+        """Neutral item rows of the wares; JD's ware search filters neither by
+        title nor by time, so the filters apply here."""
+        pages = self.client.iter_ware_pages(
+            status_values=WARE_STATUSES, page_size=SKU_PAGE,
+            fields="wareId,title,outerId,itemNum,wareStatus,modified")
+        low = beijing_str(modified_from) if modified_from else ""
+        high = beijing_str(modified_to) if modified_to else ""
+        needle = (name or "").strip().lower()
+        rows, seen = [], set()
+        for ware in self._all(pages):
+            row = _ware_row(ware)
+            if row["num_iid"] in seen or (needle and needle not in row["title"].lower()):
+                continue
+            if (low and row["modified"] < low) or (high and row["modified"] > high):
+                continue
+            seen.add(row["num_iid"])
+            rows.append(row)
+        rows.sort(key=lambda r: r["modified"], reverse=True)
+        return rows
+
+    def count_skus(self, item_ids):
+        counts = dict.fromkeys(item_ids, 0)
+        for chunk in _chunks(list(item_ids), WARE_BATCH):
+            for sku in self._skus_of(chunk):
+                key = str(sku.get("wareId"))
+                counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def item_plans(self, item_ids):
+        """Yield, per batch of wares, [(item_id, plan or None, ItemError or None)].
+
+        Two calls per batch: the wares, then their SKUs.
+        """
+        for chunk in _chunks(list(item_ids), WARE_BATCH):
+            wares = {str(w.get("wareId")): w for w in self._all(
+                self.client.iter_ware_pages(ware_ids=chunk, page_size=WARE_BATCH))}
+            skus = {}
+            for sku in self._skus_of(chunk):
+                skus.setdefault(str(sku.get("wareId")), []).append(sku)
+            yield [_item_plan(item_id, wares.get(item_id), skus.get(item_id))
+                   for item_id in chunk]
+
+    def _skus_of(self, ware_ids):
+        return self._all(self.client.iter_sku_pages(
+            ware_ids=ware_ids, status_values=LIVE_SKUS, page_size=SKU_PAGE))
+
+    # -- stock --------------------------------------------------------------
+    def push_stock(self, quantities):
+        """One updateSkuStock per SKU; JD holds no stock for a ware itself."""
+        for (item_id, sku_id), qty in sorted(quantities.items()):
+            sent = ((sku_id, qty),)
+            if not sku_id:
+                yield StockResult(item_id, sent, None, RefusedError(
+                    "JD keeps stock per SKU: ware %s has no SKU id" % item_id,
+                    reason="JD keeps stock per SKU only", platform="jd"))
+                continue
+            try:
+                self._guard(self.client.update_sku_stock, sku_id, qty)
+            except PlatformError as err:
+                yield StockResult(item_id, sent, None, err)
+                if isinstance(err, SessionExpiredError):
+                    return
+                continue
+            yield StockResult(item_id, sent, {sku_id: qty}, None)
+
+    # -- shipments ----------------------------------------------------------
+    def list_carriers(self):
+        rows = self._guard(self.client.carriers)
+        return [{"code": str(r.get("id")), "name": r.get("name") or str(r.get("id")),
+                 "regex": ""} for r in rows if r.get("id") not in (None, "")]
+
+    def send_shipment(self, shipment):
+        if set(shipment.sub_ids or ()) != set(shipment.all_sub_ids or ()):
+            raise RefusedError("JD ships whole orders only (order %s)" % shipment.tid,
+                               reason="JD ships an order whole: send one delivery with "
+                                      "every line of the order", platform="jd")
+        carrier = SELF_DELIVERY if shipment.dummy else shipment.carrier_code
+        waybill = None if shipment.dummy else shipment.waybill
+        try:
+            return self._guard(self.client.ship_order, shipment.tid, carrier, waybill)
+        except ValueError as err:
+            raise RefusedError(str(err), reason=str(err), platform="jd")
+        except RefusedError:
+            # An earlier call may have reached JD without its answer reaching us.
+            if self._already_shipped(shipment.tid, carrier, waybill):
+                return {}
+            raise
+
+    def _already_shipped(self, tid, carrier, waybill):
+        order = self._guard(self.client.get_order, tid, "orderId,orderState,logisticsId,waybill")
+        return (order.get("orderState") in JD_SHIPPED | JD_FINISHED
+                and str(order.get("logisticsId") or "") == str(carrier)
+                and str(order.get("waybill") or "") == str(waybill or ""))
+
+    def resend_shipment(self, shipment):
+        raise RefusedError("JD takes no new waybill for a shipped order (order %s)"
+                           % shipment.tid,
+                           reason="JD takes no new waybill for an order already shipped: "
+                                  "change it in the JD seller centre", platform="jd")
+
+    def shipped_sub_orders(self, tid):
+        order = self._row(self._guard(self.client.get_order, tid, SHIPPING_FIELDS))
+        if order.get("orderState") not in JD_SHIPPED | JD_FINISHED:
+            return {}
+        waybill = str(order.get("waybill") or "")
+        try:
+            lines = plan_order(order)["lines"]
+        except TradeMappingError:
+            return {}
+        return {line["oid"]: waybill for line in lines}
+
+    # -- refunds ------------------------------------------------------------
+    def iter_refunds(self, start, end):
+        """Day windows of the applications applied for or checked in them."""
+        window_start = start
+        while window_start < end:
+            window_end = min(window_start + REFUND_SPAN, end)
+            rows = {}
+            for key in ("applyTime", "checkTime"):
+                for row in self._refund_rows(key, window_start, window_end):
+                    rows[str(row.get("id"))] = row
+            yield window_start, window_end, list(rows.values())
+            window_start = window_end
+
+    def _refund_rows(self, key, start, end):
+        rows, page = [], 1
+        while True:
+            answer = self.call("jingdong.pop.afs.soa.refundapply.queryPageList", {
+                key + "Start": start, key + "End": end, "pageIndex": page,
+                "pageSize": REFUND_PAGE})
+            result = answer.get("queryResult") or {}
+            batch = [r for r in result.get("result") or [] if isinstance(r, dict)]
+            rows.extend(dict(r, refund_id=str(r.get("id") or ""),
+                             tid=str(r.get("orderId") or "")) for r in batch)
+            if len(batch) < REFUND_PAGE or len(rows) >= int(result.get("totalCount") or 0):
+                return rows
+            page += 1
+
+    def refund_needs_detail(self, raw):
+        return False
+
+    def refund_detail(self, refund_id):
+        return {}
+
+    def refund_plan(self, raw):
+        return plan_refund(raw)
+
+
+def _chunks(values, size):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _ware_row(ware):
+    try:
+        modified = jd_time(ware.get("modified"))
+    except ItemError:
+        modified = ""  # a bad time hides no ware: the import reports it
+    return {"num_iid": str(ware.get("wareId") or ""), "title": str(ware.get("title") or ""),
+            "outer_id": str(ware.get("outerId") or ware.get("itemNum") or ""),
+            "modified": modified}
+
+
+def _item_plan(item_id, ware, skus):
+    if ware is None:
+        return item_id, None, ItemError("not_found", "Item %(num_iid)s was not found",
+                                        num_iid=item_id)
+    try:
+        return item_id, plan_ware(ware, skus or []), None
+    except ItemError as err:
+        return item_id, None, err
+    except (TypeError, AttributeError, ValueError) as err:
+        return item_id, None, ItemError("malformed_data", "Malformed item data: %(error)s",
+                                        error=err)
