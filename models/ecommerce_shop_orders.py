@@ -170,12 +170,17 @@ class EcommerceShopOrders(models.Model):
         return self.env["ecommerce.order.importer"]._for_shop(self, adapter)
 
     def _import_in_chunks(self, importer, trades):
-        """Import up to IMPORT_LIMIT trades, a few details at a time.
+        """Import up to IMPORT_LIMIT new trades, a few details at a time.
 
-        A platform failure stops the import but keeps what is stored: each
-        trade has its own savepoint and the request commits normally.
+        Trades imported already only get reported, and do not count against the
+        limit, so that calling again always moves on. A platform failure stops
+        the import but keeps what is stored: each trade has its own savepoint
+        and the request commits normally.
         :returns: the tids not imported by this call.
         """
+        known = self._order_tids([t["tid"] for t in trades])
+        importer.import_rows([t for t in trades if t["tid"] in known])
+        trades = [t for t in trades if t["tid"] not in known]
         todo = trades[:IMPORT_LIMIT]
         remaining = [t["tid"] for t in trades[IMPORT_LIMIT:]]
         for position in range(0, len(todo), DETAIL_CHUNK):
@@ -187,9 +192,9 @@ class EcommerceShopOrders(models.Model):
                 return [t["tid"] for t in todo[position:]] + remaining
         if remaining:
             importer.summary["error"] = _(
-                "The window holds %(total)s trades; %(done)s were handled by this call. Call "
-                "the import again (imported trades are skipped) or choose a shorter window; "
-                "the background sync imports them too.") % {
+                "The window holds %(total)s trades not imported yet; %(done)s were handled by "
+                "this call. Call the import again (imported trades are skipped) or choose a "
+                "shorter window; the background sync imports them too.") % {
                 "total": len(trades), "done": len(todo)}
         return remaining
 

@@ -19,5 +19,6 @@ from . import test_shipment_rpc
 from . import test_refund
 from . import test_refund_rpc
 from . import test_trade_lifecycle
+from . import test_sync_robustness
 from . import test_own_shop_rpc
 from . import test_jd_shop
