@@ -64,7 +64,8 @@ class EcommerceShopOwn(models.Model):
         for entry in entries:  # in the log too, once the importer's own are read
             if entry.get("reason"):
                 importer._fail(entry["order"] or "", entry["reason"])
-        self.env["ecommerce.sync.log"]._record(self, "order_import", importer.summary)
+        if entries:
+            self.env["ecommerce.sync.log"]._record(self, "order_import", importer.summary)
         return {"results": results}
 
     @api.multi

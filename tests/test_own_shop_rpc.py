@@ -217,6 +217,24 @@ class TestOwnShopRpc(EcommerceRpcCase):
         self.assertEqual(self.stock()["quantities"], {"WA-01-S": 15})
         self.assertEqual(self.rules_quantity(), 15)
 
+    def test_refused_order_holds_back_its_units_until_cancelled(self):
+        lines = [{"line_id": "1", "merchant_code": "WA-01-S", "qty": 4, "paid": "360.00"},
+                 {"line_id": "2", "merchant_code": "NOPE-1", "qty": 1, "paid": "10.00"}]
+        [result] = self.push(own_order("I1", lines=lines, payment="368.00"))
+        self.assertEqual(result["result"], "refused")
+        # The shop sold them: offering them again would oversell.
+        self.assertEqual(self.stock()["quantities"], {"WA-01-S": 16})
+        self.assertEqual(self.rules_quantity(), 16)
+        [result] = self.push(own_order("I1", lines=lines, payment="368.00",
+                                       status="cancelled", modified="2026-11-30 11:00:00"))
+        self.assertEqual(result["result"], "refused")
+        self.assertEqual(self.stock()["quantities"], {"WA-01-S": 20})
+
+    def test_empty_push(self):
+        self.assertEqual(self.push(), [])
+        self.assertEqual(self.rpc("admin", "ecommerce.sync.log", "search_count",
+                                  [("shop_id", "=", self.shop_id)]), 0)
+
     def test_sellable_stock_of_a_pack_and_a_skipped_listing(self):
         pack_id = self.rpc("admin", "ecommerce.sku.mapping", "create", {
             "shop_id": self.shop_id, "num_iid": "WA-01-S-X3", "product_id": self.product_id,
