@@ -254,17 +254,11 @@ class EcommerceOrderImporter(models.AbstractModel):
         shipped_first = first_seen_shipped(plan)
         lines = []
         for line in plan["lines"]:
-            product = products.get((line["num_iid"], line["sku_id"]))
-            name = False
-            if not product:  # an unmapped gift: the shop's gift product carries its title
-                product = shop.gift_product_id
-                name = "%s: %s" % (product.name, line["title"])
-            vals = self._prepare_order_line_vals(product, line["qty"], line["price_unit"], name,
-                                                 line, twins)
-            vals["ecommerce_refund_status"] = line["refund_status"] or False
-            # Shipped before Odoo knew the trade: never ship or move it again.
-            vals["ecommerce_no_delivery"] = shipped_first or line["state"] == "shipped"
-            lines.append(vals)
+            for vals in self._prepare_goods_lines(line, products, twins):
+                vals["ecommerce_refund_status"] = line["refund_status"] or False
+                # Shipped before Odoo knew the trade: never ship or move it again.
+                vals["ecommerce_no_delivery"] = shipped_first or line["state"] == "shipped"
+                lines.append(vals)
         if plan["postage"]:
             lines.append(self._prepare_order_line_vals(
                 shop.postage_product_id, 1, plan["postage"], twins=twins))
@@ -275,6 +269,23 @@ class EcommerceOrderImporter(models.AbstractModel):
             lines.append(self._prepare_order_line_vals(
                 shop.discount_product_id, 1, plan["discount"], name, twins=twins))
         return lines
+
+    def _prepare_goods_lines(self, line, products, twins):
+        """The order lines of one sub-order: one line, or one per pack/bundle component."""
+        key = (line["num_iid"], line["sku_id"])
+        product = products.get(key)
+        if not product:  # an unmapped gift: the shop's gift product carries its title
+            product = self.shop.gift_product_id
+            return [self._prepare_order_line_vals(
+                product, line["qty"], line["price_unit"],
+                "%s: %s" % (product.name, line["title"]), line, twins)]
+        mapping = self.cache.get("expanding", {}).get(key)
+        if not mapping:
+            return [self._prepare_order_line_vals(product, line["qty"], line["price_unit"],
+                                                  False, line, twins)]
+        return [self._prepare_order_line_vals(part, qty, price, False, line, twins)
+                for part, qty, price in mapping._expand_order_line(line["qty"],
+                                                                   line["price_unit"])]
 
     def _prepare_order_line_vals(self, product, qty, price_unit, name=False, line=None,
                                  twins=None):
@@ -345,6 +356,9 @@ class EcommerceOrderImporter(models.AbstractModel):
         # cache miss on one line re-read every mapped variant.
         products = {key: mapping.product_id.with_prefetch()
                     for key, mapping in index.items()}
+        # Packs and bundles ship other quantities or several products per unit.
+        self.cache["expanding"] = {key: mapping for key, mapping in index.items()
+                                   if mapping.component_ids or mapping.product_qty != 1}
         codes = {l["outer_id"] for p in plans for l in p["lines"]
                  if (l["num_iid"], l["sku_id"]) not in products and l["outer_id"]}
         by_code = {}

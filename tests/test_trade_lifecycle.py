@@ -223,3 +223,44 @@ class TestChangesAfterImport(LifecycleCase):
         self.assertEqual(order.partner_shipping_id, old)
         self.assertTrue(order.ecommerce_review_needed)
         self.assertIn("after shipping", order.ecommerce_review_reason)
+
+
+class TestPacksBundlesAndBacklog(LifecycleCase):
+
+    def test_pack_and_bundle_ship_their_units_at_the_paid_total(self):
+        pack = self.env["ecommerce.sku.mapping"].search([
+            ("shop_id", "=", self.shop.id), ("num_iid", "=", "520000000002")])
+        pack.product_qty = 3  # "3瓶装": one platform unit ships three mugs
+        widget_sku = self.env["ecommerce.sku.mapping"].search([
+            ("shop_id", "=", self.shop.id), ("num_iid", "=", str(tf.NUM_IID))])
+        self.widget.lst_price, self.sample.lst_price = 30.0, 10.0
+        self.sample.type = "product"  # a bundle's stock is counted from its components
+        widget_sku.write({"component_ids": [
+            (0, 0, {"product_id": self.widget.id, "product_qty": 1}),
+            (0, 0, {"product_id": self.sample.id, "product_qty": 2})]})
+        trade = tf.trade("9201", TWO, post_fee=500)
+        self.load(trade)
+        self.import_window()
+        order = self.order_of("9201")
+        self.assertEqual("%.2f" % order.amount_total, trade["payment"])
+        self.assertEqual(self.shipped_products(order), [
+            ("Mug", 6.0), ("Sample bag", 2.0), ("Widget A black", 1.0)])
+        bundle_lines = order.order_line.filtered(lambda l: l.ecommerce_oid == "920100")
+        self.assertAlmostEqual(sum(bundle_lines.mapped("price_subtotal")) +
+                               sum(bundle_lines.mapped("price_tax")), 100.00)
+
+    def test_refused_trade_is_kept_as_sold_until_imported(self):
+        unmapped = tf.line(num_iid=520000000777, sku_id="4000000000777", outer_sku_id="",
+                           num=2)
+        self.load(tf.trade("9202", [unmapped]))
+        summary = self.import_window()
+        self.assertEqual([f["tid"] for f in summary["failed"]], ["9202"])
+        backlog = self.env["ecommerce.trade.backlog"].search([
+            ("shop_id", "=", self.shop.id), ("tid", "=", "9202")])
+        self.assertEqual((backlog.num_iid, backlog.sku_id, backlog.qty),
+                         ("520000000777", "4000000000777", 2.0))
+        self.env["ecommerce.sku.mapping"].create({
+            "shop_id": self.shop.id, "num_iid": "520000000777", "sku_id": "4000000000777",
+            "product_id": self.widget.id})
+        self.assertEqual(len(self.import_window()["created"]), 1)
+        self.assertFalse(backlog.exists())
