@@ -107,5 +107,17 @@ class PlatformAdapter(object):
 
     # -- refunds ------------------------------------------------------------
     def iter_refunds(self, start, end):
-        """Yield ``(window_start, window_end, refunds)`` of refunds modified in [start, end]."""
+        """Yield ``(window_start, window_end, raw_refunds)`` of refunds modified in [start, end]."""
+        raise NotImplementedError
+
+    def refund_needs_detail(self, raw):
+        """Whether a listed refund lacks what its neutral record needs."""
+        raise NotImplementedError
+
+    def refund_detail(self, refund_id):
+        """The raw refund, read alone."""
+        raise NotImplementedError
+
+    def refund_plan(self, raw):
+        """The neutral refund record (see mapping.refund_mapping.plan_refund)."""
         raise NotImplementedError
