@@ -29,6 +29,13 @@ def main(path):
             r["top_calls"], r["peak_mem_mb"],
             "" if r.get("baseline_seconds") is None else "%.2f" % r["baseline_seconds"],
             "" if r.get("overhead_ratio") is None else "%.2f" % r["overhead_ratio"]))
+    details = [r for r in rows if any(k.startswith(("s_per_order", "calls_per")) for k in r)]
+    for r in details:
+        print()
+        print("%s: %s" % (r["workload"], ", ".join(
+            "%s %s" % (k, v) for k, v in sorted(r.items())
+            if k.startswith(("s_per_order", "calls_per", "baseline_s", "baseline_sample",
+                             "confirmed")))))
 
 
 if __name__ == "__main__":
