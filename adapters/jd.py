@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """JD (京东, JOS) adapter over jd_client.JdClient.
 
 The ORM speaks one status vocabulary, the one its first platform brought

@@ -9,13 +9,12 @@ sandbox of tests/common.py; each test sets the JD shop's data through the
 sandbox's control API (/_sandbox/...).
 """
 import atexit
-import json
 import logging
 import os
 import threading
 from datetime import datetime, timedelta
 
-import requests
+from .common import Sandbox
 
 _logger = logging.getLogger(__name__)
 JD_APP_KEY = os.environ.get("JD_SANDBOX_APP_KEY", "JDAPPKEY01")
@@ -51,17 +50,11 @@ def beijing(minutes_ago=0):
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-class JdSandbox(object):
+class JdSandbox(Sandbox):
     """Client of the JD sandbox's control API (not part of JOS)."""
 
     def __init__(self, url=JD_SANDBOX_URL):
-        self.url = url
-
-    def _post(self, path, payload=None):
-        response = requests.post(self.url + path, data=json.dumps(payload or {}),
-                                 headers={"Content-Type": "application/json"}, timeout=30)
-        response.raise_for_status()
-        return response.json() if response.content else {}
+        super().__init__(url)
 
     def reset(self, wares=None, orders=None, refunds=None):
         return self._post("/_sandbox/reset", {"wares": wares or [], "orders": orders or [],
@@ -76,15 +69,6 @@ class JdSandbox(object):
 
     def refund(self, order_id, **fields):
         return self._post("/_sandbox/refund", dict(fields, orderId=str(order_id)))
-
-    def expire_session(self, expired=True):
-        return self._post("/_sandbox/session", {"expired": expired})
-
-    def state(self):
-        return requests.get(self.url + "/_sandbox/state", timeout=30).json()
-
-    def stats(self):
-        return requests.get(self.url + "/_sandbox/stats", timeout=30).json()
 
     def order(self, order_id):
         return next(o for o in self.state()["orders"] if o["orderId"] == str(order_id))
