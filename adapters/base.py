@@ -20,6 +20,44 @@ StockResult.__doc__ = """One stock call: ``quantities`` ((sku_id, qty), ...) sen
 {sku_id: qty} the platform reports (None on error), ``error`` a PlatformError or None."""
 
 
+class OAuthFlow(object):
+    """A platform's authorisation-code flow (see PlatformAdapter.oauth).
+
+    A subclass sets ``client``, the client's exception class(es) ``errors``,
+    ``translate`` (client error -> adapters.errors) and ``neutral_fields``.
+    """
+
+    client = None
+    errors = ()
+
+    def authorize_url(self, redirect_uri, state):
+        raise NotImplementedError
+
+    def exchange_code(self, code, redirect_uri):
+        return self._token(self._exchange, code, redirect_uri)
+
+    def refresh(self, refresh_token):
+        return self._token(self.client.refresh, refresh_token)
+
+    def _exchange(self, code, redirect_uri):
+        raise NotImplementedError
+
+    @staticmethod
+    def translate(err):
+        raise NotImplementedError
+
+    @staticmethod
+    def neutral_fields(token):
+        raise NotImplementedError
+
+    def _token(self, call, *args):
+        try:
+            token = call(*args)
+        except self.errors as err:
+            raise self.translate(err) from err
+        return dict(token, **self.neutral_fields(token))
+
+
 class PlatformAdapter(object):
     """Base class; a subclass implements the operations for one platform."""
 
@@ -40,6 +78,17 @@ class PlatformAdapter(object):
     def calls(self):
         """Platform calls made by this adapter so far (retries included)."""
         return self.client.stats["calls"]
+
+    # -- authorisation ------------------------------------------------------
+    @classmethod
+    def oauth(cls, auth_url, token_url, app_key, app_secret):
+        """The seller's authorisation-code flow: an object with
+        ``authorize_url(redirect_uri, state)``, ``exchange_code(code, redirect_uri)`` and
+        ``refresh(refresh_token)``. Token answers keep the platform's fields and add
+        neutral ones: ``access_token``, ``expires_in``, ``refresh_token``,
+        ``refresh_expires_in`` (0: no refresh, None: no known end), ``user_id`` and
+        ``user_nick``. Errors are PlatformError."""
+        raise NotImplementedError
 
     # -- connection ---------------------------------------------------------
     def server_time(self):

@@ -9,15 +9,17 @@ the list rows and in the plans, and keeps the JD state itself in the plan's
 ``platform_status``; everything else comes from mapping/jd_mapping.
 """
 from datetime import timedelta
+from urllib.parse import urlsplit
 
-from ..jd_client import (BusinessError, JdClient, JdError, MalformedResponseError,
-                         RateLimitError, SessionError, beijing_str, parse_beijing, split_window)
+from ..jd_client import (BusinessError, JdClient, JdError, JdOAuthClient,
+                         MalformedResponseError, RateLimitError, SessionError, beijing_str,
+                         parse_beijing, split_window)
 from ..jd_client.client import SELF_DELIVERY
 from ..mapping.item_mapping import ItemError
 from ..mapping.jd_mapping import (JD_FINISHED, JD_SHIPPED, JD_STATES, ORDER_FIELDS, buyer_of,
                                   jd_time, plan_order, plan_refund, plan_ware)
 from ..mapping.trade_mapping import TradeMappingError
-from .base import PlatformAdapter, StockResult, TradeSummary
+from .base import OAuthFlow, PlatformAdapter, StockResult, TradeSummary
 from .errors import (PlatformError, RateLimitedError, RefusedError, SessionExpiredError,
                      TransientPlatformError)
 
@@ -80,6 +82,34 @@ def jd_states(status):
     return states or [status]
 
 
+class JdOAuth(OAuthFlow):
+    """JD's authorisation-code flow (see PlatformAdapter.oauth).
+
+    JD serves its three OAuth pages under one host: the Auth and Token URLs of
+    the shop give it; the paths are JD's own.
+    """
+
+    errors = JdError
+    translate = staticmethod(neutral_error)
+
+    def __init__(self, auth_url, token_url, app_key, app_secret):
+        parts = urlsplit(token_url or auth_url or "")
+        base = "%s://%s" % (parts.scheme, parts.netloc) if parts.netloc else None
+        self.client = JdOAuthClient(app_key, app_secret, base_url=base)
+
+    def authorize_url(self, redirect_uri, state):
+        return self.client.authorize_url(redirect_uri, state)
+
+    def _exchange(self, code, redirect_uri):
+        return self.client.exchange_code(code)
+
+    @staticmethod
+    def neutral_fields(token):
+        # JD does not say how long a refresh token lives: refresh while JD accepts it.
+        return {"refresh_expires_in": None if token.get("refresh_token") else 0,
+                "user_id": str(token.get("uid") or ""), "user_nick": token.get("user_nick") or ""}
+
+
 class JdAdapter(PlatformAdapter):
     platform = "jd"
     page_size = ORDER_PAGE
@@ -88,6 +118,10 @@ class JdAdapter(PlatformAdapter):
     @classmethod
     def from_credentials(cls, gateway, app_key, app_secret, session=None, **options):
         return cls(JdClient(gateway, app_key, app_secret, access_token=session, **options))
+
+    @classmethod
+    def oauth(cls, auth_url, token_url, app_key, app_secret):
+        return JdOAuth(auth_url, token_url, app_key, app_secret)
 
     def call(self, method, params=None):
         try:

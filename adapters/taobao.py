@@ -7,9 +7,9 @@ from ..mapping.refund_mapping import (REFUND_DETAIL_FIELDS, REFUND_FIELDS,
 from ..mapping.stock_mapping import accepted_quantities, plan_calls
 from ..mapping.trade_mapping import (FULL_FIELDS, LIST_FIELDS, TRADE_TYPES, needs_full_detail,
                                      plan_trade)
-from ..top_client import (MalformedResponseError, RateLimitError, SessionError, TopClient,
-                          TopError, beijing_str, parse_beijing)
-from .base import PlatformAdapter, StockResult, TradeSummary
+from ..top_client import (MalformedResponseError, OAuthClient, RateLimitError, SessionError,
+                          TopClient, TopError, beijing_str, parse_beijing)
+from .base import OAuthFlow, PlatformAdapter, StockResult, TradeSummary
 from .errors import (PlatformError, RateLimitedError, RefusedError, SessionExpiredError,
                      TransientPlatformError)
 
@@ -49,12 +49,39 @@ def neutral_error(err):
     return PlatformError(message, family=err.family, **details)
 
 
+class TopOAuth(OAuthFlow):
+    """Taobao's authorisation-code flow (see PlatformAdapter.oauth)."""
+
+    errors = TopError
+    translate = staticmethod(neutral_error)
+
+    def __init__(self, auth_url, token_url, app_key, app_secret):
+        self.auth_url = auth_url
+        self.client = OAuthClient(token_url, app_key, app_secret)
+
+    def authorize_url(self, redirect_uri, state):
+        return self.client.authorize_url(self.auth_url, redirect_uri, state)
+
+    def _exchange(self, code, redirect_uri):
+        return self.client.exchange_code(code, redirect_uri)
+
+    @staticmethod
+    def neutral_fields(token):
+        return {"refresh_expires_in": int(token.get("re_expires_in") or 0),
+                "user_id": str(token.get("taobao_user_id") or ""),
+                "user_nick": token.get("taobao_user_nick") or ""}
+
+
 class TaobaoAdapter(PlatformAdapter):
     platform = "taobao"
 
     @classmethod
     def from_credentials(cls, gateway, app_key, app_secret, session=None, **options):
         return cls(TopClient(gateway, app_key, app_secret, session=session, **options))
+
+    @classmethod
+    def oauth(cls, auth_url, token_url, app_key, app_secret):
+        return TopOAuth(auth_url, token_url, app_key, app_secret)
 
     def call(self, method, params=None):
         try:

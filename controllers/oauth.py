@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.http import Response, request
 
 from ..models.ecommerce_shop_oauth import CALLBACK_PATH, SellerMismatchError
-from ..top_client import TopError
+from ..adapters import PlatformError
 
 _logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class EcommerceOAuthController(http.Controller):
             return self._page(err.name, 409)
         except (UserError, AccessError) as err:
             return self._page(err.name, 403)
-        except TopError as err:
+        except PlatformError as err:
             _logger.warning("OAuth code exchange failed: %s", err)
             return self._page(_("The platform refused the authorisation code: %(error)s")
                               % {"error": err}, 502)

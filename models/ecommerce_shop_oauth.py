@@ -1,7 +1,8 @@
 # Copyright 2026 ecommerce_sync contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-"""OAuth 2.0 authorisation of a shop by its seller (Taobao authorization-code flow)."""
+"""OAuth 2.0 authorisation of a shop by its seller (the platform adapter's
+authorization-code flow)."""
 import base64
 import hashlib
 import hmac
@@ -14,7 +15,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..top_client import OAuthClient, TopError
+from ..adapters import PlatformError, adapter_class
 from .api_arguments import ApiArguments
 
 _logger = logging.getLogger(__name__)
@@ -47,8 +48,8 @@ class EcommerceShop(models.Model):
             raise UserError(_("Fill in the App Key, Auth URL and Token URL to authorize."))
         nonce = secrets.token_urlsafe(16)
         self.sudo().oauth_state_nonce = nonce
-        url = OAuthClient(self.token_url, self.app_key, "").authorize_url(
-            self.auth_url, self._oauth_redirect_uri(), self._sign_state(nonce))
+        url = self._oauth_client().authorize_url(self._oauth_redirect_uri(),
+                                                 self._sign_state(nonce))
         return {"type": "ir.actions.act_url", "url": url, "target": "self"}
 
     def _check_manager(self):
@@ -124,8 +125,8 @@ class EcommerceShop(models.Model):
         bound_id, bound_nick = self.sudo().platform_user_id, self.sudo().platform_user_nick
         if not (bound_id or bound_nick):
             return
-        user_id = str(token.get("taobao_user_id") or "")
-        nick = token.get("taobao_user_nick") or ""
+        user_id = str(token.get("user_id") or "")
+        nick = token.get("user_nick") or ""
         if bound_id and user_id:
             same = user_id == bound_id
         elif bound_nick and nick:
@@ -144,7 +145,11 @@ class EcommerceShop(models.Model):
         raise SellerMismatchError(reason)
 
     def _oauth_client(self):
-        return OAuthClient(self.token_url, self.app_key, self.sudo().app_secret)
+        """The authorisation flow of the shop's platform; errors are PlatformError."""
+        cls = adapter_class(self.platform)
+        if cls is None:
+            self._check_platform_supported()
+        return cls.oauth(self.auth_url, self.token_url, self.app_key, self.sudo().app_secret)
 
     def _store_token(self, token):
         now = fields.Datetime.from_string(fields.Datetime.now())
@@ -154,15 +159,16 @@ class EcommerceShop(models.Model):
             return fields.Datetime.to_string(now + timedelta(seconds=seconds)) \
                 if seconds > 0 else False
 
-        refresh_token = token.get("refresh_token") if int(token.get("re_expires_in") or 0) \
+        refresh_in = token.get("refresh_expires_in")
+        refresh_token = token.get("refresh_token") if refresh_in is None or int(refresh_in) \
             else False
         self.sudo().write({
             "session_key": token["access_token"],
             "session_expires_at": after(token.get("expires_in")),
             "refresh_token": refresh_token,
-            "refresh_expires_at": after(token.get("re_expires_in")),
-            "platform_user_nick": token.get("taobao_user_nick") or self.platform_user_nick,
-            "platform_user_id": str(token.get("taobao_user_id") or "") or self.platform_user_id,
+            "refresh_expires_at": after(refresh_in),
+            "platform_user_nick": token.get("user_nick") or self.platform_user_nick,
+            "platform_user_id": str(token.get("user_id") or "") or self.platform_user_id,
             "sync_paused": False,
             "sync_pause_reason": False,
             "session_expiry_warned": False,
@@ -188,7 +194,7 @@ class EcommerceShop(models.Model):
         self._check_manager()
         try:
             self.refresh_session()
-        except TopError as err:
+        except PlatformError as err:
             raise UserError(_("The platform refused to refresh the session: %(error)s")
                             % {"error": err})
         return True

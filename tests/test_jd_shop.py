@@ -5,12 +5,15 @@
 sync, stock, shipments and refunds, through the shop's public methods against
 the JD sandbox, checked as a seller would check them."""
 from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlparse
+
+import requests
 
 from odoo import fields
 from odoo.tests import common
 
 from .common import EcommerceRpcCase
-from .jd_common import JdSandbox, beijing, jd_shop_vals
+from .jd_common import JD_APP_KEY, JD_TOKEN, JdSandbox, beijing, jd_shop_vals
 
 TSHIRT, MUG = 30001, 30002
 BLACK_S, BLACK_M, MUG_SKU = 300011, 300012, 300021
@@ -262,3 +265,30 @@ class TestJdRpc(EcommerceRpcCase):
                          ["name", "amount_total", "state"])[0]
         self.assertEqual((order["name"], order["amount_total"], order["state"]),
                          ("JDR7601", 143.0, "sale"))
+
+    def test_seller_authorises_the_jd_shop(self):
+        """Authorize -> JD's login page -> Odoo callback -> the shop holds JD's token."""
+        JdSandbox().reset(wares=jd_wares())
+        self.rpc("admin", "ir.config_parameter", "set_param", "web.base.url",
+                 "http://%s:%s" % (common.HOST, common.PORT))
+        shop_id = self.rpc("admin", "ecommerce.shop", "create",
+                           jd_shop_vals(code="JDA", session_key=False))
+        self.authenticate("admin", "admin")
+        action = self.rpc("admin", "ecommerce.shop", "action_authorize", [shop_id])
+        query = parse_qs(urlparse(action["url"]).query)
+        self.assertEqual((query["app_key"], query["response_type"]), ([JD_APP_KEY], ["code"]))
+        login = requests.get(action["url"], allow_redirects=False, timeout=10)
+        self.assertEqual(login.status_code, 302, login.text)
+        answer = self.opener.get(login.headers["Location"], timeout=30, allow_redirects=False)
+        self.assertEqual(answer.status_code, 302, answer.text)
+        self.assertIn("/web#id=%d&model=ecommerce.shop" % shop_id, answer.headers["Location"])
+        shop = self.rpc("admin", "ecommerce.shop", "read", [shop_id], [
+            "session_key", "platform_user_id", "can_refresh"])[0]
+        self.assertNotIn(shop["session_key"], (False, JD_TOKEN))
+        self.assertEqual((shop["platform_user_id"], shop["can_refresh"]), ("10086001", True))
+        self.assertTrue(self.rpc("admin", "ecommerce.shop", "test_connection", [shop_id])["ok"])
+        self.assertTrue(self.rpc("admin", "ecommerce.shop", "refresh_session", [shop_id]))
+        new_key = self.rpc("admin", "ecommerce.shop", "read", [shop_id],
+                           ["session_key"])[0]["session_key"]
+        self.assertNotEqual(new_key, shop["session_key"])
+        self.assertTrue(self.rpc("admin", "ecommerce.shop", "test_connection", [shop_id])["ok"])
