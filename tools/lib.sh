@@ -32,7 +32,7 @@ start_sandbox() {
 
 # The addon's dependencies: installed once in the template, so that a test run installs
 # (and tests) only the addon itself.
-TEMPLATE_MODULES="sale_management,sale_stock,account,delivery"
+TEMPLATE_MODULES="sale_management,sale_stock,account,delivery,queue_job"
 
 # ensure_template_db: a database with the addon's dependencies installed, made once per
 # Odoo requirements; test and demo databases are cheap copies of it.
@@ -66,4 +66,17 @@ _ensure_template_db() {
 fresh_db() {  # fresh_db NAME: drop it and copy the template
     dropdb --if-exists "$1"
     createdb -T "$TEMPLATE_DB" "$1"
+}
+
+# job_runner_conf DB FILE: an Odoo config file whose [queue_job] channels give every shop of
+# DB its own channel root.ecommerce.shop_<id> with the shop's capacity ("Parallel Jobs"),
+# as ecommerce.shop._queue_job_channels() derives it. Regenerate it (and restart the server
+# that runs the job runner) after adding a shop or changing a capacity.
+job_runner_conf() {
+    local db="$1" file="$2" channels
+    channels="$(echo "print('CHANNELS=' + env['ecommerce.shop']._queue_job_channels())" \
+        | "$ROOT/tools/odoo.sh" shell -d "$db" --log-level=warn --http-port="$(free_port)" \
+          2>/dev/null | sed -n 's/^CHANNELS=//p')"
+    [ -n "$channels" ] || { echo "job_runner_conf: no channels read from $db" >&2; return 1; }
+    printf '[options]\n\n[queue_job]\nchannels = %s\n' "$channels" >"$file"
 }

@@ -9,5 +9,13 @@ export PATH="$ROOT/.tools/node_modules/.bin:$PATH"
 # does not see it: `tools/odoo.sh shell -d DB` works.
 cmd=()
 if [ $# -gt 0 ] && [[ "$1" != -* ]]; then cmd=("$1"); shift; fi
+# ODOO_JOB_RUNNER_CONF=FILE: serve with the queue_job runner, which reads its channels from
+# the [queue_job] section of FILE (see job_runner_conf in tools/lib.sh); queue_job must be a
+# server-wide module for the runner thread to start.
+runner=()
+if [ -n "${ODOO_JOB_RUNNER_CONF:-}" ]; then
+    runner=(--config="$ODOO_JOB_RUNNER_CONF" --load=web,queue_job)
+fi
 exec "$ROOT/.venv/bin/python" -c "import sys, odoo; sys.exit(odoo.cli.main())" \
-    --addons-path="$ROOT/.run/addons" ${cmd[@]+"${cmd[@]}"} --data-dir="$ROOT/.run/filestore" "$@"
+    ${runner[@]+"${runner[@]}"} --addons-path="$ROOT/.run/addons" ${cmd[@]+"${cmd[@]}"} \
+    --data-dir="$ROOT/.run/filestore" "$@"
