@@ -9,7 +9,7 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["sale_management", "sale_stock", "account", "delivery"],
+    "depends": ["sale_management", "sale_stock", "account", "delivery", "queue_job"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/ecommerce_security.xml",
@@ -35,5 +35,7 @@
         "data/ir_cron_refunds.xml",
         "views/ecommerce_refund_views.xml",
         "views/ecommerce_menus.xml",
+        "data/queue_job_channel_data.xml",
+        "views/ecommerce_shop_health_views.xml",
     ],
 }

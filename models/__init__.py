@@ -19,3 +19,5 @@ from . import delivery_carrier
 from . import stock_picking
 from . import ecommerce_shop_shipments
 from . import ecommerce_shop_own
+from . import ecommerce_shop_jobs
+from . import ecommerce_shop_health

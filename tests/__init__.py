@@ -22,3 +22,4 @@ from . import test_trade_lifecycle
 from . import test_sync_robustness
 from . import test_own_shop_rpc
 from . import test_jd_shop
+from . import test_jobs

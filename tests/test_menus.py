@@ -40,7 +40,7 @@ class TestScheduledJobs(EcommerceCase):
 
     def test_background_jobs_are_configured_to_run_forever_as_root(self):
         for xmlid, method in (("ir_cron_check_sessions", "_cron_check_sessions"),
-                              ("ir_cron_sync_orders", "_cron_sync_orders"),
+                              ("ir_cron_sync_orders", "_cron_enqueue_orders"),
                               ("ir_cron_push_stock", "_cron_push_stock")):
             cron = self.env.ref("ecommerce_sync." + xmlid)
             self.assertEqual(cron.state, "code", xmlid)

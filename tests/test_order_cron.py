@@ -34,7 +34,7 @@ class TestOrderCron(OrderCase):
     def test_cron_record_runs_as_root_with_its_own_cursor(self):
         cron = self.env.ref("ecommerce_sync.ir_cron_sync_orders")
         self.assertEqual(cron.state, "code")
-        self.assertEqual(cron.code, "model._cron_sync_orders(use_new_cursor=True)")
+        self.assertEqual(cron.code, "model._cron_enqueue_orders()")  # queue_job (test_jobs)
         self.assertEqual(cron.user_id, self.env.ref("base.user_root"))
         self.assertEqual(cron.model_id.model, "ecommerce.shop")
         data = self.env["ir.model.data"].search([("name", "=", "ir_cron_sync_orders")])

@@ -93,7 +93,7 @@ class TestRefundSync(RefundCase):
     def test_cron_record_runs_as_root_every_15_minutes(self):
         cron = self.env.ref("ecommerce_sync.ir_cron_sync_refunds")
         self.assertEqual((cron.state, cron.code, cron.interval_number, cron.interval_type),
-                         ("code", "model._cron_sync_refunds(use_new_cursor=True)", 15,
+                         ("code", "model._cron_enqueue_refunds()", 15,
                           "minutes"))
         self.assertEqual(cron.user_id, self.env.ref("base.user_root"))
 

@@ -1,0 +1,394 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+"""Background sync on OCA queue_job: the crons find work, jobs do it.
+
+Every job does one unit of work (a window of one shop, one trade, one item,
+one delivery) in the transaction queue_job opens for it, and never commits:
+queue_job commits after a job that returns, and rolls back one that raises.
+Each body runs in a savepoint, so that a job that raises leaves nothing of
+its own behind whatever the runner does with the request's cursor.
+
+Jobs of one shop run in the channel ``root.ecommerce.shop_<id>`` whose
+capacity is the shop's ``job_capacity``: a shop that the platform throttles
+fills its own channel only. README "Scaling out with queue_job".
+"""
+import logging
+from datetime import datetime, timedelta
+
+from odoo import _, api, fields, models
+from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
+from odoo.addons.queue_job.job import Job, identity_exact, job
+
+from ..adapters import PlatformError, SessionExpiredError
+from ..mapping.stock_mapping import select_changed
+from .ecommerce_shop_orders import LOCK_CLASS, OVERLAP, WINDOW
+from .ecommerce_shop_refunds import REFUND_LOCK_CLASS, REFUND_OVERLAP
+
+_logger = logging.getLogger(__name__)
+
+CHANNEL = "root.ecommerce"
+# Seconds before the n-th retry of a transient failure (queue_job's retry_pattern);
+# a rate limit's own retry_after wins when the platform gives one.
+RETRY_PATTERN = {1: 60, 3: 5 * 60, 5: 30 * 60}
+MAX_RETRIES = 8
+# A job that finds the shop's lock taken (another sync runs) tries again soon,
+# without counting a retry: nothing failed.
+LOCKED_RETRY_SECONDS = 10
+PRIORITY_ORDERS, PRIORITY_SHIPMENTS, PRIORITY_STOCK, PRIORITY_RETRY, PRIORITY_REFUNDS = (
+    5, 6, 8, 10, 12)
+
+
+class EcommerceShopJobs(models.Model):
+    _inherit = "ecommerce.shop"
+
+    job_capacity = fields.Integer(
+        "Parallel Jobs", default=1,
+        help="How many background jobs of this shop may run at once (capacity of its job "
+             "channel). Raise it only as far as the platform's call limit for the app "
+             "allows; the runner's channels setting must list it (README).")
+    job_channel = fields.Char("Job Channel", compute="_compute_job_channel")
+
+    _sql_constraints = [
+        ("job_capacity_positive", "CHECK(job_capacity > 0)",
+         "A shop needs a job capacity of at least 1."),
+    ]
+
+    def _compute_job_channel(self):
+        for shop in self:
+            shop.job_channel = shop._job_channel_name() if shop.id else False
+
+    # ------------------------------------------------------------------
+    # Channels
+    # ------------------------------------------------------------------
+    def _job_channel_name(self):
+        return "%s.shop_%d" % (CHANNEL, self.id)
+
+    def _ensure_job_channel(self):
+        # The channel record lets queue_job's autovacuum find the shop's done jobs.
+        self.env["queue.job.function"].sudo()._find_or_create_channel(self._job_channel_name())
+
+    @api.model
+    def _queue_job_channels(self, root_capacity=None):
+        """The runner's ``[queue_job] channels`` value for the shops of this database.
+
+        ``root`` and ``root.ecommerce`` get the sum of the shops' capacities
+        (at least 1) unless ``root_capacity`` is given; each shop its own.
+        """
+        shops = self.sudo().with_context(active_test=False).search(
+            [("platform", "!=", "own")], order="id")
+        total = max(sum(shops.mapped("job_capacity")), 1)
+        root = root_capacity or total
+        parts = ["root:%d" % root, "%s:%d" % (CHANNEL, min(root, total))]
+        parts += ["%s:%d" % (shop._job_channel_name(), shop.job_capacity) for shop in shops]
+        return ",".join(parts)
+
+    def _delayed(self, description, priority):
+        """This shop's recordset to call a @job method on, in its channel, once.
+
+        identity_exact: a job already waiting for the same method and arguments
+        is not added a second time, so a cron may run while the last one's jobs
+        still wait.
+        """
+        self.ensure_one()
+        self._ensure_job_channel()
+        return self.with_delay(priority=priority, description=description,
+                               channel=self._job_channel_name(), max_retries=MAX_RETRIES,
+                               identity_key=identity_exact)
+
+    def _job_error(self, err, what):
+        """RetryableJobError for a transient platform failure, FailedJobError else."""
+        text = "%s: %s" % (what, self._explain_error(err))
+        if err.retryable:
+            return RetryableJobError(text, seconds=err.retry_after or None)
+        return FailedJobError(text)
+
+    def _try_job_lock(self, lock_class):
+        """The shop's sync lock for this job's transaction, or retry the job soon."""
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (lock_class, self.id))
+        if not self.env.cr.fetchone()[0]:
+            raise RetryableJobError(
+                _("Shop %(shop)s: another synchronisation runs right now.")
+                % {"shop": self.name}, seconds=LOCKED_RETRY_SECONDS, ignore_retry=True)
+
+    def _failed_job_keys(self, method):
+        """Identity keys of this method's failed jobs: the seller requeues those."""
+        jobs = self.env["queue.job"].sudo().search_read(
+            [("model_name", "=", self._name), ("method_name", "=", method),
+             ("state", "=", "failed"), ("identity_key", "!=", False)], ["identity_key"])
+        return {j["identity_key"] for j in jobs}
+
+    # ------------------------------------------------------------------
+    # Crons: find the work, enqueue it
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_enqueue_orders(self):
+        """One order job per shop (it chains the shop's windows) and one per trade to retry."""
+        for shop in self._active_sync_shops():
+            shop._delayed(_("Shop %(shop)s: order sync") % {"shop": shop.name},
+                          PRIORITY_ORDERS).job_sync_orders()
+            shop._enqueue_trade_retries(shop._trades_to_retry())
+        return True
+
+    @api.model
+    def _cron_enqueue_refunds(self):
+        for shop in self._active_sync_shops():
+            shop._delayed(_("Shop %(shop)s: refund sync") % {"shop": shop.name},
+                          PRIORITY_REFUNDS).job_sync_refunds()
+        return True
+
+    @api.model
+    def _cron_enqueue_shipments(self):
+        """One job per delivery due to be sent; those whose job failed wait for a requeue."""
+        shops = self._active_sync_shops()
+        if not shops:
+            return True
+        pickings = self.env["stock.picking"].search(self._due_shipments_domain(shops.ids),
+                                                    order="date_done, id")
+        failed = self._failed_job_keys("job_send_shipment")
+        for picking in pickings:
+            shop = picking.ecommerce_shop_id
+            if self._job_key(shop, "job_send_shipment", picking.id) in failed:
+                continue
+            shop._delayed(_("Shop %(shop)s: send shipment %(picking)s of trade %(tid)s")
+                          % {"shop": shop.name, "picking": picking.name,
+                             "tid": picking.ecommerce_tid},
+                          PRIORITY_SHIPMENTS).job_send_shipment(picking.id)
+        return True
+
+    @api.model
+    def _cron_enqueue_stock(self):
+        """One job per item whose sellable quantity differs from the platform's.
+
+        Shops whose orders are stale are left out with their reason, as the
+        per-shop push does (``_cron_push_shop_stock``).
+        """
+        failed = self._failed_job_keys("job_push_item_stock")
+        for shop in self._active_sync_shops():
+            reason = shop._stock_push_block_reason()
+            if reason != (shop.stock_push_block_reason or False):
+                shop.sudo().write({"stock_push_block_reason": reason})
+            if reason:
+                continue
+            for num_iid in shop._items_to_push():
+                if self._job_key(shop, "job_push_item_stock", num_iid) in failed:
+                    continue
+                shop._delayed(_("Shop %(shop)s: push stock of item %(item)s")
+                              % {"shop": shop.name, "item": num_iid},
+                              PRIORITY_STOCK).job_push_item_stock(num_iid)
+        return True
+
+    @api.model
+    def _job_key(self, shop, method, *args):
+        """The identity key identity_exact gives the job ``shop.method(*args)``."""
+        return identity_exact(Job(getattr(shop, method), args=args))
+
+    def _items_to_push(self):
+        records = self.env["ecommerce.stock.sync"].sudo().search(
+            [("shop_id", "=", self.id), ("sync", "=", True)])
+        rows = records._read_push_rows()
+        if not rows:
+            return []
+        wanted, _skipped = records._plan_quantities(rows)
+        wanted = {target: qty for (_shop_id, target), qty in wanted.items()}
+        last_sent = self.env["ecommerce.stock.exporter"]._last_sent(rows)
+        to_send, _unchanged = select_changed(wanted, last_sent)
+        return sorted({num_iid for num_iid, _sku in to_send})
+
+    def _trades_to_retry(self):
+        """Trades the platform sold that Odoo refused or has not imported yet."""
+        backlog = self.env.get("ecommerce.trade.backlog")
+        tids = set()
+        if backlog is not None:
+            tids |= set(backlog.sudo().search([("shop_id", "=", self.id)]).mapped("tid"))
+        return sorted(tids)
+
+    def _enqueue_trade_retries(self, tids):
+        failed = self._failed_job_keys("job_retry_trade")
+        enqueued = 0
+        for tid in tids:
+            if self._job_key(self, "job_retry_trade", tid) in failed:
+                continue
+            self._delayed(_("Shop %(shop)s: import trade %(tid)s again")
+                          % {"shop": self.name, "tid": tid}, PRIORITY_RETRY).job_retry_trade(tid)
+            enqueued += 1
+        return enqueued
+
+    # ------------------------------------------------------------------
+    # Jobs
+    # ------------------------------------------------------------------
+    @api.multi
+    @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
+    def job_sync_orders(self):
+        """Store one increment window (at most a day) of this shop, then chain the next.
+
+        Windows of a shop run one after another, never side by side: the next
+        job is enqueued by this one once its window and the watermark are
+        stored, so the watermark only passes stored trades even in a channel
+        of capacity > 1.
+        """
+        self.ensure_one()
+        if self.sync_paused:
+            return _("Shop %(shop)s is paused: nothing done.") % {"shop": self.name}
+        self._try_job_lock(LOCK_CLASS)
+        now = datetime.utcnow().replace(microsecond=0)
+        start = self._watermark_or_start(now) - OVERLAP
+        end = min(start + WINDOW, now)
+        importer = self._order_importer()
+        error = False
+        try:
+            with self.env.cr.savepoint():
+                for _start, window_end, rows in importer.adapter.iter_trades(start, end,
+                                                                              "modified"):
+                    self._store_window(importer, rows, window_end, False,
+                                       update_existing=True, report_existing=True)
+                if end >= now and self._missing_check_due(now):
+                    self._sync_missing(importer, now, False)
+        except SessionExpiredError as err:
+            self._pause_sync(err)
+            error = self._explain_error(err)
+        except PlatformError as err:
+            raise self._job_error(err, _("Shop %(shop)s: order sync") % {"shop": self.name})
+        caught_up = end >= now and not error
+        self._record_order_job(importer, start, now if caught_up else None, error)
+        if end < now and not error:
+            self._delayed(_("Shop %(shop)s: order sync") % {"shop": self.name},
+                          PRIORITY_ORDERS).job_sync_orders()
+        return self._job_result(importer.public_summary(), error)
+
+    def _record_order_job(self, importer, start, success_at, error):
+        vals = {"order_sync_error": error or False}
+        if success_at:
+            vals["order_sync_last_success"] = fields.Datetime.to_string(success_at)
+        self.sudo().write(vals)
+        self.env["ecommerce.sync.log"]._record(
+            self, "order_sync", importer.summary,
+            (fields.Datetime.to_string(start), self.order_sync_watermark),
+            error=error, calls=importer.adapter.calls)
+
+    @api.multi
+    @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
+    def job_retry_trade(self, tid):
+        """Read trade ``tid`` again and import or update its order.
+
+        Fails, naming the trade and the reason, when the trade is refused
+        again (an unmapped SKU, say): the seller fixes the cause and requeues.
+        """
+        self.ensure_one()
+        what = _("Shop %(shop)s: trade %(tid)s") % {"shop": self.name, "tid": tid}
+        self._try_job_lock(LOCK_CLASS)
+        importer = self._order_importer()
+        try:
+            with self.env.cr.savepoint():
+                detail = importer.adapter.trade_detail(tid)
+                if detail:
+                    importer.import_rows([dict(detail, tid=str(tid))], update_existing=True,
+                                         report_existing=True, background=True)
+        except SessionExpiredError as err:
+            self._pause_sync(err)
+            raise FailedJobError("%s: %s" % (what, self._explain_error(err)))
+        except PlatformError as err:
+            raise self._job_error(err, what)
+        if not detail:
+            raise FailedJobError(_("%(what)s: the platform does not know this trade.")
+                                 % {"what": what})
+        refusals = [f["reason"] for f in importer.summary["failed"] if f["tid"] == str(tid)]
+        if refusals:
+            raise FailedJobError("%s: %s" % (what, "\n".join(refusals)))
+        return self._job_result(importer.public_summary(), False)
+
+    @api.multi
+    @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
+    def job_sync_refunds(self):
+        """Read one window (at most a day) of refunds, then chain the next."""
+        self.ensure_one()
+        if self.sync_paused:
+            return _("Shop %(shop)s is paused: nothing done.") % {"shop": self.name}
+        self._try_job_lock(REFUND_LOCK_CLASS)
+        now = datetime.utcnow().replace(microsecond=0)
+        start = self._refund_watermark_or_start(now) - REFUND_OVERLAP
+        end = min(start + timedelta(days=1), now)
+        importer = self.env["ecommerce.refund.importer"]._start(self)
+        with self.env.cr.savepoint():
+            summary = importer.run(start, end, move_watermark=True, commit=False)
+            error = summary.get("error")
+            if error and not self.sync_paused:
+                # The importer keeps the error's words only; a stopped run is
+                # retried with backoff and fails after MAX_RETRIES.
+                raise RetryableJobError(_("Shop %(shop)s: refund sync: %(error)s")
+                                        % {"shop": self.name, "error": error})
+        vals = {"refund_sync_error": error or False}
+        if end >= now and not error:
+            vals["refund_sync_last_success"] = fields.Datetime.to_string(now)
+        self.sudo().write(vals)
+        importer.record_log(start, end)
+        if end < now and not error:
+            self._delayed(_("Shop %(shop)s: refund sync") % {"shop": self.name},
+                          PRIORITY_REFUNDS).job_sync_refunds()
+        return self._job_result(self.env["ecommerce.refund.importer"]._public(summary), error)
+
+    @api.multi
+    @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
+    def job_send_shipment(self, picking_id):
+        """Tell the platform that delivery ``picking_id`` has left."""
+        self.ensure_one()
+        picking = self.env["stock.picking"].browse(picking_id).exists()
+        if not picking or picking.ecommerce_shop_id != self:
+            return _("Delivery %(id)s is gone or not of this shop: nothing sent.") % {
+                "id": picking_id}
+        what = _("Shop %(shop)s: shipment %(picking)s of trade %(tid)s") % {
+            "shop": self.name, "picking": picking.name, "tid": picking.ecommerce_tid}
+        exporter = self.env["ecommerce.shipment.exporter"]._start(self, commit=False)
+        with self.env.cr.savepoint():
+            exporter._export_locked(picking, explicit=False)
+            picking.invalidate_cache()
+            state, reason = picking.ecommerce_shipment_state, picking.ecommerce_shipment_reason
+            if state == "error":
+                raise FailedJobError("%s: %s" % (what, reason))
+            if state == "to_send" and picking.ecommerce_shipment_next_try:
+                wait = (fields.Datetime.from_string(picking.ecommerce_shipment_next_try)
+                        - datetime.utcnow()).total_seconds()
+                raise RetryableJobError("%s: %s" % (what, reason), seconds=max(int(wait), 1))
+        return self._job_result(dict(exporter.summary, api_calls=exporter.adapter.calls), False)
+
+    @api.multi
+    @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
+    def job_push_item_stock(self, num_iid):
+        """Push the sellable quantities of item ``num_iid`` (all its SKUs, one call)."""
+        self.ensure_one()
+        what = _("Shop %(shop)s: stock of item %(item)s") % {"shop": self.name, "item": num_iid}
+        reason = self._stock_push_block_reason()
+        if reason:
+            return reason  # the orders are stale: the next cron tries again
+        records = self.env["ecommerce.stock.sync"].sudo().search(
+            [("shop_id", "=", self.id), ("num_iid", "=", num_iid), ("sync", "=", True)])
+        if not records:
+            return _("%(what)s: no stock sync record left to push.") % {"what": what}
+        run = self.env["ecommerce.stock.exporter"]._start(self, commit=False)
+        with self.env.cr.savepoint():
+            result = run._push_rows(records._read_push_rows())
+            errors = result.get("platform_errors") or []
+            if errors and not self.sync_paused:
+                transient = [e for e in errors if e.retryable]
+                raise self._job_error(transient[0] if transient else errors[0], what)
+        return self._job_result({k: v for k, v in result.items() if k != "platform_errors"},
+                                False)
+
+    @staticmethod
+    def _job_result(summary, error):
+        """Short text of a job's outcome for the job's Result field."""
+        counts = ["%s: %s" % (key, len(value) if isinstance(value, list) else value)
+                  for key, value in sorted(summary.items()) if key != "error"]
+        text = ", ".join(counts)
+        return "%s\n%s" % (text, error) if error else text
+
+
+class StockExporterErrors(models.AbstractModel):
+    """Keep the platform's error objects of a push: the stock job tells a
+    transient failure (retry later) from a refusal (fail, name the item)."""
+
+    _inherit = "ecommerce.stock.exporter"
+
+    def _record_error(self, result):
+        self.summary.setdefault("platform_errors", []).append(result.error)
+        return super()._record_error(result)
