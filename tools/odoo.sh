@@ -16,6 +16,13 @@ runner=()
 if [ -n "${ODOO_JOB_RUNNER_CONF:-}" ]; then
     runner=(--config="$ODOO_JOB_RUNNER_CONF" --load=web,queue_job)
 fi
-exec "$ROOT/.venv/bin/python" -c "import sys, odoo; sys.exit(odoo.cli.main())" \
-    ${runner[@]+"${runner[@]}"} --addons-path="$ROOT/.run/addons" ${cmd[@]+"${cmd[@]}"} \
-    --data-dir="$ROOT/.run/filestore" "$@"
+# A launcher file rather than python -c: prefork mode starts its longpolling process as
+# `python argv[0] gevent ...`, which needs argv[0] to be a script.
+launcher="$ROOT/.run/odoo-bin"
+if [ ! -f "$launcher" ]; then
+    mkdir -p "$ROOT/.run"
+    printf 'import sys\n\nimport odoo\n\nsys.exit(odoo.cli.main())\n' >"$launcher.$$"
+    mv -f "$launcher.$$" "$launcher"
+fi
+exec "$ROOT/.venv/bin/python" "$launcher" --addons-path="$ROOT/.run/addons" \
+    ${cmd[@]+"${cmd[@]}"} ${runner[@]+"${runner[@]}"} --data-dir="$ROOT/.run/filestore" "$@"
