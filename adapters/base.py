@@ -64,7 +64,8 @@ class PlatformAdapter(object):
     platform = None
     #: rows of one list call
     page_size = 100
-    #: the neutral fields the ORM may need a detail call for
+    #: list rows may lack fields only the detail call gives (memos, promotions): the
+    #: shop's "Always Read Full Trade Details" then reads every trade in full
     always_read_detail = True
 
     def __init__(self, client):

@@ -116,8 +116,9 @@ class EcommerceOrderImporter(models.AbstractModel):
     def _detail(self, row, force=False):
         """The full trade where the list row lacks what the order needs."""
         summary = self._summary_of(row)
-        if not (force or self.shop.order_full_detail or summary is None
-                or summary.needs_detail):
+        # The shop's "always read details" matters only where list rows lack fields.
+        full = self.shop.order_full_detail and self.adapter.always_read_detail
+        if not (force or full or summary is None or summary.needs_detail):
             return row
         try:
             detail = self.adapter.trade_detail(row["tid"])
