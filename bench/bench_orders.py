@@ -82,7 +82,8 @@ def baseline(env, shop, trades):
             order = orders.create({"partner_id": buyer.id, "partner_shipping_id": ship.id,
                                    "warehouse_id": shop.warehouse_id.id,
                                    "order_line": lines})
-            order.action_confirm()
+            if not plan["holds"]:  # the sync holds the others for a person
+                order.action_confirm()
     env.cr.rollback()
     env.clear()
     return watch["seconds"] / len(plans)
