@@ -40,9 +40,10 @@ class EcommerceShopHealth(models.Model):
     health_jobs_failed = fields.Integer("Jobs Failed", compute="_compute_health")
     health_jobs_waiting = fields.Integer("Jobs Waiting", compute="_compute_health")
     session_days_left = fields.Integer(
-        "Session Days Left", compute="_compute_health",
+        compute="_compute_health",
         help="Days until the platform session expires; -1 when it has no known end.")
-    health_state = fields.Selection(HEALTH_STATES, "Health", compute="_compute_health")
+    health_state = fields.Selection(HEALTH_STATES, "Health", compute="_compute_health",
+                                    help="Red: the seller must act now; amber: have a look.")
     health_reasons = fields.Text("What To Do", compute="_compute_health")
 
     # ------------------------------------------------------------------
@@ -73,12 +74,12 @@ class EcommerceShopHealth(models.Model):
             "health_trades_held": sudo._count_by("sale.order", "ecommerce_shop_id", [
                 ("ecommerce_shop_id", "in", shop_ids), ("ecommerce_review_needed", "=", True),
                 ("state", "in", ("draft", "sent"))]),
-            "health_shipments_to_send": sudo._count_by("stock.picking", "ecommerce_shop_id",
-                                                       picking + [
-                ("ecommerce_shipment_state", "=", "to_send")]),
-            "health_shipments_error": sudo._count_by("stock.picking", "ecommerce_shop_id",
-                                                     picking + [
-                ("ecommerce_shipment_state", "in", ("error", "attention"))]),
+            "health_shipments_to_send": sudo._count_by(
+                "stock.picking", "ecommerce_shop_id",
+                picking + [("ecommerce_shipment_state", "=", "to_send")]),
+            "health_shipments_error": sudo._count_by(
+                "stock.picking", "ecommerce_shop_id",
+                picking + [("ecommerce_shipment_state", "in", ("error", "attention"))]),
             "health_stock_errors": sudo._count_by("ecommerce.stock.sync", "shop_id", [
                 ("shop_id", "in", shop_ids), ("sync", "=", True), ("last_error", "!=", False)]),
             "health_refunds_open": sudo._count_by("ecommerce.refund", "shop_id", [

@@ -47,7 +47,7 @@ class EcommerceShopJobs(models.Model):
         help="How many background jobs of this shop may run at once (capacity of its job "
              "channel). Raise it only as far as the platform's call limit for the app "
              "allows; the runner's channels setting must list it (README).")
-    job_channel = fields.Char("Job Channel", compute="_compute_job_channel")
+    job_channel = fields.Char(compute="_compute_job_channel")
 
     _sql_constraints = [
         ("job_capacity_positive", "CHECK(job_capacity > 0)",
@@ -238,8 +238,8 @@ class EcommerceShopJobs(models.Model):
         error = False
         try:
             with self.env.cr.savepoint():
-                for _start, window_end, rows in importer.adapter.iter_trades(start, end,
-                                                                              "modified"):
+                windows = importer.adapter.iter_trades(start, end, "modified")
+                for _start, window_end, rows in windows:
                     self._store_window(importer, rows, window_end, False,
                                        update_existing=True, report_existing=True)
                 if end >= now and self._missing_check_due(now):

@@ -13,6 +13,7 @@ import requests
 
 from odoo.modules.module import get_module_path
 
+env = globals()["env"]  # given by odoo shell
 STEP = os.environ["E2E_STEP"]
 TRADES = int(os.environ.get("E2E_TRADES", "40"))
 SANDBOX = os.environ["SANDBOX_URL"]
@@ -34,8 +35,8 @@ def shop():
 if STEP == "setup":
     tf = trade_factory()
     trades = [tf.trade("88%04d" % i, modified=tf.ago(minutes=100 - i)) for i in range(TRADES)]
-    requests.post(SANDBOX + "/_sandbox/reset", json={"items": [], "trades": trades,
-                                                      "refunds": []}, timeout=30)
+    requests.post(SANDBOX + "/_sandbox/reset",
+                  json={"items": [], "trades": trades, "refunds": []}, timeout=30)
     product = env["product.product"].create({"name": "E2E widget", "type": "consu"})
     new = Shop.create({
         "name": "E2E shop", "code": "E2E", "platform": "sandbox",
