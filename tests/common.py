@@ -41,7 +41,12 @@ def start_sandbox_in_process():
     server = ThreadingHTTPServer((args.host, args.port), top_sandbox.Handler)
     server.daemon_threads = True
     server.sandbox = top_sandbox.Sandbox(args)
-    thread = threading.Thread(target=server.serve_forever, name="top-sandbox", daemon=True)
+    return serve_in_thread(server, "TOP sandbox")
+
+
+def serve_in_thread(server, label):
+    """Serve ``server`` in a daemon thread until the process exits; returns its URL."""
+    thread = threading.Thread(target=server.serve_forever, name=label, daemon=True)
     thread.start()
 
     def stop():
@@ -49,7 +54,7 @@ def start_sandbox_in_process():
         server.server_close()
     atexit.register(stop)
     url = "http://127.0.0.1:%d" % server.server_address[1]
-    _logger.info("TOP sandbox started in-process on %s (SANDBOX_URL is not set)", url)
+    _logger.info("%s started in-process on %s", label, url)
     return url
 
 

@@ -8,15 +8,11 @@ runs in a thread of the Odoo process on a free loopback port, like the TOP
 sandbox of tests/common.py; each test sets the JD shop's data through the
 sandbox's control API (/_sandbox/...).
 """
-import atexit
-import logging
 import os
-import threading
 from datetime import datetime, timedelta
 
-from .common import Sandbox
+from .common import Sandbox, serve_in_thread
 
-_logger = logging.getLogger(__name__)
 JD_APP_KEY = os.environ.get("JD_SANDBOX_APP_KEY", "JDAPPKEY01")
 JD_APP_SECRET = os.environ.get("JD_SANDBOX_APP_SECRET", "jd-sandbox-secret-789")
 JD_TOKEN = os.environ.get("JD_SANDBOX_TOKEN", "jdtoken-abcdef123456")
@@ -28,17 +24,7 @@ def start_jd_sandbox_in_process():
     from ..sandbox import jd_sandbox
     args = jd_sandbox.parse_args(["--port", "0", "--app-key", JD_APP_KEY,
                                   "--app-secret", JD_APP_SECRET, "--access-token", JD_TOKEN])
-    server = jd_sandbox.make_server(args)
-    thread = threading.Thread(target=server.serve_forever, name="jd-sandbox", daemon=True)
-    thread.start()
-
-    def stop():
-        server.shutdown()
-        server.server_close()
-    atexit.register(stop)
-    url = "http://127.0.0.1:%d" % server.server_address[1]
-    _logger.info("JD sandbox started in-process on %s (JD_SANDBOX_URL is not set)", url)
-    return url
+    return serve_in_thread(jd_sandbox.make_server(args), "JD sandbox")
 
 
 JD_SANDBOX_URL = os.environ.get("JD_SANDBOX_URL") or start_jd_sandbox_in_process()
