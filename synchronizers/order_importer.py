@@ -321,7 +321,7 @@ class EcommerceOrderImporter(models.AbstractModel):
             return
         shop = self.shop
         discount_lines = order.order_line.filtered(
-            lambda l: l.product_id == shop.discount_product_id)
+            lambda line: line.product_id == shop.discount_product_id)
         if discount_lines:
             discount_lines[0].price_unit += float(gap)
         else:
@@ -351,7 +351,7 @@ class EcommerceOrderImporter(models.AbstractModel):
     def _resolve_products(self, plans):
         """{(num_iid, sku_id): product} through the mappings, else merchant codes."""
         shop = self.shop
-        keys = {(l["num_iid"], l["sku_id"]) for p in plans for l in p["lines"]}
+        keys = {(line["num_iid"], line["sku_id"]) for p in plans for line in p["lines"]}
         index = self.env["ecommerce.sku.mapping"]._get_mapping_index(shop, keys)
         # Own prefetch per product: sharing it with the whole catalogue made each
         # cache miss on one line re-read every mapped variant.
@@ -360,8 +360,8 @@ class EcommerceOrderImporter(models.AbstractModel):
         # Packs and bundles ship other quantities or several products per unit.
         self.cache["expanding"] = {key: mapping for key, mapping in index.items()
                                    if mapping.component_ids or mapping.product_qty != 1}
-        codes = {l["outer_id"] for p in plans for l in p["lines"]
-                 if (l["num_iid"], l["sku_id"]) not in products and l["outer_id"]}
+        codes = {line["outer_id"] for p in plans for line in p["lines"]
+                 if (line["num_iid"], line["sku_id"]) not in products and line["outer_id"]}
         by_code = {}
         if codes:
             found = self.env["product.product"].search([
@@ -492,7 +492,8 @@ class EcommerceOrderImporter(models.AbstractModel):
         would release our savepoints.
         """
         precision = self.env["decimal.precision"]
-        for name in precision.search([]).mapped("name"):
+        # A handful of rows (Product Price, Discount, ...): all of them are wanted.
+        for name in precision.search([]).mapped("name"):  # pylint: disable=no-search-all
             precision.precision_get(name)
 
     # ------------------------------------------------------------------
@@ -534,8 +535,8 @@ class EcommerceOrderImporter(models.AbstractModel):
         if backlog is not None:
             backlog.sudo()._record_pending(
                 self.shop, plan["tid"],
-                [(l["num_iid"], l["sku_id"], l["qty"]) for l in plan["lines"]
-                 if l["kind"] == "goods"], reason)
+                [(line["num_iid"], line["sku_id"], line["qty"]) for line in plan["lines"]
+                 if line["kind"] == "goods"], reason)
 
     def _clear_backlog(self, tids):
         backlog = self.env.get("ecommerce.trade.backlog")

@@ -221,7 +221,7 @@ class TestBadTrades(EcommerceCase):
             order="id desc")
         self.assertEqual((log.created_count, log.failed_count, log.skipped_count, log.state),
                          (4, 10, 1, "partial"))
-        reasons = {l.tid: l.reason for l in log.line_ids}
+        reasons = {line.tid: line.reason for line in log.line_ids}
         self.assertEqual(reasons["7008"], "The platform status SOMETHING_NEW of this trade "
                                           "is unknown to the addon; it is not imported.")
         failed = {f["tid"]: f["reason"] for f in summary["failed"]}

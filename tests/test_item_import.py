@@ -38,8 +38,8 @@ class TestItemImport(EcommerceCase):
         template = self.template(5201)
         self.assertEqual(template.name, "纯棉T恤")
         self.assertEqual(template.type, "product")
-        lines = {l.attribute_id.name: sorted(l.value_ids.mapped("name"))
-                 for l in template.attribute_line_ids}
+        lines = {line.attribute_id.name: sorted(line.value_ids.mapped("name"))
+                 for line in template.attribute_line_ids}
         self.assertEqual(lines, {"颜色分类": ["红色", "蓝色"], "尺码": ["M", "S"]})
         self.assertEqual(self.variant_table(template), {
             ("红色", "S"): ("TS-28326-S", 59.0), ("红色", "M"): ("TS-28326-M", 59.0),
@@ -242,9 +242,9 @@ class TestItemImport(EcommerceCase):
         wizard.action_search_items()
         self.assertEqual(sorted(wizard.line_ids.mapped("num_iid")), ["5201", "5301"])
         self.assertTrue(all(wizard.line_ids.mapped("selected")))
-        line = wizard.line_ids.filtered(lambda l: l.num_iid == "5201")
+        line = wizard.line_ids.filtered(lambda line: line.num_iid == "5201")
         self.assertEqual((line.sku_count, line.outer_id), (4, "TS"))
-        wizard.line_ids.filtered(lambda l: l.num_iid == "5301").selected = False
+        wizard.line_ids.filtered(lambda line: line.num_iid == "5301").selected = False
         wizard.action_import_products()
         self.assertEqual(len(self.template(5201).product_variant_ids), 4)
         self.assertFalse(self.template(5301))

@@ -52,7 +52,7 @@ class TestOrderCron(OrderCase):
         log = self.last_log()
         self.assertEqual((log.kind, log.state, log.created_count, log.skipped_count,
                           log.failed_count), ("order_sync", "partial", 1, 1, 1))
-        reasons = {l.tid: l.reason for l in log.line_ids}
+        reasons = {line.tid: line.reason for line in log.line_ids}
         self.assertIn("not paid yet", reasons["5002"])
         self.assertIn("SKU 4000000000404 of item 520000000001 is not mapped", reasons["5003"])
         watermark = fields.Datetime.from_string(self.shop.order_sync_watermark)

@@ -56,8 +56,8 @@ class OrderCase(EcommerceCase):
                                               ("ecommerce_tid", "=", tid)])
 
     def lines_of(self, order):
-        return [(l.product_id, l.product_uom_qty, round(l.price_unit, 2))
-                for l in order.order_line]
+        return [(line.product_id, line.product_uom_qty, round(line.price_unit, 2))
+                for line in order.order_line]
 
 
 class TestOrderImport(OrderCase):
@@ -106,7 +106,7 @@ class TestOrderImport(OrderCase):
         self.assertEqual(trade["payment"], "498.68")
         self.assertEqual("%.2f" % order.amount_total, trade["payment"])
         discount_line = order.order_line.filtered(
-            lambda l: l.product_id == self.shop.discount_product_id)
+            lambda line: line.product_id == self.shop.discount_product_id)
         # Goods are priced at what the buyer paid for each sub-order (the platform's
         # divide_order_fee): 369.15 / 2 and 117.53 / 3. Prices have cents, so the
         # discount line only carries the rounding the platform does not apportion.
@@ -152,10 +152,8 @@ class TestOrderImport(OrderCase):
         self.assertTrue(self.order_of("3003").picking_ids)
 
     def test_unmapped_item_is_refused_and_stays_missing(self):
-        self.load(tf.trade("3005", [tf.line(), tf.line(num_iid=520000000777,
-                                                      sku_id="4000000000999",
-                                                      outer_sku_id="NOPE")],
-                           buyer_nick="tb_refused"))
+        unmapped = tf.line(num_iid=520000000777, sku_id="4000000000999", outer_sku_id="NOPE")
+        self.load(tf.trade("3005", [tf.line(), unmapped], buyer_nick="tb_refused"))
         summary = self.import_window()
         self.assertEqual(summary["created"], [])
         self.assertEqual(summary["failed"][0]["tid"], "3005")
@@ -275,13 +273,13 @@ class TestOrderImport(OrderCase):
         self.assertEqual(span, timedelta(hours=24))
         wizard.action_check_missing()
         self.assertEqual(sorted(wizard.line_ids.mapped("tid")), ["3018", "3019"])
-        line = wizard.line_ids.filtered(lambda l: l.tid == "3018")
+        line = wizard.line_ids.filtered(lambda line: line.tid == "3018")
         self.assertEqual((line.buyer_nick, line.payment), ("tb_buyer", "99.00"))
         wizard.action_import_orders()
         self.assertEqual(wizard.order_ids.mapped("name"), ["TB3018"])
         self.assertIn("Created 1 orders, skipped 0, refused 1", wizard.result)
         self.assertIn("SKU 4000000000888 of item 520000000888 is not mapped", wizard.result)
-        refused = wizard.line_ids.filtered(lambda l: l.tid == "3019")
+        refused = wizard.line_ids.filtered(lambda line: line.tid == "3019")
         self.assertIn("is not mapped", refused.result)
         wizard.action_check_missing()
         self.assertEqual(wizard.line_ids.mapped("tid"), ["3019"])

@@ -56,8 +56,8 @@ class TestOrderImportRpc(EcommerceRpcCase):
         self.assertEqual(len(plain["picking_ids"]), 1)
         lines = self.rpc("admin", "sale.order.line", "read", plain["order_line"],
                          ["product_id", "product_uom_qty", "price_unit"])
-        self.assertEqual([(l["product_id"][0], l["product_uom_qty"], l["price_unit"])
-                          for l in lines][0], (self.product_id, 2.0, 99.0))
+        self.assertEqual([(line["product_id"][0], line["product_uom_qty"], line["price_unit"])
+                          for line in lines][0], (self.product_id, 2.0, 99.0))
         self.assertEqual(lines[1]["price_unit"], 8.0)
         self.assertEqual((held["state"], held["ecommerce_review_needed"], held["picking_ids"]),
                          ("draft", True, []))
@@ -105,7 +105,7 @@ class TestOrderImportRpc(EcommerceRpcCase):
         self.assertEqual(again["created"], [])
         logs = self.rpc("admin", "ecommerce.sync.log", "search_read",
                         [("shop_id", "=", self.shop_id)], ["kind", "created_count"])
-        self.assertEqual(sorted((l["kind"], l["created_count"]) for l in logs),
+        self.assertEqual(sorted((line["kind"], line["created_count"]) for line in logs),
                          [("order_sync", 0), ("order_sync", 2)])
 
     def test_wizard_over_rpc(self):

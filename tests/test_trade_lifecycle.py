@@ -132,8 +132,8 @@ class TestFirstImport(LifecycleCase):
 
 class TestChangesAfterImport(LifecycleCase):
 
-    def imported(self, tid, lines=TWO, **kw):
-        self.load(tf.trade(tid, lines, modified=tf.ago(hours=1), **kw))
+    def imported(self, tid, lines=None, **kw):
+        self.load(tf.trade(tid, lines or TWO, modified=tf.ago(hours=1), **kw))
         self.sync()
         order = self.order_of(tid)
         self.assertEqual(order.state, "sale")
@@ -149,7 +149,7 @@ class TestChangesAfterImport(LifecycleCase):
         self.assertTrue(order.ecommerce_review_needed)
         self.assertIn("Mug", order.ecommerce_review_reason)
         self.assertIn(mug_oid, self.notes(order))
-        mug_line = order.order_line.filtered(lambda l: l.ecommerce_oid == mug_oid)
+        mug_line = order.order_line.filtered(lambda line: line.ecommerce_oid == mug_oid)
         self.assertEqual(mug_line.ecommerce_refund_status, "WAIT_SELLER_AGREE")
 
         # A second change within the same second moves the platform's `modified` one
@@ -245,7 +245,7 @@ class TestPacksBundlesAndBacklog(LifecycleCase):
         self.assertEqual("%.2f" % order.amount_total, trade["payment"])
         self.assertEqual(self.shipped_products(order), [
             ("Mug", 6.0), ("Sample bag", 2.0), ("Widget A black", 1.0)])
-        bundle_lines = order.order_line.filtered(lambda l: l.ecommerce_oid == "920100")
+        bundle_lines = order.order_line.filtered(lambda line: line.ecommerce_oid == "920100")
         self.assertAlmostEqual(sum(bundle_lines.mapped("price_subtotal")) +
                                sum(bundle_lines.mapped("price_tax")), 100.00)
 

@@ -50,7 +50,7 @@ class EcommerceItemImportWizard(models.TransientModel):
             raise UserError(_("Search the items first and tick those to import."))
         result = self.shop_id.import_platform_items(num_iids=selected.mapped("num_iid"))
         failed = {e["num_iid"] for e in result["errors"]}
-        (selected.filtered(lambda l: l.num_iid not in failed)).write({"imported": True})
+        (selected.filtered(lambda line: line.num_iid not in failed)).write({"imported": True})
         self.result_message = self._result_text(result)
         return self._reopen()
 

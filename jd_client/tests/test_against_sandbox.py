@@ -269,7 +269,7 @@ def test_call_log_has_no_secrets(jd_fresh, jd_client):
     with pytest.raises(OAuthError):
         oauth.refresh('refresh-token-unknown')
     lines = jd_fresh.log_lines()
-    assert [l['method'] for l in lines] == ['360buy.get.vender.all.delivery.company'] * 2 + [
+    assert [line['method'] for line in lines] == ['360buy.get.vender.all.delivery.company'] * 2 + [
         'oauth2.refresh_token']
     assert lines[0]['ok'] and not lines[1]['ok'] and lines[1]['code'] == 19
     raw = json.dumps(lines, ensure_ascii=False)

@@ -65,7 +65,7 @@ def test_every_demo_order_totals_to_what_the_buyer_paid(demo):
             assert plan['payment'] == 0 and not plan['lines'] and plan['removed_lines']
         else:
             assert plan['payment'] == Decimal(raw['orderPayment'])
-        assert all(l['price_unit'] * l['qty'] == l['amount'] for l in plan['lines'])
+        assert all(line['price_unit'] * line['qty'] == line['amount'] for line in plan['lines'])
 
 
 def test_plan_has_the_taobao_plan_shape():
@@ -79,7 +79,7 @@ def test_hand_computed_order():
     plan = plan_order(order())
     # 2 x 59.00 less the 3.50 single-SKU promotion, then 59.00; freight 6.00;
     # the 8.00 JD coupon is not apportioned: it is the discount line.
-    assert [(l['oid'], l['qty'], l['amount']) for l in plan['lines']] == [
+    assert [(line['oid'], line['qty'], line['amount']) for line in plan['lines']] == [
         ('290000000001-100045670001', 2, Decimal('114.50')),
         ('290000000001-100045670002', 1, Decimal('59.00'))]
     assert plan['lines'][0]['price_unit'] == Decimal('57.25')
@@ -97,10 +97,10 @@ def test_repeated_sku_gets_distinct_stable_ids():
     raw = order(itemInfoList=[item(), item(), item(sku_id='9')], orderPayment='171.50',
                 couponDetailList=[])
     first, again = plan_order(raw), plan_order(copy.deepcopy(raw))
-    oids = [l['oid'] for l in first['lines']]
+    oids = [line['oid'] for line in first['lines']]
     assert oids == ['290000000001-100045670001', '290000000001-100045670001-2',
                     '290000000001-9']
-    assert oids == [l['oid'] for l in again['lines']]
+    assert oids == [line['oid'] for line in again['lines']]
 
 
 def test_masked_and_encrypted_consignees_are_kept():

@@ -25,7 +25,7 @@ def test_lines_are_priced_at_the_apportioned_payment():
     plan = plan_trade(trade([order("1", price="100.00", num=2, divide_order_fee="180.00"),
                              order("2", price="50.00", divide_order_fee="45.00")],
                             payment="235.00", post_fee="10.00"))
-    assert [(l["qty"], l["price_unit"]) for l in plan["lines"]] == [
+    assert [(line["qty"], line["price_unit"]) for line in plan["lines"]] == [
         (2, Decimal("90.00")), (1, Decimal("45.00"))]
     assert plan["discount"] == Decimal("0.00")
     assert plan_total(plan) == Decimal("235.00")
@@ -50,8 +50,8 @@ def test_refunded_and_closed_sub_orders_are_neither_shipped_nor_paid():
                              order("2", divide_order_fee="50.00", refund_status="SUCCESS"),
                              order("3", divide_order_fee="30.00", status="TRADE_CLOSED")],
                             payment="179.00"))
-    assert [l["oid"] for l in plan["lines"]] == ["1"]
-    assert [l["oid"] for l in plan["removed_lines"]] == ["2", "3"]
+    assert [line["oid"] for line in plan["lines"]] == ["1"]
+    assert [line["oid"] for line in plan["removed_lines"]] == ["2", "3"]
     assert plan["payment"] == Decimal("99.00") == plan_total(plan)
     assert plan["paid"] == Decimal("179.00")
 
@@ -73,12 +73,12 @@ def test_part_shipped_trade_ships_only_the_rest():
     plan = plan_trade(trade([order("1", status="WAIT_BUYER_CONFIRM_GOODS",
                                    consign_time="2024-05-02 10:00:00"),
                              order("2")], payment="198.00", status="SELLER_CONSIGNED_PART"))
-    assert [l["state"] for l in plan["lines"]] == ["shipped", "to_ship"]
+    assert [line["state"] for line in plan["lines"]] == ["shipped", "to_ship"]
     assert not first_seen_shipped(plan)
 
 
 def test_trade_first_seen_finished_has_nothing_to_ship():
     plan = plan_trade(trade([order("1", status="TRADE_FINISHED")], payment="99.00",
                             status="TRADE_FINISHED"))
-    assert [l["state"] for l in plan["lines"]] == ["shipped"]
+    assert [line["state"] for line in plan["lines"]] == ["shipped"]
     assert first_seen_shipped(plan)

@@ -27,7 +27,7 @@ def trade(**kw):
 
 def test_plain_trade_adds_postage_and_no_discount():
     plan = plan_trade(trade())
-    assert [(l["kind"], l["qty"], l["price_unit"]) for l in plan["lines"]] == [
+    assert [(line["kind"], line["qty"], line["price_unit"]) for line in plan["lines"]] == [
         ("goods", 2, Decimal("99.00"))]
     assert plan["postage"] == Decimal("8.00")
     assert plan["discount"] == Decimal("0.00")
@@ -57,7 +57,8 @@ def test_gift_sub_order_and_promotion_gift_are_zero_price_lines():
             {"id": "2001", "promotion_name": "满就送", "gift_item_id": "520000000010",
              "gift_item_name": "收纳袋", "gift_item_num": "2"},
             {"id": "2001", "promotion_name": "满199减18", "discount_fee": "18.00"}]}))
-    kinds = [(l["kind"], l["num_iid"], l["qty"], l["price_unit"]) for l in plan["lines"]]
+    kinds = [(line["kind"], line["num_iid"], line["qty"], line["price_unit"])
+             for line in plan["lines"]]
     assert kinds == [("goods", "520000000001", 1, Decimal("99.00")),
                      ("gift", "520000000009", 1, Decimal("0")),
                      ("gift", "520000000010", 2, Decimal("0"))]
