@@ -19,23 +19,17 @@ from odoo.tools.safe_eval import safe_eval
 
 from . import trade_factory as tf
 from .common import Sandbox, shop_vals
+from .stock_factory import sandbox_item
 from .test_order_import import OrderCase
+from .test_refund import RefundCase, refund
+from .test_shipment import SF_WAYBILL, ShipmentCase
+from .test_stock_push import ITEM_A, ITEM_B, ITEM_C, StockPushCase
 
 UNMAPPED_SKU = "4000000000404"
 
 
-class JobCase(OrderCase):
-
-    def setUp(self):
-        super().setUp()
-        self.now = datetime.utcnow().replace(microsecond=0)
-        self.shop.write({
-            "order_sync_watermark": fields.Datetime.to_string(self.now - timedelta(hours=3)),
-            "order_check_last": fields.Datetime.to_string(self.now),
-        })
-
-    def orders(self):
-        return self.env["sale.order"].search([("ecommerce_shop_id", "=", self.shop.id)])
+class JobRunnerMixin(object):
+    """Run the shop's stored jobs as the runner would, and read its health."""
 
     def health(self):
         """The shop with its health figures computed afresh."""
@@ -78,6 +72,20 @@ class JobCase(OrderCase):
             for record in pending:
                 self.run_job(record)
         self.fail("jobs keep coming")
+
+
+class JobCase(JobRunnerMixin, OrderCase):
+
+    def setUp(self):
+        super().setUp()
+        self.now = datetime.utcnow().replace(microsecond=0)
+        self.shop.write({
+            "order_sync_watermark": fields.Datetime.to_string(self.now - timedelta(hours=3)),
+            "order_check_last": fields.Datetime.to_string(self.now),
+        })
+
+    def orders(self):
+        return self.env["sale.order"].search([("ecommerce_shop_id", "=", self.shop.id)])
 
 
 class TestJobs(JobCase):
@@ -279,6 +287,123 @@ class TestShopHealth(JobCase):
         action = self.env.ref("ecommerce_sync.ecommerce_shop_health_action")
         self.assertEqual(action.view_mode, "kanban,form")
         self.assertIn(self.shop, self.env["ecommerce.shop"].search(safe_eval(action.domain)))
+
+
+class TestShipmentJobs(JobRunnerMixin, ShipmentCase):
+
+    def shipped(self, tid):
+        picking = self.imported(tid).picking_ids
+        self.validate(picking, self.sf, SF_WAYBILL)
+        return picking
+
+    def test_one_job_per_delivery_to_send(self):
+        self.load(tf.trade("6201"), tf.trade("6202"))
+        self.import_window()
+        first, second = (self.order_of(tid).picking_ids for tid in ("6201", "6202"))
+        for picking in (first, second):
+            self.validate(picking, self.sf, SF_WAYBILL)
+        self.env["ecommerce.shop"]._cron_enqueue_shipments()
+        self.env["ecommerce.shop"]._cron_enqueue_shipments()
+        jobs = self.jobs("job_send_shipment")
+        self.assertEqual(sorted(jobs.mapped("args")), sorted([[first.id], [second.id]]))
+        self.assertIn("6201", jobs.filtered(lambda j: j.args == [first.id]).name)
+        self.run_pending()
+        self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("exc_info"))
+        self.assertEqual((self.shipment(first), self.shipment(second)),
+                         (("sent", False), ("sent", False)))
+        self.assertEqual(self.sandbox.trade("6201")["status"], "WAIT_BUYER_CONFIRM_GOODS")
+
+    def test_refused_shipment_fails_its_job_until_requeued(self):
+        picking = self.shipped("6203")
+        trade = self.sandbox.trade("6203")
+        self.sandbox.upsert(trades=[dict(trade, status="TRADE_CLOSED_BY_TAOBAO")])
+        self.env["ecommerce.shop"]._cron_enqueue_shipments()
+        job = self.run_job(self.jobs("job_send_shipment"))
+        self.assertEqual(job.state, "failed")
+        self.assertIn(picking.name, job.exc_info)
+        self.assertIn("6203", job.exc_info)
+        self.assertIn("TRADE_CLOSED_BY_TAOBAO", job.exc_info)
+        self.env["ecommerce.shop"]._cron_enqueue_shipments()
+        self.assertEqual(len(self.jobs("job_send_shipment")), 1, "the seller requeues it")
+        self.sandbox.upsert(trades=[trade])  # the platform lets it ship again
+        job.requeue()
+        self.run_job(job)
+        self.assertEqual(job.state, "done")
+        self.assertEqual(self.shipment(picking), ("sent", False))
+
+    def test_transient_failure_retries_the_delivery_job_later(self):
+        picking = self.shipped("6204")
+        self.sandbox.faults(["transient@%d" % n for n in range(1, 9)])
+        self.env["ecommerce.shop"]._cron_enqueue_shipments()
+        job = self.run_job(self.jobs("job_send_shipment"))
+        self.assertEqual((job.state, job.retry), ("pending", 1))
+        self.assertGreater(fields.Datetime.from_string(job.eta), datetime.utcnow())
+        self.sandbox.faults([])
+        self.run_job(job)
+        self.assertEqual((job.state, self.shipment(picking)), ("done", ("sent", False)))
+
+
+class TestStockJobs(JobRunnerMixin, StockPushCase):
+
+    def test_one_job_per_item_whose_quantity_changed(self):
+        self.env["ecommerce.shop"]._cron_enqueue_stock()
+        jobs = self.jobs("job_push_item_stock")
+        self.assertEqual(sorted(jobs.mapped("args")), [[str(ITEM_A)], [str(ITEM_B)]])
+        self.run_pending()
+        self.assertEqual(self.platform(), ({4201001: 12, 4201002: 0, 4201003: 5}, 7))
+        # Nothing changed since: no new job.
+        self.env["ecommerce.shop"]._cron_enqueue_stock()
+        self.assertEqual(len(self.jobs("job_push_item_stock")), 2)
+        self.receive(self.b, 3)
+        self.env["ecommerce.shop"]._cron_enqueue_stock()
+        self.assertEqual(self.jobs("job_push_item_stock", "pending").mapped("args"),
+                         [[str(ITEM_B)]])
+
+    def test_unknown_item_fails_its_job_naming_the_item(self):
+        map_c = self.factory.map(ITEM_C)
+        self.factory.stock(map_c.product_id, 4)
+        self.factory.records(map_c)
+        self.env["ecommerce.shop"]._cron_enqueue_stock()
+        self.run_pending()
+        failed = self.jobs("job_push_item_stock", "failed")
+        self.assertEqual(failed.args, [str(ITEM_C)])
+        self.assertIn(str(ITEM_C), failed.name)
+        self.assertIn("does not exist", failed.exc_info)
+        self.assertEqual(self.health().health_jobs_failed, 1)
+        self.sandbox.upsert(items=[sandbox_item(ITEM_C)])
+        self.shop.action_requeue_failed_jobs()
+        self.run_pending()
+        self.assertEqual(failed.state, "done")
+        self.assertEqual(int(self.sandbox.item(ITEM_C)["num"]), 4)
+
+    def test_stale_orders_enqueue_no_push(self):
+        self.shop.order_sync_error = "The platform cannot be reached"
+        self.env["ecommerce.shop"]._cron_enqueue_stock()
+        self.assertFalse(self.jobs("job_push_item_stock"))
+        self.assertIn("last order sync failed", self.shop.stock_push_block_reason)
+
+
+class TestRefundJobs(JobRunnerMixin, RefundCase):
+
+    def test_refund_job_reads_the_window_and_retries_a_platform_failure(self):
+        self.put_refunds(refund("6301"))
+        self.shop.refund_sync_watermark = fields.Datetime.to_string(
+            datetime.utcnow() - timedelta(hours=1))
+        before = self.shop.refund_sync_watermark
+        self.sandbox.faults(["transient@%d" % n for n in range(1, 9)])
+        self.env["ecommerce.shop"]._cron_enqueue_refunds()
+        self.env["ecommerce.shop"]._cron_enqueue_refunds()
+        job = self.run_job(self.jobs("job_sync_refunds"))
+        self.assertEqual((job.state, job.retry), ("pending", 1))
+        self.assertFalse(self.refunds())
+        self.assertEqual(self.shop.refund_sync_watermark, before)
+        self.sandbox.faults([])
+        self.run_job(job)
+        self.assertEqual(job.state, "done")
+        self.assertEqual(self.refunds().mapped("tid"), ["6301"])
+        self.assertGreater(self.shop.refund_sync_watermark, before)
+        self.assertTrue(self.shop.refund_sync_last_success)
+        self.assertEqual(self.health().health_refunds_open, 1)
 
 
 @common.at_install(False)
