@@ -216,8 +216,10 @@ class TestJobs(JobCase):
         self.env["ecommerce.sku.mapping"].create({
             "shop_id": self.shop.id, "num_iid": tf.NUM_IID, "sku_id": UNMAPPED_SKU,
             "product_id": self.widget.id})
-        self.shop.action_retry_trades()
-        self.shop.action_retry_trades()  # a second click adds nothing
+        seller = self.make_user("retrier", ["ecommerce_sync.group_ecommerce_user",
+                                            "sales_team.group_sale_salesman"])
+        self.shop.sudo(seller).action_retry_trades()
+        self.shop.sudo(seller).action_retry_trades()  # a second click adds nothing
         self.assertEqual(self.jobs("job_retry_trade").mapped("args"), [["6051"]])
         self.assertEqual(self.health().health_trades_waiting, 1)
         self.run_pending()
