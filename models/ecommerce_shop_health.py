@@ -50,12 +50,12 @@ class EcommerceShopHealth(models.Model):
     # Figures
     # ------------------------------------------------------------------
     def _compute_health(self):
-        if not self.ids:
-            return
+        stored = self.filtered(lambda shop: isinstance(shop.id, int))
         now = fields.Datetime.from_string(fields.Datetime.now())
-        figures = self._health_figures()
+        figures = stored._health_figures() if stored else {}
         for shop in self:
-            values = {key: counts.get(shop.id, 0) for key, counts in figures.items()}
+            values = {name: 0 for name in self._health_count_fields()}
+            values.update({key: counts.get(shop.id, 0) for key, counts in figures.items()})
             watermark = fields.Datetime.from_string(shop.order_sync_watermark)
             lag = int((now - watermark).total_seconds() // 60) if watermark else -1
             expires = fields.Datetime.from_string(shop.session_expires_at)
@@ -64,6 +64,12 @@ class EcommerceShopHealth(models.Model):
             values["health_state"], values["health_reasons"] = shop._health_verdict(values)
             for name, value in values.items():
                 shop[name] = value
+
+    @staticmethod
+    def _health_count_fields():
+        return ("health_trades_waiting", "health_trades_held", "health_trades_refused",
+                "health_shipments_to_send", "health_shipments_error", "health_stock_errors",
+                "health_refunds_open", "health_jobs_failed", "health_jobs_waiting")
 
     def _health_figures(self):
         """{field name: {shop id: count}} for these shops."""
@@ -134,7 +140,9 @@ class EcommerceShopHealth(models.Model):
             red.append(_("The last order sync failed: %(error)s")
                        % {"error": self.order_sync_error})
         lag = values["order_sync_lag_minutes"]
-        if lag >= LAG_RED:
+        if lag < 0:
+            amber.append(_("The orders were never synchronised."))
+        elif lag >= LAG_RED:
             red.append(_("The orders are %(minutes)d minutes behind the platform.")
                        % {"minutes": lag})
         elif lag >= LAG_AMBER:

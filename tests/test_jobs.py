@@ -276,6 +276,11 @@ class TestShopHealth(JobCase):
         self.assertEqual(self.health().health_state, "amber")
         self.assertIn("expires in 3 days", self.health().health_reasons)
 
+    def test_a_shop_never_synced_is_amber(self):
+        new = self.env["ecommerce.shop"].create(shop_vals(name="New", code="TB3"))
+        self.assertEqual((new.health_state, new.order_sync_lag_minutes), ("amber", -1))
+        self.assertIn("never synchronised", new.health_reasons)
+
     def test_orders_far_behind_the_platform_are_red(self):
         self.shop.order_sync_watermark = fields.Datetime.to_string(
             self.now - timedelta(hours=5))
