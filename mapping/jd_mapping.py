@@ -413,4 +413,6 @@ def plan_refund(application):
         "created": created,
         "modified": _time(application, "checkTime") or created,
         "order_status": "",
+        # A JD refund application covers the whole order, not a number of pieces.
+        "qty": None,
     }
