@@ -44,9 +44,14 @@ class StockPicking(models.Model):
         help="Platform sub-order ids this delivery was reported with (comma-separated).")
 
     def _is_ecommerce_shipment(self):
-        """The customer-facing delivery of an imported order (the last step)."""
+        """The customer-facing delivery (the last step) of an order from a platform.
+
+        An own web shop pushes its orders in and has no platform to tell; it
+        reads the state of its orders itself.
+        """
         self.ensure_one()
-        return bool(self.state == "done" and self.sale_id.ecommerce_shop_id
+        shop = self.sale_id.ecommerce_shop_id
+        return bool(self.state == "done" and shop and shop.platform != "own"
                     and self.location_dest_id.usage == "customer")
 
     @api.multi

@@ -287,3 +287,18 @@ class TestOwnShopRpc(EcommerceRpcCase):
                                   [self.shop_id])
         self.assertEqual(self.rpc("admin", "sale.order", "search_count",
                                   [("ecommerce_tid", "=", "R2")]), 0)
+
+    def test_shipped_delivery_waits_for_no_platform(self):
+        """The own shop reads its orders' state itself: nothing queues for a platform."""
+        [result] = self.push(own_order("A1201"))
+        picking_id = self.order(result["sale_order_id"])["picking_ids"][0]
+        self.rpc("admin", "stock.picking", "action_assign", [picking_id])
+        [move] = self.rpc("admin", "stock.move", "search_read",
+                          [("picking_id", "=", picking_id)], ["product_uom_qty"])
+        self.rpc("admin", "stock.move", "write", [move["id"]],
+                 {"quantity_done": move["product_uom_qty"]})
+        self.rpc("admin", "stock.picking", "action_done", [picking_id])
+        [picking] = self.rpc("admin", "stock.picking", "read", [picking_id],
+                             ["state", "ecommerce_shipment_state"])
+        self.assertEqual((picking["state"], picking["ecommerce_shipment_state"]),
+                         ("done", False))
