@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """JD wares and orders for the soak's JD shop, in the JD sandbox's data-file shape.
 
 Some JD wares sell the same products as the Taobao shop (the SKU's merchant code is

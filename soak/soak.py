@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Fault-injection soak of the background order, refund, shipment and stock sync (docs/soak.md).
 
 Runs against a database with the addon installed, a running TOP sandbox and (with
@@ -770,15 +773,15 @@ def main():
     parser.add_argument("--call-log", required=True, help="the TOP sandbox's --call-log file")
     parser.add_argument("--jd-call-log", help="the JD sandbox's --call-log file")
     parser.add_argument("--out-dir", required=True)
-    parser.add_argument("--trades", type=int, default=3000)
+    parser.add_argument("--trades", type=int, default=300)
     parser.add_argument("--jd-orders", type=int, default=0,
                         help="JD orders (default: a fifth of --trades)")
-    parser.add_argument("--days", type=int, default=5)
-    parser.add_argument("--items", type=int, default=60)
+    parser.add_argument("--days", type=int, default=3)
+    parser.add_argument("--items", type=int, default=30)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--changes", type=int, default=10,
+    parser.add_argument("--changes", type=int, default=4,
                         help="trades per kind of change per round of platform changes")
-    parser.add_argument("--deliveries", type=int, default=40,
+    parser.add_argument("--deliveries", type=int, default=30,
                         help="deliveries the warehouse validates per round")
     parser.add_argument("--max-passes", type=int, default=12)
     args = parser.parse_args()

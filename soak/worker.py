@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """One Odoo worker process of the fault-injection soak (see docs/soak.md).
 
 Opens the database like bench/common.py and does one thing, then exits:

@@ -3,7 +3,7 @@
 # sync of a Taobao shop and a JD shop through generated trades with injected faults,
 # lifecycle changes, a SIGKILL, two concurrent workers and a session expiry; then checks
 # trade by trade. Exits non-zero unless every checked count is 0.
-#   tools/run_soak.sh [--trades 3000] [--days 5] [--seed 11] [other soak/soak.py options]
+#   tools/run_soak.sh [--trades 300] [--days 3] [--seed 11] [other soak/soak.py options]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"

@@ -104,8 +104,8 @@ fi
 
 if wanted soak; then
     echo "== fault-injection soak, short form (docs/soak.md; the full one is make soak)"
-    if SOAK_OUT="$OUT/soak" "$ROOT/tools/run_soak.sh" --trades 150 --days 3 --items 20 \
-            --max-passes 3 >"$OUT/soak.log" 2>&1; then
+    if SOAK_OUT="$OUT/soak" "$ROOT/tools/run_soak.sh" --trades 100 --days 2 --items 15 \
+            --max-passes 2 --changes 2 --deliveries 10 >"$OUT/soak.log" 2>&1; then
         summary+=(--check "soak:ok")
     else
         summary+=(--check "soak:fail")
