@@ -69,23 +69,23 @@ class EcommerceShop(models.Model):
         default=lambda self: self._default_journal_id(),
         domain="[('type', '=', 'sale'), ('company_id', '=', company_id)]")
     postage_product_id = fields.Many2one(
-        "product.product", "Postage Product", required=True,
+        "product.product", required=True,
         default=lambda self: self._default_product("product_ecommerce_postage"))
     discount_product_id = fields.Many2one(
-        "product.product", "Discount Product", required=True,
+        "product.product", required=True,
         default=lambda self: self._default_product("product_ecommerce_discount"))
     gift_product_id = fields.Many2one(
-        "product.product", "Gift Product", required=True,
+        "product.product", required=True,
         default=lambda self: self._default_product("product_ecommerce_gift"))
 
-    app_key = fields.Char("App Key", track_visibility="onchange")
-    app_secret = fields.Char("App Secret", groups=MANAGER_GROUP, copy=False)
+    app_key = fields.Char(track_visibility="onchange")
+    app_secret = fields.Char(groups=MANAGER_GROUP, copy=False)
     app_url = fields.Char(
         "APP URL", help="API gateway. A bare host such as gw.api.tbsandbox.com is "
                         "completed to its REST URL.")
     auth_url = fields.Char("Auth URL", help="OAuth authorisation page of the platform.")
     token_url = fields.Char("Token URL", help="OAuth token endpoint of the platform.")
-    session_key = fields.Char("Session Key", groups=MANAGER_GROUP, copy=False)
+    session_key = fields.Char(groups=MANAGER_GROUP, copy=False)
     refresh_token = fields.Char(groups=MANAGER_GROUP, copy=False)
     oauth_state_nonce = fields.Char(groups=MANAGER_GROUP, copy=False)
     session_expires_at = fields.Datetime("Session Expires", copy=False, readonly=True)

@@ -207,7 +207,8 @@ class EcommerceShopOrders(models.Model):
             try:
                 env = api.Environment(cr, self.env.uid, self.env.context)
                 env["ecommerce.shop"].browse(shop_id)._sync_orders_run(commit=True)
-                cr.commit()
+                # The cron's own cursor, not a user's request.
+                cr.commit()  # pylint: disable=invalid-commit
             except Exception:  # noqa: B902 - one shop's failure must not stop the others
                 cr.rollback()
                 _logger.exception("Shop %s: order sync failed", shop_id)
@@ -262,7 +263,8 @@ class EcommerceShopOrders(models.Model):
                                           self.order_sync_watermark),
             error=error, calls=importer.adapter.calls if importer is not None else 0)
         if commit:
-            self.env.cr.commit()  # own cursor of the cron (see _cron_sync_orders)
+            # The cron's own cursor (see _cron_sync_orders), never a user's request.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         return self._public_sync_summary(summary)
 
     @staticmethod
@@ -278,8 +280,8 @@ class EcommerceShopOrders(models.Model):
         start = self._watermark_or_start(now) - OVERLAP
         while start < now:
             end = min(start + WINDOW, now)
-            for _start, window_end, rows in importer.adapter.iter_trades(start, end,
-                                                                          "modified"):
+            windows = importer.adapter.iter_trades(start, end, "modified")
+            for _start, window_end, rows in windows:
                 self._store_window(importer, rows, window_end, commit,
                                    update_existing=True, report_existing=True)
             start = end
@@ -305,7 +307,8 @@ class EcommerceShopOrders(models.Model):
                 del importer.summary[key][length:]
             raise
         if commit:
-            self.env.cr.commit()  # own cursor of the cron: the window is stored for good
+            # The cron's own cursor: the window is stored for good.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _move_watermark(self, moment):
         current = fields.Datetime.from_string(self.order_sync_watermark)

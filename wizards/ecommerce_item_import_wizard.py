@@ -13,11 +13,11 @@ class EcommerceItemImportWizard(models.TransientModel):
     _name = "ecommerce.item.import.wizard"
     _description = "Items / SKU matching"
 
-    shop_id = fields.Many2one("ecommerce.shop", "Shop", required=True,
+    shop_id = fields.Many2one("ecommerce.shop", required=True,
                               default=lambda self: self._default_shop_id())
     name = fields.Char("Item Title", help="Part of the platform item title.")
-    modified_from = fields.Datetime("Modified From")
-    modified_to = fields.Datetime("Modified To")
+    modified_from = fields.Datetime()
+    modified_to = fields.Datetime()
     line_ids = fields.One2many("ecommerce.item.import.wizard.line", "wizard_id", "Items")
     result_message = fields.Text("Result", readonly=True)
 

@@ -24,7 +24,7 @@ class EcommerceOrderImportWizard(models.TransientModel):
     _name = "ecommerce.order.import.wizard"
     _description = "E-commerce Order Import"
 
-    shop_id = fields.Many2one("ecommerce.shop", "Shop", required=True,
+    shop_id = fields.Many2one("ecommerce.shop", required=True,
                               default=lambda self: self._default_shop_id())
     status = fields.Selection(STATUSES, "Order Status", required=True,
                               default="WAIT_SELLER_SEND_GOODS")
