@@ -104,7 +104,9 @@ class TestJobs(JobCase):
 
     def test_crons_call_the_enqueueing_methods(self):
         for xmlid, method in (("ir_cron_sync_orders", "_cron_enqueue_orders"),
-                              ("ir_cron_sync_refunds", "_cron_enqueue_refunds")):
+                              ("ir_cron_sync_refunds", "_cron_enqueue_refunds"),
+                              ("ir_cron_send_shipments", "_cron_enqueue_shipments"),
+                              ("ir_cron_push_stock", "_cron_enqueue_stock")):
             cron = self.env.ref("ecommerce_sync." + xmlid)
             self.assertEqual(cron.code, "model.%s()" % method)
             self.assertTrue(hasattr(self.env["ecommerce.shop"], method))

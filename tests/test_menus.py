@@ -41,7 +41,7 @@ class TestScheduledJobs(EcommerceCase):
     def test_background_jobs_are_configured_to_run_forever_as_root(self):
         for xmlid, method in (("ir_cron_check_sessions", "_cron_check_sessions"),
                               ("ir_cron_sync_orders", "_cron_enqueue_orders"),
-                              ("ir_cron_push_stock", "_cron_push_stock")):
+                              ("ir_cron_push_stock", "_cron_enqueue_stock")):
             cron = self.env.ref("ecommerce_sync." + xmlid)
             self.assertEqual(cron.state, "code", xmlid)
             self.assertEqual(cron.numbercall, -1, xmlid)

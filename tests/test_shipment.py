@@ -365,5 +365,5 @@ class TestShipmentProblems(ShipmentCase):
         cron = self.env.ref("ecommerce_sync.ir_cron_send_shipments")
         self.assertEqual((cron.state, cron.interval_number, cron.interval_type),
                          ("code", 5, "minutes"))
-        self.assertEqual(cron.code, "model._cron_send_shipments(use_new_cursor=True)")
+        self.assertEqual(cron.code, "model._cron_enqueue_shipments()")  # queue_job (test_jobs)
         self.assertEqual(cron.user_id, self.env.ref("base.user_root"))

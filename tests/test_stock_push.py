@@ -246,7 +246,7 @@ class TestStockPushCron(StockPushCase):
     def test_cron_sends_new_numbers_after_a_delivery_and_a_receipt(self):
         cron = self.env.ref("ecommerce_sync.ir_cron_push_stock")
         self.assertEqual((cron.state, cron.user_id), ("code", self.env.ref("base.user_root")))
-        self.assertIn("_cron_push_stock", cron.code)
+        self.assertIn("_cron_enqueue_stock", cron.code)  # queue_job (test_jobs)
         self.env["ecommerce.shop"]._cron_push_stock()
         self.assertEqual(self.platform(), ({4201001: 12, 4201002: 0, 4201003: 5}, 7))
         order = self.sell(self.a1, 4)
