@@ -65,8 +65,16 @@ class EcommerceShopJobs(models.Model):
         return "%s.shop_%d" % (CHANNEL, self.id)
 
     def _ensure_job_channel(self):
-        # The channel record lets queue_job's autovacuum find the shop's done jobs.
-        self.env["queue.job.function"].sudo()._find_or_create_channel(self._job_channel_name())
+        """The shop's channel record: queue_job's autovacuum finds the done jobs by it."""
+        name = self._job_channel_name()
+        if self.env["queue.job.channel"].sudo().search_count([("complete_name", "=", name)]):
+            return
+        channel = self.env["queue.job.function"].sudo()._find_or_create_channel(name)
+        # An xmlid of this addon: uninstalling it removes the shop channels before
+        # root.ecommerce, which may not go while it has children.
+        self.env["ir.model.data"].sudo().create({
+            "module": "ecommerce_sync", "name": "queue_job_channel_shop_%d" % self.id,
+            "model": "queue.job.channel", "res_id": channel.id, "noupdate": True})
 
     @api.model
     def _queue_job_channels(self, root_capacity=None):

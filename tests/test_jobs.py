@@ -101,6 +101,8 @@ class TestJobs(JobCase):
         channel = self.env["queue.job.channel"].search(
             [("complete_name", "=", job.channel)])
         self.assertEqual(channel.parent_id, self.env.ref("ecommerce_sync.channel_ecommerce"))
+        self.assertEqual(self.env.ref("ecommerce_sync.queue_job_channel_shop_%d"
+                                      % self.shop.id), channel)
 
     def test_crons_call_the_enqueueing_methods(self):
         for xmlid, method in (("ir_cron_sync_orders", "_cron_enqueue_orders"),
