@@ -3,7 +3,9 @@
 Started by tools/run_browser_test.sh, which provides a database with the addon in
 Simplified Chinese, a `seller` user, a TOP sandbox and an Odoo server, through the
 environment: ODOO_URL, ODOO_DB, SANDBOX_URL, SANDBOX_APP_KEY, SANDBOX_APP_SECRET,
-SANDBOX_SESSION, SCREENSHOT_DIR (and DOCS_SCREENSHOT_DIR for the copies kept in git).
+SANDBOX_SESSION, SCREENSHOT_DIR (and DOCS_SCREENSHOT_DIR for the copies kept in git), and
+for the JD shop a JD sandbox: JD_SANDBOX_URL, JD_SANDBOX_APP_KEY, JD_SANDBOX_APP_SECRET,
+JD_SANDBOX_TOKEN; for the shop health step an empty TOP sandbox: HEALTH_SANDBOX_URL.
 """
 import json
 import logging
@@ -12,8 +14,10 @@ import pathlib
 import shutil
 import time
 import urllib.request
+import xml.etree.ElementTree as ET
 
 import pytest
+import requests
 from selenium import webdriver
 from selenium.common.exceptions import (
     ElementClickInterceptedException, StaleElementReferenceException, TimeoutException)
@@ -26,8 +30,11 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from browser_tests.helpers import ROOT
 
 WAIT = 30  # seconds, per element; the first page also compiles the assets
+BUSY_WAIT = 180  # seconds, for the RPC a click starts (imports, pushes)
 ENV_VARS = ("ODOO_URL", "ODOO_DB", "SANDBOX_URL", "SANDBOX_APP_KEY", "SANDBOX_APP_SECRET",
             "SANDBOX_SESSION")
+JD_ENV_VARS = ("JD_SANDBOX_URL", "JD_SANDBOX_APP_KEY", "JD_SANDBOX_APP_SECRET",
+               "JD_SANDBOX_TOKEN")
 
 
 @pytest.fixture(scope="session")
@@ -47,13 +54,83 @@ class Sandbox:
         self.url = url.rstrip("/")
 
     def state(self):
-        with urllib.request.urlopen(self.url + "/_sandbox/state", timeout=10) as resp:
+        return self.get("/_sandbox/state")
+
+    def calls(self):
+        """Number of API calls the sandbox answered so far."""
+        return self.get("/_sandbox/stats")["calls"]
+
+    def get(self, path):
+        with urllib.request.urlopen(self.url + path, timeout=10) as resp:
+            return json.loads(resp.read().decode("utf-8"))
+
+    def post(self, path, body):
+        """A call of the sandbox's control API (/_sandbox/...), as a test sets data."""
+        request = urllib.request.Request(
+            self.url + path, data=json.dumps(body).encode("utf-8"), method="POST",
+            headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as resp:
             return json.loads(resp.read().decode("utf-8"))
 
 
 @pytest.fixture(scope="session")
 def sandbox(config):
     return Sandbox(config["SANDBOX_URL"])
+
+
+@pytest.fixture(scope="session")
+def jd_config():
+    """The JD sandbox of the JD shop; missing is a skip (a failure under CI=true)."""
+    missing = [name for name in JD_ENV_VARS if not os.environ.get(name)]
+    if missing:
+        pytest.skip("the JD shop step needs %s: run tools/run_browser_test.sh"
+                    % ", ".join(missing))
+    return {name: os.environ[name] for name in JD_ENV_VARS}
+
+
+@pytest.fixture(scope="session")
+def jd_sandbox(jd_config):
+    return Sandbox(jd_config["JD_SANDBOX_URL"])
+
+
+@pytest.fixture(scope="session")
+def health_sandbox():
+    """An empty TOP sandbox of its own for the shop of the health step, whose sync must
+    see none of the demo trades the other steps change."""
+    if not os.environ.get("HEALTH_SANDBOX_URL"):
+        pytest.skip("the shop health step needs HEALTH_SANDBOX_URL: run "
+                    "tools/run_browser_test.sh")
+    return Sandbox(os.environ["HEALTH_SANDBOX_URL"])
+
+
+class Rpc:
+    """JSON-RPC of the web client, logged in as the seller: what a clerk does outside
+    the walk-through (counting stock) and what the UI needs to know (view archs)."""
+
+    def __init__(self, config, login="seller", password="seller"):
+        self.url = config["ODOO_URL"].rstrip("/")
+        self.session = requests.Session()
+        self.call("/web/session/authenticate", {"db": config["ODOO_DB"], "login": login,
+                                                "password": password})
+
+    def call(self, path, params):
+        resp = self.session.post(self.url + path, json={"jsonrpc": "2.0", "method": "call",
+                                                        "params": params}, timeout=120)
+        body = resp.json()
+        assert "error" not in body, body.get("error")
+        return body["result"]
+
+    def kw(self, model, method, args, kwargs=None):
+        return self.call("/web/dataset/call_kw", {"model": model, "method": method,
+                                                  "args": args, "kwargs": kwargs or {}})
+
+    def read(self, model, domain, fields, **kwargs):
+        return self.kw(model, "search_read", [domain], dict(kwargs, fields=fields))
+
+
+@pytest.fixture(scope="session")
+def rpc(config):
+    return Rpc(config)
 
 
 @pytest.fixture(scope="session")
@@ -146,7 +223,8 @@ class OdooUI:
                 if time.time() > deadline:
                     raise
                 time.sleep(0.2)
-        self.idle()
+        # A button may run a platform import: on a busy machine that outlasts WAIT.
+        self.idle(timeout=BUSY_WAIT)
         return el
 
     def click_until(self, css, expected_css, timeout=WAIT, attempts=3):
@@ -198,7 +276,13 @@ class OdooUI:
         leaf = self.wait(lambda d: self.menu_leaf(leaf_xmlid),
                          message="no side-bar entry %s" % leaf_xmlid)
         section_text, leaf_text = section.text.strip(), leaf.text.strip()
+        # The breadcrumb now belongs to the screen being left: wait until the web
+        # client has replaced it, or a busy machine reads the previous screen.
+        previous = ([] if ".modal" in expect
+                    else self.visible_all(".o_control_panel .breadcrumb li")[:1])
         self.click(leaf)
+        if previous:
+            self.wait(EC.staleness_of(previous[0]), message="menu %s opens nothing" % leaf_xmlid)
         self.visible(expect)
         self.idle()
         return section_text, leaf_text
@@ -244,7 +328,10 @@ class OdooUI:
         el = self.field(name, scope)
         el.clear()
         el.send_keys(text)
-        item = self.visible(".ui-autocomplete li a, .ui-autocomplete li")
+        # Each many2one keeps its own (hidden) list: take the one now shown.
+        item = self.wait(lambda d: next(iter(self.visible_all(
+            ".ui-autocomplete li a, .ui-autocomplete li")), False),
+            message="no suggestion for %r in field %s" % (text, name))
         self.click(item)
 
     def text_of(self, name, scope=".o_form_view"):
@@ -263,6 +350,28 @@ class OdooUI:
                                          if b.is_displayed() and b.is_enabled()), False),
                          message="no visible button %s" % name)
 
+    def header_button_named(self, rpc, model, name, view_xmlid=None):
+        """The visible button `name` of the form's status bar. Odoo 11 renders header
+        buttons without their name: they are found by their place in the form's
+        arch as the seller's fields_view_get gives it (groups already applied)."""
+        kwargs = {"view_type": "form"}
+        if view_xmlid:
+            kwargs["view_id"] = rpc.kw("ir.model.data", "xmlid_to_res_id", [view_xmlid])
+        arch = ET.fromstring(rpc.kw(model, "fields_view_get", [], kwargs)["arch"])
+        header = arch.find("header")
+        names = [b.get("name") for b in (header.findall("button") if header is not None
+                                         else [])]
+        assert name in names, "no button %s in the header of the %s form" % (name, model)
+        css = ".o_form_statusbar .o_statusbar_buttons > button"
+
+        def find(driver):
+            buttons = driver.find_elements(By.CSS_SELECTOR, css)
+            assert len(buttons) == len(names), \
+                "%d header buttons shown, the %s form has %s" % (len(buttons), model, names)
+            return next((b for b, n in zip(buttons, names)
+                         if n == name and b.is_displayed() and b.is_enabled()), False)
+        return self.wait(find, message="no visible header button %s" % name)
+
     def header_button(self, text):
         """A visible button of the form's status bar by its label (Odoo 11 renders header
         buttons without their name attribute)."""
@@ -277,6 +386,15 @@ class OdooUI:
                 self.click(link)
                 return
         raise AssertionError("no notebook tab %r" % text)
+
+    def tab_of(self, field):
+        """Open the notebook page that holds field `field` (found by name, not label)."""
+        pane = self.d.execute_script(
+            "var el = document.querySelector('.o_form_view .o_field_widget[name=\"' +"
+            " arguments[0] + '\"]'); var pane = el && el.closest('.tab-pane');"
+            " return pane ? pane.id : null;", field)
+        assert pane, "field %s is on no notebook page" % field
+        self.click('.o_notebook a[href="#%s"]' % pane)
 
     def save(self):
         self.click(".o_form_button_save")

@@ -16,14 +16,16 @@ def label(zh, en):
 
 
 def addon_menus():
-    """{xmlid: name} of the addon's menus as views/ecommerce_menus.xml declares them."""
-    path = ROOT / "views" / "ecommerce_menus.xml"
-    try:
-        tree = ET.parse(path)
-    except (OSError, ET.ParseError):
-        return {}
-    return {"ecommerce_sync." + m.get("id"): m.get("name")
-            for m in tree.iter("menuitem") if m.get("id")}
+    """{xmlid: name} of the addon's menus as its view files (views/*.xml) declare them."""
+    menus = {}
+    for path in sorted((ROOT / "views").glob("*.xml")):
+        try:
+            tree = ET.parse(path)
+        except (OSError, ET.ParseError):
+            continue
+        menus.update({"ecommerce_sync." + m.get("id"): m.get("name")
+                      for m in tree.iter("menuitem") if m.get("id")})
+    return menus
 
 
 def _po_strings(text):
