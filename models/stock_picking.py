@@ -70,6 +70,18 @@ class StockPicking(models.Model):
                              "ecommerce_shipment_next_try": False})
         return result
 
+    @api.multi
+    def _add_delivery_cost_to_so(self):
+        """Never add a carrier fee to a platform order.
+
+        The buyer paid the postage on the platform, and the order already has
+        it as its postage line: a second delivery line would make the order
+        dearer than what was paid.
+        """
+        if self.sale_id.ecommerce_shop_id:
+            return None
+        return super()._add_delivery_cost_to_so()
+
     def _restore_tracking_refs(self, typed_refs):
         for picking in self:
             typed = typed_refs.get(picking.id)

@@ -107,6 +107,15 @@ class TestShipment(ShipmentCase):
         self.assertEqual(self.sandbox.stats()["by_method"].get(
             "taobao.logistics.offline.send"), 1)
 
+    def test_a_priced_carrier_never_changes_what_the_buyer_paid(self):
+        order = self.imported("7012", TWO_LINES, post_fee=800)
+        total = order.amount_total
+        self.sf.write({"delivery_type": "fixed", "fixed_price": 15.0})
+        order.invoice_shipping_on_delivery = True
+        self.validate(order.picking_ids, self.sf, SF_WAYBILL)
+        self.assertEqual(order.amount_total, total)
+        self.assertFalse(order.order_line.filtered("is_delivery"))
+
     def test_split_delivery_then_backorder_each_in_its_own_call(self):
         order = self.imported("7003", TWO_LINES)
         backorder = self.validate(order.picking_ids, self.sf, SF_WAYBILL, only=self.widget)
