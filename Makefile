@@ -16,5 +16,5 @@ lint:             ## flake8, pylint-odoo and licence headers (a stage of make te
 bench:            ## benchmark table (seconds, calls, memory)
 	tools/run_bench.sh
 
-soak:             ## fault-injection soak: thousands of trades, faults, SIGKILL, two workers
+soak:             ## fault-injection soak: Taobao + JD shops, faults, changes, SIGKILL, two workers
 	tools/run_soak.sh
