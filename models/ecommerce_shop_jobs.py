@@ -115,6 +115,7 @@ class EcommerceShopJobs(models.Model):
         """The shop's sync lock for this job's transaction, or retry the job soon."""
         self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (lock_class, self.id))
         if not self.env.cr.fetchone()[0]:
+            _logger.info("Shop %s: sync lock taken, job postponed", self.id)
             raise RetryableJobError(
                 _("Shop %(shop)s: another synchronisation runs right now.")
                 % {"shop": self.name}, seconds=LOCKED_RETRY_SECONDS, ignore_retry=True)

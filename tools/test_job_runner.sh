@@ -45,6 +45,7 @@ while [ $SECONDS -lt $deadline ]; do
 done
 result="$(step check | sed -n 's/^E2E_RESULT //p')"
 echo "result: $result"
+echo "jobs that found the shop locked by another worker and waited: $(grep -c "sync lock taken" "$OUT/odoo.log")"
 echo "$result" | "$PY37" -c "
 import json, sys
 r = json.load(sys.stdin)
