@@ -22,6 +22,7 @@ from odoo.addons.queue_job.job import Job, identity_exact, job
 
 from ..adapters import PlatformError, SessionExpiredError
 from ..mapping.stock_mapping import select_changed
+from ..mapping.trade_mapping import CLOSED_STATUSES
 from .ecommerce_shop_orders import LOCK_CLASS, OVERLAP, WINDOW
 from .ecommerce_shop_refunds import REFUND_LOCK_CLASS, REFUND_OVERLAP
 
@@ -301,10 +302,27 @@ class EcommerceShopJobs(models.Model):
         if not detail:
             raise FailedJobError(_("%(what)s: the platform does not know this trade.")
                                  % {"what": what})
-        refusals = [f["reason"] for f in importer.summary["failed"] if f["tid"] == str(tid)]
+        tid = str(tid)
+        refusals = [f["reason"] for f in importer.summary["failed"] if f["tid"] == tid]
         if refusals:
             raise FailedJobError("%s: %s" % (what, "\n".join(refusals)))
+        skipped = importer.summary["skipped_reasons"].get(tid)
+        if skipped:
+            self._settle_skipped_trade(importer, dict(detail, tid=tid), what, skipped)
         return self._job_result(importer.public_summary(), False)
+
+    def _settle_skipped_trade(self, importer, row, what, reason):
+        """A retried trade that is no order and never will be by itself.
+
+        Closed on the platform, it sold nothing: its backlog goes, or the cron
+        would retry it for ever. Skipped for another reason (shipped before
+        it was first seen, say), the seller decides: the job fails with it.
+        """
+        summary = importer._summary_of(row)
+        if summary is not None and summary.status in CLOSED_STATUSES:
+            importer._clear_backlog([row["tid"]])
+            return
+        raise FailedJobError("%s: %s" % (what, reason))
 
     @api.multi
     @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)

@@ -210,6 +210,20 @@ class TestJobs(JobCase):
         self.assertEqual(self.orders().mapped("name"), ["TB6041"])
         self.assertEqual(self.health().health_trades_refused, 0)
 
+    def test_a_refused_trade_closed_since_leaves_the_retries(self):
+        self.load(tf.trade("6061", [tf.line(sku_id=UNMAPPED_SKU, outer_sku_id="")],
+                           modified=tf.ago(hours=1)))
+        self.env["ecommerce.shop"]._cron_enqueue_orders()
+        self.run_pending()
+        self.assertEqual(self.health().health_trades_refused, 1)
+        self.sandbox.close("6061")
+        self.shop._enqueue_trade_retries(["6061"])
+        self.run_pending()
+        self.assertEqual(self.jobs("job_retry_trade").state, "done")
+        self.assertEqual(self.health().health_trades_refused, 0)
+        self.env["ecommerce.shop"]._cron_enqueue_orders()
+        self.assertEqual(len(self.jobs("job_retry_trade")), 1, "nothing left to retry")
+
     def test_retry_button_reimports_exactly_the_refused_trades(self):
         self.load(tf.trade("6051", [tf.line(sku_id=UNMAPPED_SKU, outer_sku_id="")],
                            modified=tf.ago(hours=1)),
