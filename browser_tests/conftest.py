@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Selenium harness of the seller walk-through (Python 3.11 only, Debian chromium).
 
 Started by tools/run_browser_test.sh, which provides a database with the addon in
@@ -124,7 +127,7 @@ class Rpc:
         return self.call("/web/dataset/call_kw", {"model": model, "method": method,
                                                   "args": args, "kwargs": kwargs or {}})
 
-    def read(self, model, domain, fields, **kwargs):
+    def search_read(self, model, domain, fields, **kwargs):
         return self.kw(model, "search_read", [domain], dict(kwargs, fields=fields))
 
 

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Shared by conftest.py and the tests (pytest runs with --import-mode=importlib, so the
 tests cannot import conftest; this module is reached through pythonpath = .)."""
 import pathlib

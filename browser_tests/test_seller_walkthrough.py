@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """A Chinese-speaking seller walks the seed end to end in the real Odoo 11 web client.
 
 Sales / 电商订单同步 / 电商店铺 -> 商品/sku匹配 -> 订单导入 -> 库存同步, against the local TOP
@@ -75,7 +78,8 @@ def give_stock(rpc, quantities):
 
 def stock_products(rpc, quantities):
     """Count {product id: quantity} into the warehouse stock (see give_stock)."""
-    location = rpc.read("stock.warehouse", [], ["lot_stock_id"], limit=1)[0]["lot_stock_id"][0]
+    location = rpc.search_read("stock.warehouse", [], ["lot_stock_id"],
+                               limit=1)[0]["lot_stock_id"][0]
     for product_id, qty in quantities.items():
         wizard = rpc.kw("stock.change.product.qty", "create", [{
             "product_id": product_id, "new_quantity": qty, "location_id": location}])
@@ -345,16 +349,16 @@ def shippable_order(rpc, sandbox, names):
     """(sale order, delivery) of an imported, confirmed order whose platform trade
     waits, whole and without refund, for the seller to ship."""
     trades = {t["tid"]: t for t in sandbox.state()["trades"]}
-    orders = rpc.read("sale.order", [("name", "in", names), ("state", "=", "sale")],
-                      ["name", "ecommerce_tid"], order="name")
+    orders = rpc.search_read("sale.order", [("name", "in", names), ("state", "=", "sale")],
+                             ["name", "ecommerce_tid"], order="name")
     for order in orders:
         trade = trades.get(order["ecommerce_tid"]) or {}
         subs = (trade.get("orders") or {}).get("order") or []
         if trade.get("status") != "WAIT_SELLER_SEND_GOODS" or any(
                 o.get("refund_status") not in (None, "", "NO_REFUND") for o in subs):
             continue
-        pickings = rpc.read("stock.picking", [("sale_id", "=", order["id"])],
-                            ["state", "picking_type_code", "move_lines"])
+        pickings = rpc.search_read("stock.picking", [("sale_id", "=", order["id"])],
+                                   ["state", "picking_type_code", "move_lines"])
         if len(pickings) == 1 and pickings[0]["picking_type_code"] == "outgoing" \
                 and pickings[0]["state"] in ("confirmed", "waiting", "assigned"):
             return order, pickings[0]
@@ -393,8 +397,8 @@ def test_06_shipment_sent_to_platform(ui, sandbox, rpc, walk):
 
     # The warehouse has the goods of one imported order; the seller opens its delivery.
     order, picking = shippable_order(rpc, sandbox, walk["order_names"])
-    moves = rpc.read("stock.move", [("id", "in", picking["move_lines"])],
-                     ["product_id", "product_uom_qty"])
+    moves = rpc.search_read("stock.move", [("id", "in", picking["move_lines"])],
+                            ["product_id", "product_uom_qty"])
     stock_products(rpc, {m["product_id"][0]: m["product_uom_qty"] + 10 for m in moves})
     ui.open_app(STOCK_APP)
     ui.open_menu("stock.menu_stock_warehouse_mgmt", "stock.all_picking", expect=".o_list_view")
@@ -705,5 +709,5 @@ def test_11_health_card_red_then_green(ui, config, sandbox, health_sandbox, rpc,
     open_health(ui)
     assert health_card(ui, HEALTH_SHOP)[1] == "green"
     ui.screenshot("health-card-green", docs_name="shop_health_green.png")
-    orders = rpc.read("sale.order", [("name", "=", HEALTH_CODE + tid)], ["state"])
+    orders = rpc.search_read("sale.order", [("name", "=", HEALTH_CODE + tid)], ["state"])
     assert orders and orders[0]["state"] == "sale", orders
