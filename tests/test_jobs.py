@@ -83,6 +83,10 @@ class JobCase(JobRunnerMixin, OrderCase):
             "order_sync_watermark": fields.Datetime.to_string(self.now - timedelta(hours=3)),
             "order_check_last": fields.Datetime.to_string(self.now),
         })
+        # The order tests' listings are not on the sandbox: a caught-up order sync
+        # would queue stock pushes for them (TestStockJobs covers that).
+        self.env["ecommerce.stock.sync"].search([("shop_id", "=", self.shop.id)]).write(
+            {"sync": False})
 
     def orders(self):
         return self.env["sale.order"].search([("ecommerce_shop_id", "=", self.shop.id)])
@@ -400,6 +404,17 @@ class TestStockJobs(JobRunnerMixin, StockPushCase):
         self.run_pending()
         self.assertEqual(failed.state, "done")
         self.assertEqual(int(self.sandbox.item(ITEM_C)["num"]), 4)
+
+    def test_an_order_sync_that_caught_up_pushes_the_stock_right_after(self):
+        now = datetime.utcnow().replace(microsecond=0)
+        self.shop.write({
+            "order_sync_watermark": fields.Datetime.to_string(now - timedelta(minutes=30)),
+            "order_check_last": fields.Datetime.to_string(now)})
+        self.shop._delayed("order sync", 5).job_sync_orders()
+        self.run_pending()
+        self.assertEqual(sorted(self.jobs("job_push_item_stock", "done").mapped("args")),
+                         [[str(ITEM_A)], [str(ITEM_B)]])
+        self.assertEqual(self.platform(), ({4201001: 12, 4201002: 0, 4201003: 5}, 7))
 
     def test_stale_orders_enqueue_no_push(self):
         self.shop.order_sync_error = "The platform cannot be reached"

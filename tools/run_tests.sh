@@ -9,13 +9,13 @@
 # Developer shortcuts (refused under CI=true; the closing line is then preceded by
 # "selection: ..."):
 #   --only test_a,test_b     run only these Odoo test modules (make test ONLY=test_a,test_b)
-#   --skip browser,soak,...  leave stages out: pytest odoo uninstall browser soak lint
+#   --skip browser,soak,...  leave stages out: pytest odoo uninstall browser jobrunner soak lint
 #                            (make test SKIP=browser,soak,lint)
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-STAGES="pytest odoo uninstall browser soak lint"
+STAGES="pytest odoo uninstall browser jobrunner soak lint"
 only=""
 skip=""
 while [ $# -gt 0 ]; do
@@ -100,6 +100,17 @@ if wanted browser; then
     echo "== browser walk-through (headless Chromium, the seller in Simplified Chinese)"
     OUT="$OUT" "$ROOT/tools/run_browser_test.sh"  # writes $OUT/browser.xml; missing = failure
     summary+=(--exit "browser=$?" --junit-must-run "$OUT/browser.xml")
+fi
+
+if wanted jobrunner; then
+    echo "== background sync through the real queue_job runner (two workers, one shop)"
+    if E2E_OUT="$OUT/jobrunner" "$ROOT/tools/test_job_runner.sh" >"$OUT/jobrunner.log" 2>&1 \
+            && grep -q "JOB RUNNER E2E OK" "$OUT/jobrunner.log"; then
+        summary+=(--check "job-runner:ok")
+    else
+        summary+=(--check "job-runner:fail")
+    fi
+    tail -5 "$OUT/jobrunner.log"
 fi
 
 if wanted soak; then
