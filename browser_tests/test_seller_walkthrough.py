@@ -588,7 +588,7 @@ HEALTH_MENU = "ecommerce_sync.ecommerce_shop_health_menu"
 MAPPING_MENU = "ecommerce_sync.ecommerce_sku_mapping_menu"
 HEALTH_SHOP, HEALTH_CODE = "淘宝新开店铺", "TBN"
 CARD = ".o_kanban_view .o_ecommerce_health_card"
-COLOURS = {"bg-danger": "red", "bg-warning": "amber", "bg-success": "green"}
+COLOURS = {"alert-danger": "red", "alert-warning": "amber", "alert-success": "green"}
 HEALTH_LABELS = {"red": tr("Act now"), "amber": tr("Needs a look"), "green": tr("Running")}
 
 
@@ -627,11 +627,13 @@ def health_card(ui, name):
                 return card
         return False
     card = ui.wait(find, message="no health card of shop %s" % name)
-    colour = next((COLOURS[c] for c in card.get_attribute("class").split() if c in COLOURS),
+    # The seller reads the verdict in a coloured block under the shop's name.
+    state = card.find_element(By.CSS_SELECTOR, ".o_ecommerce_health_state")
+    assert state.value_of_css_property("background-color") not in (
+        "rgba(255, 255, 255, 1)", "rgba(0, 0, 0, 0)"), "the health state is not coloured"
+    colour = next((COLOURS[c] for c in state.get_attribute("class").split() if c in COLOURS),
                   None)
-    # The seller reads the verdict on the card, next to the shop's name.
-    shown = card.find_element(By.CSS_SELECTOR, '.o_kanban_record_top [name="health_state"], '
-                                               '.o_kanban_record_top .pull-right').text.strip()
+    shown = state.text.strip()
     assert shown == HEALTH_LABELS.get(colour), (name, colour, shown)
     return card, colour
 
