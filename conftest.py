@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """pytest set-up shared by the Odoo-free packages.
 
 The repository root is the addon; layers that import across packages

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The neutral operations every platform adapter offers.
 
 Times going in and out are naive UTC datetimes; money is Decimal; ids are

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Platform-neutral errors raised by every adapter.
 
 Each client has its own exception family (TOP codes, JOS codes); the adapter

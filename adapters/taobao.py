@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Taobao / Tmall (TOP) adapter over top_client.TopClient."""
 from datetime import timedelta
 

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Benchmark: import a generated catalogue (2,000 items / 20,000 SKUs x scale)."""
 import os
 import sys

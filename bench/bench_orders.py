@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Order sync benchmark: 10,000 generated trades (x --scale) through the sandbox.
 
 Products and SKU mappings for the generated catalogue are created and committed

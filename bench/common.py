@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Frame of the benchmark scripts: an Odoo environment, the sandbox, and measurements.
 
 Each bench_*.py script runs in its own process (peak memory is per process) against

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """JD Open Service (JOS) client. Pure Python, no Odoo import."""
 from .client import (JdClient, beijing_str, normalize_gateway_url, param_json,
                      parse_beijing, split_window)

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """JD JOS client: signing, envelope unwrapping, retries, paging.
 
 System parameters travel in the query string and the business parameters as
@@ -271,9 +274,8 @@ class JdClient(object):
     def get_ware_with_skus(self, ware_id):
         """``(ware, skus)``: the ware and its SKUs that are not deleted."""
         ware = self.get_ware(ware_id)
-        skus = [s for page in self.iter_sku_pages(ware_ids=[ware_id],
-                                                   status_values=[1, 2])
-                for s in page]
+        pages = self.iter_sku_pages(ware_ids=[ware_id], status_values=[1, 2])
+        skus = [s for page in pages for s in page]
         return ware, skus
 
     def update_sku_stock(self, sku_id, quantity, store_id=None):

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """One exception class per JD (JOS) error family.
 
 The ``family`` names are the TOP client's (top_client/errors.py), so callers

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """JD OAuth 2 authorization-code flow (open-oauth.jd.com).
 
 JD takes every parameter, app_secret included, in the query string of a GET

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """JD JOS request signing.
 
 md5: app_secret + k1v1k2v2... + app_secret, MD5 over UTF-8, upper-case hex.

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Platform item -> Odoo import plan. Pure functions: no Odoo, no I/O.
 
 An item as taobao.items.seller.list.get returns it (list wrappers flattened

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """JD (JOS) orders, wares and refund applications -> the neutral plans the
 Taobao mappings produce. Pure Python: no Odoo import, no I/O.
 

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """TOP trade -> plain import plan. Pure Python: no Odoo import, no I/O.
 
 The plan says which lines a sales order needs so that its total is exactly what

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Generate consistent TOP-shaped demo data for the sandbox.
 
 Usage:
@@ -137,14 +140,16 @@ def make_buyers(rng, count):
 
 def random_address(rng):
     state, city, districts, zipcode = rng.choice(PROVINCES)
-    name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.5 else '')
+    second = rng.choice(GIVEN) if rng.random() < 0.5 else ''
+    name = rng.choice(SURNAMES) + rng.choice(GIVEN) + second
     return {
         'receiver_name': name, 'receiver_state': state, 'receiver_city': city,
         'receiver_district': rng.choice(districts),
         'receiver_address': '%s%d号%d幢%d室' % (rng.choice(STREETS), rng.randint(1, 999),
                                              rng.randint(1, 30), rng.randint(101, 2505)),
-        'receiver_zip': zipcode, 'receiver_mobile': '1%d%08d' % (rng.choice([35, 38, 39, 58, 86, 88]),
-                                                               rng.randint(0, 10 ** 8 - 1)),
+        'receiver_zip': zipcode,
+        'receiver_mobile': '1%d%08d' % (rng.choice([35, 38, 39, 58, 86, 88]),
+                                        rng.randint(0, 10 ** 8 - 1)),
         'receiver_phone': '',
     }
 
@@ -223,7 +228,8 @@ def apply_mjz(rng, tid, orders, promos):
         order['_cents'][4] = share
         left -= share
     promos.append({'id': tid, 'promotion_name': '满%d减%d' % (mjz // 100 * 10 - 1, mjz // 100),
-                   'promotion_id': 'mjs-%d_%d' % (rng.randint(10 ** 5, 10 ** 6), rng.randint(1, 10 ** 6)),
+                   'promotion_id': 'mjs-%d_%d' % (rng.randint(10 ** 5, 10 ** 6),
+                                                  rng.randint(1, 10 ** 6)),
                    'discount_fee': money(mjz),
                    'promotion_desc': '店铺满减:省%s元' % money(mjz)})
 
@@ -251,7 +257,9 @@ def trade_totals(rng, tid, orders, status, created):
                      adjust_fee=money(adjust), part_mjz_discount=money(mjz),
                      divide_order_fee=money(total - mjz),
                      payment=money(total - mjz + (post if single else 0)))
-    cents = lambda key: sum(int(round(float(o[key]) * 100)) for o in orders)
+
+    def cents(key):
+        return sum(int(round(float(o[key]) * 100)) for o in orders)
     gross = sum(int(round(float(o['price']) * 100)) * o['num'] for o in orders)
     payment = cents('divide_order_fee') + post
     trade = {
@@ -270,7 +278,8 @@ def trade_totals(rng, tid, orders, status, created):
 
 
 def status_times(rng, status, created, orders):
-    minutes = lambda a, b: datetime.timedelta(minutes=rng.randint(a, b))
+    def minutes(low, high):
+        return datetime.timedelta(minutes=rng.randint(low, high))
     out = {'created': fmt(created)}
     modified = created + minutes(0, 3)
     if status not in ('WAIT_BUYER_PAY', 'TRADE_CLOSED_BY_TAOBAO'):

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Local emulator of the JD Open Service (JOS, 京东宙斯) gateway and OAuth 2.
 
 Stdlib only, any Python >= 3.7. Same shape as top_sandbox.py (CLI, faults,
@@ -800,7 +803,7 @@ def main(argv=None):
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        pass
+        sys.stdout.write('JD sandbox stopped\n')
     finally:
         server.server_close()
     return 0

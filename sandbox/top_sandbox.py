@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Local emulator of the Taobao Open Platform (TOP) REST gateway and OAuth.
 
 Stdlib only, any Python >= 3.7. See sandbox/README.md for the CLI, the

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 # Platform-neutral importers and exporters (AbstractModels): each run holds the
 # shop, its platform adapter, caches and summary; the shop's public methods
 # create one and delegate to it.

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """What a changed trade does to its sales order after import.
 
 Each rule compares the platform's plan with what the order already knows and

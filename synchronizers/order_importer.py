@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Platform-neutral order import: new trades become sales orders, changed trades
 update theirs. One importer serves one run of one shop: it holds the shop, its
 platform adapter, the run's caches and its summary.

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Build TOP-shaped items (as taobao.item.seller.get returns them) for the sandbox."""
 COLOR = ("1627207", "颜色分类")
 SIZE = ("20509", "尺码")

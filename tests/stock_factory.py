@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Builders for the stock push tests: platform items for the sandbox, and the
 matching Odoo products, SKU mappings and stock."""
 

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Malformed and hostile platform data (issue 7).
 
 Every hostile item or trade is loaded into the sandbox, as the platform would

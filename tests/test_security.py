@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from .common import EcommerceRpcCase
 
 USER = "ecommerce_sync.group_ecommerce_user"
@@ -30,9 +33,9 @@ class TestShopSecurityRpc(EcommerceRpcCase):
         for field in SECRETS:
             self.assertNotIn(field, fields)
         self.assertRpcAccessError("ecuser", "ecommerce.shop", "write", [self.shop_id],
-                               {"app_secret": "x"})
+                                  {"app_secret": "x"})
         self.assertRpcAccessError("ecuser", "ecommerce.shop", "write", [self.shop_id],
-                               {"name": "renamed"})
+                                  {"name": "renamed"})
 
     def test_manager_reads_and_writes_secrets(self):
         [shop] = self.rpc("ecmanager", "ecommerce.shop", "read", [self.shop_id], SECRETS[:2])

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Who may see and drive what, over real XML-RPC (issue 7).
 
 Complements test_security.py (shop secrets, shops of another company) and
@@ -176,8 +179,7 @@ class TestEcommerceUserAndSecrets(ScopeCase):
         self.assertNoSecret(groups)
         exported = self.rpc("ecuser", "ecommerce.shop", "export_data", [self.shop_id],
                             ["name", "code", "app_key"])
-        self.assertEqual(exported, {"datas": [["Sandbox shop", "TB",
-                                                shop["app_key"]]]})
+        self.assertEqual(exported, {"datas": [["Sandbox shop", "TB", shop["app_key"]]]})
         names = self.rpc("ecuser", "ecommerce.shop", "name_search", "")
         self.assertEqual(names, [[self.shop_id, "Sandbox shop"]])
         self.assertEqual(self.rpc("ecuser", "ecommerce.shop", "name_search", SESSION), [])

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The sync loses nothing and never gets stuck (issue 13).
 
 Each test fails on the code before the fix it proves: page-numbered listing

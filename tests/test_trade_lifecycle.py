@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Trade lifecycle (issue 10): ship only what is still to ship; changes follow each trade.
 
 Trades change in the sandbox through its control API, as buyers and Taobao

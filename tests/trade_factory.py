@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """TOP-shaped trades for the order tests, with money as sandbox/README.md says.
 
 A goods line is ``line(num_iid, sku_id, price, num, discount, adjust, mjz)``;

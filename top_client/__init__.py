@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Taobao Open Platform (TOP) client. Pure Python, no Odoo import."""
 from .client import TopClient, normalize_gateway_url, flatten, encode_value
 from .errors import (TopError, AuthenticationError, SessionError,

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """One exception class per TOP error family.
 
 Timestamp errors (codes 30/31) are classed as InvalidParameterError: the

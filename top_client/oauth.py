@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Taobao OAuth 2.0 authorization-code flow (top-api.md section 4)."""
 import json
 

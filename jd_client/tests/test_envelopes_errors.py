@@ -1,6 +1,8 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Envelopes, error families and retries, against a scripted HTTP double."""
 import json
-from urllib.parse import parse_qsl
 
 import pytest
 import requests

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Signing vectors computed by hand (md5 / HMAC over the joined string)."""
 import datetime
 import json

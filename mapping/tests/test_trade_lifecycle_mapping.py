@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Lifecycle rules of the trade plan: what ships, what is paid, what waits."""
 from decimal import Decimal
 

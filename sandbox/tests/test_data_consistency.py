@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The demo data file and the generator obey the money rules in README.md."""
 import json
 import os
@@ -38,7 +41,8 @@ def check_trade(trade, items, skus):
     assert d(trade['discount_fee']) == sum(d(o['discount_fee']) + d(o['part_mjz_discount'])
                                            for o in orders)
     assert d(trade['adjust_fee']) == sum(d(o['adjust_fee']) for o in orders)
-    assert d(trade['payment']) == sum(d(o['divide_order_fee']) for o in orders) + d(trade['post_fee'])
+    divided = sum(d(o['divide_order_fee']) for o in orders)
+    assert d(trade['payment']) == divided + d(trade['post_fee'])
     for key in ('payment', 'total_fee', 'post_fee', 'discount_fee', 'adjust_fee'):
         assert isinstance(trade[key], str) and trade[key].split('.')[1].__len__() == 2
 

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """jd_demo_data.json obeys JD's money rules and covers what the tests need."""
 import json
 import os

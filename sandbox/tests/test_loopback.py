@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The sandbox is a test double holding fake credentials: it must never be
 reachable from another machine. It refuses non-loopback --host values and,
 once started, listens on 127.0.0.1 only."""

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Sandbox-specific behaviour: CLI, control API, protocol corners."""
 import datetime
 import subprocess
@@ -76,7 +79,7 @@ def test_rebase_makes_data_recent(box):
 
 def test_no_refresh_mode(box):
     from top_client import OAuthClient, OAuthError
-    resp = requests.get(box.base + '/oauth/authorize', allow_redirects=False, params={
+    resp = requests.get(box.base + '/oauth/authorize', allow_redirects=False, timeout=30, params={
         'response_type': 'code', 'client_id': APP_KEY, 'redirect_uri': 'http://h/cb'})
     code = resp.headers['Location'].split('code=')[1].split('&')[0]
     oauth = OAuthClient(box.base + '/oauth/token', APP_KEY, APP_SECRET)

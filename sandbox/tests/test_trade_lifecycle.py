@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Trade lifecycle in the sandbox: shipping, refunds and changes over time."""
 import copy
 import decimal

@@ -1,3 +1,6 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Window-safe trade listing (issue 13) against the sandbox with churn faults."""
 import datetime
 import logging
