@@ -140,8 +140,9 @@ def make_buyers(rng, count):
 
 def random_address(rng):
     state, city, districts, zipcode = rng.choice(PROVINCES)
-    second = rng.choice(GIVEN) if rng.random() < 0.5 else ''
-    name = rng.choice(SURNAMES) + rng.choice(GIVEN) + second
+    # One expression: the seeded draws must keep their order (surname, given, coin, given).
+    name = (rng.choice(SURNAMES) + rng.choice(GIVEN)
+            + (rng.choice(GIVEN) if rng.random() < 0.5 else ''))
     return {
         'receiver_name': name, 'receiver_state': state, 'receiver_city': city,
         'receiver_district': rng.choice(districts),
