@@ -253,6 +253,12 @@ class EcommerceItemImporter(models.AbstractModel):
             except (UserError, ValidationError, psycopg2.IntegrityError) as err:
                 cache.restore(snapshot)
                 reason = getattr(err, "name", None) or str(err)
+            except Exception as err:  # noqa: B902 - one item must never stop the others
+                _logger.exception("Shop %s: item %s could not be stored", self.shop.id,
+                                  plan["num_iid"])
+                cache.restore(snapshot)
+                reason = _("Unexpected error while storing the item: %(error)s") % {
+                    "error": "%s: %s" % (type(err).__name__, err)}
             else:
                 self._merge_item_stats(result, stats)
                 continue

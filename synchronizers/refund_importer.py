@@ -9,10 +9,8 @@ platform is reached only through the adapter, whose errors are neutral.
 """
 import logging
 
-import psycopg2
-
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 from ..adapters import PlatformError, RefusedError, SessionExpiredError
 from ..mapping.refund_mapping import REFUND_DONE, goods_returned, merge_detail
@@ -24,7 +22,9 @@ _logger = logging.getLogger(__name__)
 
 KNOWN_GOOD_STATUSES = frozenset(code for code, _label in GOOD_STATUS_SELECTION)
 # Errors of one refund's records (data or accounting set-up), not of the run.
-RECORD_ERRORS = (UserError, ValidationError, psycopg2.Error)
+# Any failure of one refund fails that refund only; a platform failure stops the run
+# before a refund is stored and never gets here.
+RECORD_ERRORS = (Exception,)
 
 
 class RefundImporter(models.AbstractModel):

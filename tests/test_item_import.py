@@ -4,6 +4,7 @@
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import mute_logger
 
 from .common import EcommerceCase
 from .item_factory import item, prop, sku, tshirt
@@ -179,6 +180,25 @@ class TestItemImport(EcommerceCase):
         self.assertEqual(good_value.mapped("name"), ["亚麻"])
         self.assertEqual(self.env["product.attribute.value"].search_count(
             [("name", "=", "亚麻"), ("attribute_id.name", "=", "材质")]), 1)
+
+    def test_any_exception_fails_one_item_only(self):
+        def material(value):
+            return prop(("1627208", "材质"), value, "778")
+        bad = item(5411, "坏商品", skus=[sku(541101, material("棉"), "9.00", "BAD-2")])
+        good = item(5412, "好商品", skus=[sku(541201, material("棉"), "9.00", "GOOD-2")])
+        original = type(self.shop)._prepare_mapping_vals
+
+        def failing(shop, plan, variant, product):
+            if plan["num_iid"] == "5411":
+                raise ZeroDivisionError("an unexpected bug")
+            return original(shop, plan, variant, product)
+        with patch.object(type(self.shop), "_prepare_mapping_vals", failing), \
+                mute_logger("odoo.addons.ecommerce_sync.synchronizers.item_importer"):
+            result = self.import_items(bad, good)
+        self.assertEqual([e["num_iid"] for e in result["errors"]], ["5411"])
+        self.assertIn("ZeroDivisionError", result["errors"][0]["reason"])
+        self.assertFalse(self.template(5411))
+        self.assertTrue(self.template(5412))
 
     def test_attributes_reused_across_items(self):
         self.import_items(tshirt(5201, code="A"), tshirt(5202, code="B", sizes=("S", "L")))
