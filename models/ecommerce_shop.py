@@ -5,6 +5,7 @@ import logging
 import re
 from datetime import timedelta
 
+import odoo
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -370,6 +371,27 @@ class EcommerceShop(models.Model):
     @api.model
     def _active_sync_shops(self):
         return self.search([("platform", "in", SYNC_PLATFORMS), ("sync_paused", "=", False)])
+
+    def _run_on_new_cursor(self, shop_id, method, what, *args):
+        """Run ``shop.method(*args)`` on a cursor of its own and commit it (crons only).
+
+        Any exception, not only the expected ones, is logged and rolled back
+        there: a bug met on one shop's data must not stop the other shops'
+        work. What the method committed itself (window by window, record by
+        record) stays.
+        """
+        with api.Environment.manage():
+            cr = odoo.registry(self.env.cr.dbname).cursor()
+            try:
+                env = api.Environment(cr, self.env.uid, self.env.context)
+                getattr(env["ecommerce.shop"].browse(shop_id), method)(*args)
+                # The cron's own cursor, never a user's request.
+                cr.commit()  # pylint: disable=invalid-commit
+            except Exception:  # noqa: B902 - one shop's failure must not stop the others
+                cr.rollback()
+                _logger.exception("Shop %s: %s failed", shop_id, what)
+            finally:
+                cr.close()
 
     def _run_isolated(self, job):
         """Run ``job(shop)`` for each shop in its own savepoint.

@@ -5,7 +5,6 @@ import logging
 import zlib
 from datetime import datetime, timedelta
 
-import odoo
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -161,7 +160,7 @@ class EcommerceShopOrders(models.Model):
         """
         for shop_id in self._active_sync_shops().ids:
             if use_new_cursor:
-                self._sync_shop_on_new_cursor(shop_id)
+                self._run_on_new_cursor(shop_id, "_sync_orders_run", "order sync", True)
             else:
                 self.browse(shop_id)._sync_orders_run(commit=False)
         return True
@@ -204,20 +203,6 @@ class EcommerceShopOrders(models.Model):
     # ------------------------------------------------------------------
     # Background sync
     # ------------------------------------------------------------------
-    def _sync_shop_on_new_cursor(self, shop_id):
-        with api.Environment.manage():
-            cr = odoo.registry(self.env.cr.dbname).cursor()
-            try:
-                env = api.Environment(cr, self.env.uid, self.env.context)
-                env["ecommerce.shop"].browse(shop_id)._sync_orders_run(commit=True)
-                # The cron's own cursor, not a user's request.
-                cr.commit()  # pylint: disable=invalid-commit
-            except Exception:  # noqa: B902 - one shop's failure must not stop the others
-                cr.rollback()
-                _logger.exception("Shop %s: order sync failed", shop_id)
-            finally:
-                cr.close()
-
     def _sync_orders_run(self, commit):
         """One sync of this shop: increment, then the daily missing check; logged."""
         self.ensure_one()

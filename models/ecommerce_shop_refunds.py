@@ -6,11 +6,8 @@ import re
 import zlib
 from datetime import datetime, timedelta
 
-import psycopg2
-
-import odoo
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -80,7 +77,7 @@ class EcommerceShopRefunds(models.Model):
             shops._run_isolated(lambda shop: shop._sync_refunds_run(commit=False))
             return True
         for shop_id in shops.ids:
-            self._sync_refunds_on_new_cursor(shop_id)
+            self._run_on_new_cursor(shop_id, "_sync_refunds_run", "refund sync", True)
         return True
 
     @api.multi
@@ -94,19 +91,6 @@ class EcommerceShopRefunds(models.Model):
     # ------------------------------------------------------------------
     # Runs
     # ------------------------------------------------------------------
-    def _sync_refunds_on_new_cursor(self, shop_id):
-        with api.Environment.manage():
-            cr = odoo.registry(self.env.cr.dbname).cursor()
-            try:
-                env = api.Environment(cr, self.env.uid, self.env.context)
-                env["ecommerce.shop"].browse(shop_id)._sync_refunds_run(commit=True)
-                cr.commit()  # pylint: disable=invalid-commit
-            except (UserError, ValidationError, psycopg2.Error) as err:
-                cr.rollback()
-                _logger.warning("Shop %s: refund sync failed: %s", shop_id, err)
-            finally:
-                cr.close()
-
     def _sync_refunds_run(self, commit):
         """One background run of this shop, from its watermark to now."""
         self.ensure_one()

@@ -3,7 +3,6 @@
 
 import logging
 
-import odoo
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -59,7 +58,8 @@ class EcommerceShopShipments(models.Model):
         """
         for shop_id in self._shops_with_due_shipments():
             if use_new_cursor:
-                self._send_shipments_on_new_cursor(shop_id)
+                self._run_on_new_cursor(shop_id, "_send_shipments_run",
+                                        "shipment write-back", None, True)
             else:
                 self._send_shipments_isolated(shop_id)
         return True
@@ -89,20 +89,6 @@ class EcommerceShopShipments(models.Model):
                 self.browse(shop_id)._send_shipments_run(None, commit=False)
         except Exception:  # pylint: disable=broad-except
             _logger.exception("Shop %s: shipment write-back failed", shop_id)
-
-    def _send_shipments_on_new_cursor(self, shop_id):
-        with api.Environment.manage():
-            cr = odoo.registry(self.env.cr.dbname).cursor()
-            try:
-                env = api.Environment(cr, self.env.uid, self.env.context)
-                env["ecommerce.shop"].browse(shop_id)._send_shipments_run(None, commit=True)
-                cr.commit()  # pylint: disable=invalid-commit
-            except Exception:  # pylint: disable=broad-except
-                # Same isolation as above; what was committed per shipment stays.
-                cr.rollback()
-                _logger.exception("Shop %s: shipment write-back failed", shop_id)
-            finally:
-                cr.close()
 
     # ------------------------------------------------------------------
     # Helpers

@@ -15,6 +15,7 @@ from odoo import fields
 
 from ..models import ecommerce_shop_orders
 from . import trade_factory as tf
+from .common import shop_vals
 from .test_order_import import OrderCase
 
 
@@ -144,3 +145,21 @@ class TestSyncRobustness(OrderCase):
         summary = self.shop.sync_orders()
         self.assertEqual(summary["cancelled"], ["6701"])
         self.assertEqual(order.state, "cancel")
+
+    def test_a_shop_failing_on_its_own_cursor_does_not_stop_the_next(self):
+        """The crons' own-cursor runner isolates any exception, for every kind of sync."""
+        other = self.env["ecommerce.shop"].create(shop_vals(name="Other", code="OT"))
+        seen = []
+
+        def run(shop, commit):
+            # Nothing is written, so the runner's own cursor commits nothing.
+            if shop.id == self.shop.id:
+                raise ZeroDivisionError("an unexpected bug")
+            seen.append(shop.id)
+        shop_class = type(self.env["ecommerce.shop"])
+        with patch.object(shop_class, "_sync_refunds_run", run), \
+                odoo.tools.mute_logger("odoo.addons.ecommerce_sync.models.ecommerce_shop"):
+            for shop_id in (self.shop.id, other.id):
+                self.env["ecommerce.shop"]._run_on_new_cursor(
+                    shop_id, "_sync_refunds_run", "refund sync", True)
+        self.assertEqual(seen, [other.id])
