@@ -20,7 +20,7 @@ from odoo.tools.safe_eval import safe_eval
 from . import trade_factory as tf
 from .common import Sandbox, shop_vals
 from .stock_factory import sandbox_item
-from .test_order_import import OrderCase
+from .test_order_import import SyncCase
 from .test_refund import RefundCase, refund
 from .test_shipment import SF_WAYBILL, ShipmentCase
 from .test_stock_push import ITEM_A, ITEM_B, ITEM_C, StockPushCase
@@ -74,22 +74,14 @@ class JobRunnerMixin(object):
         self.fail("jobs keep coming")
 
 
-class JobCase(JobRunnerMixin, OrderCase):
+class JobCase(JobRunnerMixin, SyncCase):
 
     def setUp(self):
         super().setUp()
-        self.now = datetime.utcnow().replace(microsecond=0)
-        self.shop.write({
-            "order_sync_watermark": fields.Datetime.to_string(self.now - timedelta(hours=3)),
-            "order_check_last": fields.Datetime.to_string(self.now),
-        })
         # The order tests' listings are not on the sandbox: a caught-up order sync
         # would queue stock pushes for them (TestStockJobs covers that).
         self.env["ecommerce.stock.sync"].search([("shop_id", "=", self.shop.id)]).write(
             {"sync": False})
-
-    def orders(self):
-        return self.env["sale.order"].search([("ecommerce_shop_id", "=", self.shop.id)])
 
 
 class TestJobs(JobCase):

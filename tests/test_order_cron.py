@@ -1,28 +1,17 @@
 # Copyright 2026 ecommerce_sync contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from odoo import fields
 
 from ..top_client import parse_beijing
 from . import trade_factory as tf
 from .common import shop_vals
-from .test_order_import import OrderCase
+from .test_order_import import SyncCase
 
 
-class TestOrderCron(OrderCase):
-
-    def setUp(self):
-        super().setUp()
-        self.now = datetime.utcnow().replace(microsecond=0)
-        self.shop.write({
-            "order_sync_watermark": fields.Datetime.to_string(self.now - timedelta(hours=3)),
-            "order_check_last": fields.Datetime.to_string(self.now),
-        })
-
-    def orders(self):
-        return self.env["sale.order"].search([("ecommerce_shop_id", "=", self.shop.id)])
+class TestOrderCron(SyncCase):
 
     def last_log(self, shop=None):
         return self.env["ecommerce.sync.log"].search(

@@ -63,6 +63,21 @@ class OrderCase(EcommerceCase):
                 for line in order.order_line]
 
 
+class SyncCase(OrderCase):
+    """A shop whose background sync resumes from 3 hours ago; the daily check just ran."""
+
+    def setUp(self):
+        super().setUp()
+        self.now = datetime.utcnow().replace(microsecond=0)
+        self.shop.write({
+            "order_sync_watermark": odoo.fields.Datetime.to_string(
+                self.now - timedelta(hours=3)),
+            "order_check_last": odoo.fields.Datetime.to_string(self.now)})
+
+    def orders(self):
+        return self.env["sale.order"].search([("ecommerce_shop_id", "=", self.shop.id)])
+
+
 class TestOrderImport(OrderCase):
 
     def test_plain_trade_becomes_confirmed_order_with_delivery(self):

@@ -7,7 +7,7 @@ Each test fails on the code before the fix it proves: page-numbered listing
 under churn, per-trade guards that only caught some exception types, a lock
 refusal that left no trace, and manual windows read whole before storing.
 """
-from datetime import datetime, timedelta
+from datetime import timedelta
 from unittest.mock import patch
 
 import odoo
@@ -16,21 +16,14 @@ from odoo import fields
 from ..models import ecommerce_shop_orders
 from . import trade_factory as tf
 from .common import shop_vals
-from .test_order_import import OrderCase
+from .test_order_import import SyncCase
 
 
-class TestSyncRobustness(OrderCase):
+class TestSyncRobustness(SyncCase):
 
     def setUp(self):
         super().setUp()
-        self.now = datetime.utcnow().replace(microsecond=0)
-        self.shop.write({
-            "order_sync_watermark": fields.Datetime.to_string(self.now - timedelta(hours=3)),
-            "order_check_last": fields.Datetime.to_string(self.now),
-            "order_full_detail": False})
-
-    def orders(self):
-        return self.env["sale.order"].search([("ecommerce_shop_id", "=", self.shop.id)])
+        self.shop.order_full_detail = False
 
     def many(self, count, prefix):
         return [tf.trade("%s%04d" % (prefix, i), created=tf.ago(seconds=7300 - i * 20),

@@ -8,26 +8,19 @@ change them; the sync re-reads them and the tests check what a seller
 checks: the order, its lines and total, its delivery, its chatter.
 """
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from odoo import fields
 
 from . import trade_factory as tf
-from .test_order_import import OrderCase
+from .test_order_import import SyncCase
 
 TWO = [tf.line(price=10000, num=1),
        tf.line(num_iid=520000000002, sku_id="", price=3000, num=2, outer_sku_id="",
                outer_iid="MUG-X", title="Mug")]
 
 
-class LifecycleCase(OrderCase):
-
-    def setUp(self):
-        super().setUp()
-        self.now = datetime.utcnow().replace(microsecond=0)
-        self.shop.write({
-            "order_sync_watermark": fields.Datetime.to_string(self.now - timedelta(hours=3)),
-            "order_check_last": fields.Datetime.to_string(self.now)})
+class LifecycleCase(SyncCase):
 
     def sync(self):
         summary = self.shop.sync_orders()
