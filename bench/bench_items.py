@@ -5,7 +5,8 @@
 import os
 import sys
 
-from common import ROOT, Sandbox, create_shop, odoo_env, parse_args, record, stopwatch
+from common import (ROOT, Sandbox, create_shop, odoo_env, parse_args, profiled, record,
+                    stopwatch)
 
 sys.path.insert(0, os.path.join(ROOT, "sandbox"))
 from generate_data import generate  # noqa: E402
@@ -26,7 +27,7 @@ def main():
     shop = create_shop(env, args.sandbox_url, "Bench items", "BENCHI")
     env.cr.commit()
     calls_before = sandbox.calls()
-    with stopwatch() as watch:
+    with stopwatch() as watch, profiled("items"):
         result = shop.import_platform_items()
         env.cr.commit()
     top_calls = sandbox.calls() - calls_before

@@ -8,10 +8,13 @@ a database prepared by tools/run_bench.sh, and appends one JSON line per workloa
 the --out file; tools/run_bench.sh prints them as one table.
 """
 import argparse
+import cProfile
+import io
 import json
 import os
 import resource
 import sys
+import pstats
 import time
 from contextlib import contextmanager
 
@@ -83,6 +86,30 @@ def stopwatch():
     start = time.perf_counter()
     yield box
     box["seconds"] = time.perf_counter() - start
+
+
+@contextmanager
+def profiled(name):
+    """cProfile the block when BENCH_PROFILE names a folder: NAME.pstats and the top
+    40 functions by own time in NAME.txt. Off by default: profiling slows the clock."""
+    folder = os.environ.get("BENCH_PROFILE")
+    if not folder:
+        yield
+        return
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        yield
+    finally:
+        profile.disable()
+        os.makedirs(folder, exist_ok=True)
+        profile.dump_stats(os.path.join(folder, name + ".pstats"))
+        text = io.StringIO()
+        stats = pstats.Stats(profile, stream=text)
+        stats.sort_stats("tottime").print_stats(40)
+        stats.sort_stats("cumulative").print_stats(60)
+        with open(os.path.join(folder, name + ".txt"), "w") as stream:
+            stream.write(text.getvalue())
 
 
 def record(out, workload, seconds, count, unit, top_calls, baseline_seconds=None, **extra):
