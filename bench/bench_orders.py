@@ -1,29 +1,40 @@
 # Copyright 2026 ecommerce_sync contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-"""Order sync benchmark: 10,000 generated trades (x --scale) through the sandbox.
+"""Order sync benchmark at full scale: 10,000 trades (x --scale) through the sandbox.
 
 Products and SKU mappings for the generated catalogue are created and committed
 before any clock starts (a 13 % sales tax on every product, so that the
 price-included tax handling is part of the work). Then, on that same database:
-  1. the baseline: a sample of the same orders (same buyers and addresses, products,
+  1. the baseline: a sample of the run's orders (same buyers and addresses, products,
      quantities, paid prices, taxes) created with their partners and confirmed with
      the bare ORM, with the same chatter settings; timed, then rolled back, so that
      the import starts from exactly the database the baseline started from;
-  2. the background order sync (the cron's own-cursor path, committing window by
-     window) over the first half of the trades, then over the second half with the
-     first half already in the database: seconds per order at 0 and at N/2 orders.
+  2. the full run: the background order sync (the cron's own-cursor path, committing
+     window by window) over the 10,000 trades, its first 1,000 timed on their own
+     (seconds per order with an empty database);
+  3. probes of 1,000 more trades with 10,000 and then 50,000+ orders already in the
+     database (grown from 11,000 by copying orders in SQL, see clone_orders.py); the
+     probes' buyers are new to the database, like the buyers of the first 1,000;
+  4. a last probe with "Always Read Full Trade Details" off: the detail calls left
+     are those of trades whose list row says they need one.
+Peak memory is the process's peak resident size during each stage (reset in between).
 """
 import datetime
+import math
 import os
+import re
 import sys
 
-from common import ROOT, Sandbox, create_shop, odoo_env, parse_args, record, stopwatch
+from clone_orders import clone_orders
+from common import (ROOT, Sandbox, create_shop, odoo_env, parse_args, profiled, record,
+                    stopwatch)
 
 sys.path.insert(0, os.path.join(ROOT, "sandbox"))
 from generate_data import generate  # noqa: E402
 
 TRADES, ITEMS, SKUS_PER_ITEM, DAYS = 10000, 200, 5, 5
+PROBE, BIG = 1000, 50000
 # The bare-ORM baseline is timed on an even sample: its seconds per order is what the
 # ratio needs.
 BASELINE_SAMPLE = 300
@@ -96,21 +107,65 @@ def baseline(env, shop, trades):
 
 
 def sync(env, shop, sandbox, trades, watermark):
-    """One background sync over ``trades`` loaded in the sandbox; (seconds, calls)."""
+    """One background sync over ``trades`` loaded in the sandbox: a stage result."""
     sandbox.reset({"items": sandbox.items, "trades": trades})
     shop.write({"order_sync_watermark": watermark, "order_check_days": 0})
     env.cr.commit()
+    env.clear()
     calls_before = sandbox.calls()
-    with stopwatch() as watch:
+    reset_peak_memory()
+    with stopwatch() as watch, profiled("orders_%d" % len(trades)):
         summary = shop._sync_orders_run(commit=True)
     assert not summary.get("error"), summary["error"]
-    return watch["seconds"], sandbox.calls() - calls_before, summary
+    assert not summary.get("failed"), summary["failed"][:5]
+    return {"seconds": watch["seconds"], "calls": sandbox.calls() - calls_before,
+            "count": len(trades), "memory": stage_peak_memory_mb()}
+
+
+def after(trade):
+    """The watermark right after ``trade`` (its Beijing modified time, in UTC)."""
+    modified = datetime.datetime.strptime(trade["modified"], "%Y-%m-%d %H:%M:%S")
+    return (modified - datetime.timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def renew_buyers(trades, tag):
+    """Buyers new to the database: a probe creates as many partners as the first trades."""
+    for trade in trades:
+        trade["buyer_nick"] = "%s-%s" % (trade["buyer_nick"], tag)
+
+
+def reset_peak_memory():
+    # Linux: writing 5 to clear_refs resets the peak resident size (VmHWM).
+    with open("/proc/self/clear_refs", "w") as stream:
+        stream.write("5")
+
+
+def stage_peak_memory_mb():
+    with open("/proc/self/status") as stream:
+        return int(re.search(r"VmHWM:\s+(\d+) kB", stream.read()).group(1)) / 1024.0
+
+
+def record_stage(args, workload, stage, **extra):
+    return record(args.out, workload, stage["seconds"], stage["count"], "orders",
+                  stage["calls"], stage_peak_mb=round(stage["memory"], 1),
+                  s_per_order=round(stage["seconds"] / stage["count"], 4),
+                  calls_per_1000=round(stage["calls"] * 1000.0 / stage["count"], 1), **extra)
+
+
+def check_orders(env, shop, data, expected):
+    orders = env["sale.order"].search([("ecommerce_shop_id", "=", shop.id),
+                                       ("ecommerce_tid", "not like", "-c")])
+    assert len(orders) == expected, "%d orders for %d trades" % (len(orders), expected)
+    paid = {t["tid"]: t["payment"] for t in data["trades"]}
+    wrong = [o.name for o in orders if "%.2f" % o.amount_total != paid[o.ecommerce_tid]]
+    assert not wrong, "total != payment for %s" % wrong[:5]
 
 
 def main():
     args = parse_args()
-    count = max(2, int(TRADES * args.scale))
-    data = make_data(count)
+    count = max(4, int(TRADES * args.scale))
+    probe = max(2, int(PROBE * args.scale))
+    data = make_data(count + 3 * probe)
     sandbox = Sandbox(args.sandbox_url)
     sandbox.items = data["items"]
     env = odoo_env(args.db)
@@ -118,31 +173,40 @@ def main():
     create_catalogue(env, shop, data["items"])
     env.cr.commit()
     trades = sorted(data["trades"], key=lambda t: t["modified"])
-    step = max(1, len(trades) // BASELINE_SAMPLE)
-    base_per_order = baseline(env, shop, trades[::step][:BASELINE_SAMPLE])
+    run, tail = trades[:count], trades[count:]
+    probes = [tail[:probe], tail[probe:2 * probe], tail[2 * probe:]]
+    for tag, batch in zip(("p10k", "pbig", "plean"), probes):
+        renew_buyers(batch, tag)
+    step = max(1, len(run) // BASELINE_SAMPLE)
+    sample = run[::step][:BASELINE_SAMPLE]
+    base_per_order = baseline(env, shop, sample)
     start = (datetime.datetime.utcnow() - datetime.timedelta(days=DAYS + 1)).strftime(
         "%Y-%m-%d %H:%M:%S")
-    half = len(trades) // 2
-    first = sync(env, shop, sandbox, trades[:half], start)
-    # The second half is read from where the first one ended (Beijing time -> UTC).
-    middle = (datetime.datetime.strptime(trades[half - 1]["modified"], "%Y-%m-%d %H:%M:%S")
-              - datetime.timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
-    second = sync(env, shop, sandbox, trades, middle)
-    created = env["sale.order"].search([("ecommerce_shop_id", "=", shop.id)])
-    assert len(created) == count, "only %d of %d trades imported" % (len(created), count)
-    paid = {t["tid"]: t["payment"] for t in data["trades"]}
-    wrong = [o.name for o in created if "%.2f" % o.amount_total != paid[o.ecommerce_tid]]
-    assert not wrong, "total != payment for %s" % wrong[:5]
-    seconds, calls = first[0] + second[0], first[1] + second[1]
-    record(args.out, "orders sync", seconds, count, "orders", calls,
-           baseline_seconds=base_per_order * count,
-           calls_per_1000=round(calls * 1000.0 / count, 1),
-           s_per_order=round(seconds / count, 4),
-           s_per_order_at_0=round(first[0] / half, 4),
-           s_per_order_at_half=round(second[0] / (count - half), 4),
-           baseline_s_per_order=round(base_per_order, 4),
-           baseline_sample=min(BASELINE_SAMPLE, len(trades[::step])),
-           confirmed=len(created.filtered(lambda o: o.state == "sale")))
+    first = sync(env, shop, sandbox, run[:probe], start)
+    rest = sync(env, shop, sandbox, run[probe:], after(run[probe - 1]))
+    full = {"seconds": first["seconds"] + rest["seconds"], "calls": first["calls"] + rest["calls"],
+            "count": count, "memory": max(first["memory"], rest["memory"])}
+    record_stage(args, "orders sync, full run", full,
+                 baseline_seconds=base_per_order * count,
+                 baseline_s_per_order=round(base_per_order, 4), baseline_sample=len(sample),
+                 stage_peak_mb_first=round(first["memory"], 1))
+    record_stage(args, "orders sync, probe with 0 orders before", first, orders_before=0)
+    at_run = sync(env, shop, sandbox, probes[0], after(run[-1]))
+    record_stage(args, "orders sync, probe with {:,} orders before".format(count), at_run,
+                 orders_before=count)
+    existing = count + probe
+    copies = int(math.ceil((BIG * args.scale - existing) / float(existing)))
+    env.clear()
+    grown = clone_orders(env.cr, copies)
+    env.cr.commit()
+    at_big = sync(env, shop, sandbox, probes[1], after(probes[0][-1]))
+    record_stage(args, "orders sync, probe with {:,} orders before".format(grown), at_big,
+                 orders_before=grown)
+    shop.order_full_detail = False
+    lean = sync(env, shop, sandbox, probes[2], after(probes[1][-1]))
+    record_stage(args, "orders sync, probe reading details only where needed", lean,
+                 orders_before=grown + probe)
+    check_orders(env, shop, data, count + 3 * probe)
     env.cr.close()
 
 
