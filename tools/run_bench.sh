@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Benchmarks: every bench/bench_*.py against the TOP sandbox over loopback HTTP, each in
-# a fresh copy of a database with the addon installed. Prints one table.
+# a fresh copy of a database with the addon installed. Prints one table; a run of every
+# benchmark also writes it into README.md (between the bench markers).
 #   tools/run_bench.sh [--scale 0.1] [bench_name ...]
+# BENCH_PROFILE=DIR: cProfile the order and item imports into DIR (slows them down).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 scale=1.0
 if [ "${1:-}" = "--scale" ]; then scale="$2"; shift 2; fi
 "$ROOT/tools/setup_env.sh" test
-OUT="$ROOT/.run/bench"
-rm -rf "$OUT" && mkdir -p "$OUT"
+OUT="$ROOT/.run/bench/$$"  # per run: logs and results stay for a look afterwards
+mkdir -p "$OUT"
 start_sandbox "$ROOT/tests/data/sandbox_base.json" "$OUT"
 trap 'kill $SANDBOX_PID 2>/dev/null' EXIT
 ensure_template_db nodemo
@@ -18,7 +20,12 @@ fresh_db "$BASE"
 "$ROOT/tools/odoo.sh" -d "$BASE" -i ecommerce_sync --stop-after-init --log-level=warn \
     --http-port="$(free_port)" --no-database-list
 benches=("$@")
-[ ${#benches[@]} -eq 0 ] && benches=($(cd bench && ls bench_*.py | sed 's/\.py$//'))
+readme=()
+if [ ${#benches[@]} -eq 0 ]; then
+    benches=($(cd bench && ls bench_*.py | sed 's/\.py$//'))
+    # The README holds the figures of the full size only.
+    [ "$scale" = 1.0 ] && [ -z "${BENCH_PROFILE:-}" ] && readme=(--readme "$ROOT/README.md")
+fi
 for bench in "${benches[@]}"; do
     db="ecs_bench_${bench}_$$"
     dropdb --if-exists "$db" && createdb -T "$BASE" "$db"
@@ -29,4 +36,4 @@ for bench in "${benches[@]}"; do
     dropdb --if-exists "$db"
 done
 dropdb --if-exists "$BASE"
-"$PY37" "$ROOT/bench/report.py" "$OUT/results.jsonl"
+"$PY37" "$ROOT/bench/report.py" "$OUT/results.jsonl" --scale "$scale" ${readme[@]+"${readme[@]}"}
