@@ -290,7 +290,7 @@ class EcommerceShopOrders(models.Model):
                                      report_existing=report_existing, background=True)
                 if window_end is not None:
                     self._move_watermark(window_end)
-        except PlatformError:
+        except (PlatformError, UserError):
             for key, length in marks.items():
                 del importer.summary[key][length:]
             raise
@@ -392,6 +392,15 @@ class EcommerceShopOrders(models.Model):
     # ------------------------------------------------------------------
     # Pricelist
     # ------------------------------------------------------------------
+    @api.model
+    def create(self, vals):
+        shop = super().create(vals)
+        # Now, in the seller's own transaction: made by the first import instead,
+        # two shops' first jobs would activate the currency at the same moment.
+        if not shop.pricelist_id:
+            shop._cny_pricelist()
+        return shop
+
     def _cny_pricelist(self):
         """The shop's CNY pricelist, created on first use.
 
