@@ -23,6 +23,7 @@ from odoo.addons.queue_job.job import Job, identity_exact, job
 from ..adapters import PlatformError, SessionExpiredError
 from ..mapping.stock_mapping import select_changed
 from ..mapping.trade_mapping import CLOSED_STATUSES
+from ..synchronizers.order_importer import SetupConflict
 from .ecommerce_shop_orders import LOCK_CLASS, OVERLAP, WINDOW
 from .ecommerce_shop_refunds import REFUND_LOCK_CLASS, REFUND_OVERLAP
 
@@ -111,6 +112,12 @@ class EcommerceShopJobs(models.Model):
         if err.retryable:
             return RetryableJobError(text, seconds=err.retry_after or None)
         return FailedJobError(text)
+
+    @staticmethod
+    def _setup_conflict_retry(err):
+        """Run again soon, without using up a retry: another shop's job is creating
+        set-up this one needs, and commits it when its own window is stored."""
+        return RetryableJobError(err.name, seconds=LOCKED_RETRY_SECONDS, ignore_retry=True)
 
     def _try_job_lock(self, lock_class):
         """The shop's sync lock for this job's transaction, or retry the job soon."""
@@ -266,6 +273,8 @@ class EcommerceShopJobs(models.Model):
             error = self._explain_error(err)
         except PlatformError as err:
             raise self._job_error(err, _("Shop %(shop)s: order sync") % {"shop": self.name})
+        except SetupConflict as err:
+            raise self._setup_conflict_retry(err)
         caught_up = end >= now and not error
         self._record_order_job(importer, start, now if caught_up else None, error)
         if end < now and not error:
@@ -312,6 +321,8 @@ class EcommerceShopJobs(models.Model):
             raise FailedJobError("%s: %s" % (what, self._explain_error(err)))
         except PlatformError as err:
             raise self._job_error(err, what)
+        except SetupConflict as err:
+            raise self._setup_conflict_retry(err)
         if not detail:
             raise FailedJobError(_("%(what)s: the platform does not know this trade.")
                                  % {"what": what})

@@ -56,17 +56,28 @@ class EcommerceSkuMapping(models.Model):
     def create(self, vals):
         mapping = super().create(self._normalize_vals(vals))
         self.env["ecommerce.stock.sync"]._create_for_mappings(mapping)
+        mapping._prepare_tax_twins()
         return mapping
 
     @api.multi
     def write(self, vals):
         result = super().write(self._normalize_vals(vals))
         if "product_id" in vals or "component_ids" in vals:
+            self._prepare_tax_twins()
             self.mapped("stock_sync_ids")._check_product_type()
             # A consumable made storable (or replaced by a storable) gets its record now.
             self.env["ecommerce.stock.sync"]._create_for_mappings(
                 self.filtered(lambda mapping: not mapping.stock_sync_ids))
         return result
+
+    def _prepare_tax_twins(self):
+        """The price-included twins of the products' taxes, made now, in the transaction
+        that maps them: left to the order imports, the first jobs of several shops
+        would all need the same new twin at once and wait for each other."""
+        importer = self.env["ecommerce.order.importer"]
+        for mapping in self:
+            products = mapping.product_id | mapping.component_ids.mapped("product_id")
+            importer._price_included_twins(products, mapping.shop_id.company_id)
 
     @api.constrains("product_qty")
     def _check_product_qty(self):

@@ -6,12 +6,14 @@ update theirs. One importer serves one run of one shop: it holds the shop, its
 platform adapter, the run's caches and its summary.
 """
 import logging
+import zlib
 from decimal import Decimal
 
 import psycopg2
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from ..adapters import PlatformError
 from ..mapping.trade_mapping import (CENT, CLOSED_STATUSES, HOLD_FORBIDDEN, HOLD_MESSAGE,
@@ -25,6 +27,25 @@ _logger = logging.getLogger(__name__)
 # the run stops there so that the watermark does not pass unstored trades.
 RUN_STOPPING_FAMILIES = ("transport", "session", "auth", "rate_limit", "malformed")
 SUMMARY_KEYS = ("created", "skipped", "failed", "updated", "cancelled", "held")
+# First key of the advisory lock taken to create a tax's price-included twin; the
+# second is the tax id.
+TWIN_LOCK_CLASS = zlib.crc32(b"ecommerce_sync.tax_twin") & 0x7FFFFFFF
+
+
+class SetupConflict(UserError):
+    """Another synchronisation is creating shared set-up (a tax) right now.
+
+    The run must start again once that one has committed: jobs retry, a
+    person is told to try again.
+    """
+
+
+def must_rerun(err):
+    """Errors that void the whole transaction, not one trade: they must not be
+    filed against the trade (and every trade after it) but end the run."""
+    return isinstance(err, SetupConflict) or (
+        isinstance(err, psycopg2.OperationalError)
+        and err.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY)
 
 
 def new_summary():
@@ -157,8 +178,9 @@ class EcommerceOrderImporter(models.AbstractModel):
         products = self._resolve_products(plans)
         self.cache.update(self._partner_cache(plans))
         # Outside the per-trade savepoints: a trade that fails must not take
-        # with it a tax that later trades use.
+        # with it a tax or a pricelist that later trades use.
         self.cache["taxes"] = self._tax_twins(products)
+        self.cache["pricelist"] = self.shop._cny_pricelist()
         for plan in plans:
             self._import_plan(plan, products)
 
@@ -189,6 +211,8 @@ class EcommerceOrderImporter(models.AbstractModel):
             self._skip(tid, _("Already imported by another synchronisation."))
             return
         except Exception as err:  # noqa: B902 - one trade must never stop the others
+            if must_rerun(err):
+                raise
             _logger.exception("Shop %s: trade %s could not be stored", self.shop.id, tid)
             self._fail(tid, self._error_text(err), plan)
             return
@@ -226,7 +250,8 @@ class EcommerceOrderImporter(models.AbstractModel):
             "partner_shipping_id": delivery.id,
             "date_order": fields.Datetime.to_string(parse_beijing(plan["created"])),
             "company_id": shop.company_id.id, "warehouse_id": shop.warehouse_id.id,
-            "team_id": shop.team_id.id, "pricelist_id": shop._cny_pricelist().id,
+            "team_id": shop.team_id.id,
+            "pricelist_id": (self.cache.get("pricelist") or shop._cny_pricelist()).id,
             "ecommerce_shop_id": shop.id, "ecommerce_tid": plan["tid"],
             "ecommerce_status": plan["status"],
             "ecommerce_modified": fields.Datetime.to_string(parse_beijing(plan["modified"])),
@@ -469,8 +494,14 @@ class EcommerceOrderImporter(models.AbstractModel):
         shop = self.shop
         products = self.env["product.product"].union(*products.values()) | \
             shop.postage_product_id | shop.discount_product_id | shop.gift_product_id
+        return self._price_included_twins(products, shop.company_id)
+
+    @api.model
+    def _price_included_twins(self, products, company):
+        """{tax id: twin id} for the sales taxes of ``products`` in ``company``,
+        the twins created where missing."""
         taxes = products.mapped("taxes_id").filtered(
-            lambda t: t.company_id == shop.company_id and not t.price_include
+            lambda t: t.company_id == company and not t.price_include
             and t.amount_type in ("percent", "fixed", "division"))
         return {tax.id: self._price_included_twin(tax).id for tax in taxes}
 
@@ -479,13 +510,33 @@ class EcommerceOrderImporter(models.AbstractModel):
             ("company_id", "=", tax.company_id.id), ("type_tax_use", "=", tax.type_tax_use),
             ("amount_type", "=", tax.amount_type), ("amount", "=", tax.amount),
             ("price_include", "=", True)], limit=1)
-        if not twin:
-            # sudo: creating the twin is accounting configuration the seller's
-            # import needs once; it copies the accounts of the original tax.
-            twin = tax.sudo().copy({
-                "name": _("%(name)s (included in price)") % {"name": tax.name},
-                "price_include": True, "include_base_amount": False})
-        return twin
+        return twin or self._create_price_included_twin(tax)
+
+    def _create_price_included_twin(self, tax):
+        """Create the twin, once, although several shops' imports may need it at once.
+
+        The first import to take the tax's lock creates it; the others are told
+        to run again after it has committed, rather than wait for its whole run
+        or trip over the tax's unique name.
+        """
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)",
+                            (TWIN_LOCK_CLASS, tax.id))
+        locked = self.env.cr.fetchone()[0]
+        conflict = SetupConflict(_(
+            "Another synchronisation is creating the price-included twin of tax %(tax)s "
+            "right now; run this one again in a minute.") % {"tax": tax.name})
+        if not locked:
+            raise conflict
+        # copy_data, not copy: account.tax.copy() names every copy "... (Copy)".
+        vals = tax.sudo().copy_data({"price_include": True, "include_base_amount": False})[0]
+        vals["name"] = _("%(name)s (included in price)") % {"name": tax.name}
+        try:
+            with self.env.cr.savepoint():
+                # sudo: creating the twin is accounting configuration the seller's
+                # import needs once; it copies the accounts of the original tax.
+                return self.env["account.tax"].sudo().create(vals)
+        except psycopg2.IntegrityError:
+            raise conflict  # created and committed since this run began
 
     def _warm_precisions(self):
         """Load the decimal precisions before the per-trade savepoints.
@@ -512,6 +563,8 @@ class EcommerceOrderImporter(models.AbstractModel):
                 raise
             self._fail(tid, self._error_text(err))
         except Exception as err:  # noqa: B902 - one trade must never stop the others
+            if must_rerun(err):
+                raise
             _logger.exception("Shop %s: trade %s could not be updated", self.shop.id, tid)
             self._fail(tid, self._error_text(err))
 
