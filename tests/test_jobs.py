@@ -260,6 +260,55 @@ class TestJobs(JobCase):
         from ..models.ecommerce_shop_orders import LOCK_CLASS
         return LOCK_CLASS
 
+    def test_a_job_meeting_a_tax_twin_being_created_elsewhere_runs_again(self):
+        """Two shops' first jobs meet a new tax at once: one creates its
+        price-included twin, the other runs again once that one has committed."""
+        from ..synchronizers.order_importer import TWIN_LOCK_CLASS
+        # A tax given to the product after it was mapped: the first import makes its twin.
+        tax9 = self.env["account.tax"].create({
+            "name": "VAT 9% test", "amount": 9.0, "amount_type": "percent",
+            "type_tax_use": "sale", "company_id": self.shop.company_id.id})
+        self.widget.taxes_id = tax9
+        self.load(tf.trade("6101", modified=tf.ago(minutes=30)))
+        self.env["ecommerce.shop"]._cron_enqueue_orders()
+        job = self.jobs("job_sync_orders")
+        other = self.registry.cursor()
+        key = (TWIN_LOCK_CLASS, tax9.id)
+        try:
+            other.execute("SELECT pg_advisory_lock(%s, %s)", key)
+            self.run_job(job)
+        finally:
+            other.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+            other.close()
+        self.assertEqual((job.state, job.retry), ("pending", 0))
+        self.assertIn("price-included twin of tax VAT 9% test", job.result)
+        self.assertFalse(self.orders())
+        self.assertFalse(self.env["ecommerce.trade.backlog"].search(
+            [("shop_id", "=", self.shop.id)]), "no trade was refused for it")
+        self.run_job(job)
+        self.assertEqual(job.state, "done")
+        line = self.orders().order_line.filtered(lambda line: line.product_id == self.widget)
+        self.assertEqual(line.tax_id.name, "VAT 9% test (included in price)")
+        self.assertTrue(line.tax_id.price_include)
+        self.assertEqual(self.orders().state, "sale")
+
+    def test_mapping_a_taxed_product_makes_its_price_included_twin(self):
+        tax = self.env["account.tax"].create({
+            "name": "VAT 6% test", "amount": 6.0, "amount_type": "percent",
+            "type_tax_use": "sale", "company_id": self.shop.company_id.id})
+        product = self.env["product.product"].create({
+            "name": "Taxed gadget", "type": "product", "taxes_id": [(6, 0, tax.ids)]})
+        self.env["ecommerce.sku.mapping"].create({
+            "shop_id": self.shop.id, "num_iid": "520000000606", "product_id": product.id})
+        twin = self.env["account.tax"].search([("name", "=", "VAT 6% test (included in price)")])
+        self.assertEqual((twin.amount, twin.price_include), (6.0, True))
+
+    def test_a_new_shop_has_its_cny_pricelist_before_its_first_job(self):
+        """Made with the shop, not by the first imports of several shops at once."""
+        shop = self.env["ecommerce.shop"].create(shop_vals(name="Fresh shop", code="FRESH"))
+        self.assertEqual(shop.pricelist_id.currency_id, self.env.ref("base.CNY"))
+        self.assertTrue(self.env.ref("base.CNY").active)
+
     def test_runner_channels_follow_the_shops(self):
         other = self.env["ecommerce.shop"].create(shop_vals(name="Second", code="TB2",
                                                             job_capacity=3))
@@ -464,7 +513,6 @@ class TestTwoWorkers(common.TransactionCase):
             env["ecommerce.sku.mapping"].create({
                 "shop_id": shop.id, "num_iid": tf.NUM_IID, "sku_id": tf.SKU_ID,
                 "product_id": product.id})
-            shop._cny_pricelist()  # shared set-up both workers would otherwise race for
             self.shop_id, self.product_id = shop.id, product.id
 
     def tearDown(self):
