@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end test of the background sync through the real queue_job runner: Odoo serves
-# with --load=web,queue_job, prefork workers and the generated channels config; a shop with
-# capacity 2 gets its order job plus one retry job per trade (work that collides on
-# purpose), and the test waits until the runner has done them all. Passes when every job
-# is done and every trade is one order. Prints "JOB RUNNER E2E OK" and exits 0 then.
+# with --load=web,queue_job, prefork workers and the generated channels config; two shops
+# with capacity 2 reading the same trades get their order job plus one retry job per
+# trade (work that collides on purpose, within a shop and across the shops, which both
+# need the same new tax twin), and the test waits until the runner has done them all.
+# Passes when every job is done, every trade is one confirmed order per shop and the tax
+# has one twin. Prints "JOB RUNNER E2E OK" and exits 0 then.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -49,6 +51,7 @@ echo "jobs that found the shop locked by another worker and waited: $(grep -c "s
 echo "$result" | "$PY37" -c "
 import json, sys
 r = json.load(sys.stdin)
-ok = (set(r['jobs']) == {'done'} and r['orders'] == r['distinct_tids'] == r['expected'])
+ok = (set(r['jobs']) == {'done'} and r['twins'] == 1
+      and r['orders'] == r['distinct_tids'] == r['confirmed'] == r['expected'])
 print('JOB RUNNER E2E OK' if ok else 'JOB RUNNER E2E FAILED (log: $OUT/odoo.log)')
 sys.exit(0 if ok else 1)"
