@@ -12,6 +12,7 @@ orders with their own lines, pickings and moves; references to other tables
 (buyers, products, locations) are kept. Platform trade ids and picking names get
 a suffix: their unique constraints hold.
 """
+from psycopg2 import sql
 
 # Parents before children; procurement groups and orders reference each other,
 # hence foreign keys are not checked while copying (the shift keeps them right).
@@ -34,10 +35,11 @@ def clone_orders(cr, copies):
     finally:
         cr.execute("SET session_replication_role = DEFAULT")
     for table in TABLES:
+        name = sql.Identifier(table)
         if "id" in _columns(cr, table):
-            cr.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                       "(SELECT MAX(id) FROM {}))".format(table), [table])
-        cr.execute("ANALYZE {}".format(table))
+            cr.execute(sql.SQL("SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                               "(SELECT MAX(id) FROM {}))").format(name), [table])
+        cr.execute(sql.SQL("ANALYZE {}").format(name))
     cr.execute("SELECT COUNT(*) FROM sale_order")
     return cr.fetchone()[0]
 
@@ -46,7 +48,8 @@ def _offsets(cr):
     offsets = {}
     for table in TABLES:
         if "id" in _columns(cr, table):
-            cr.execute("SELECT COALESCE(MAX(id), 0) FROM {}".format(table))
+            cr.execute(sql.SQL("SELECT COALESCE(MAX(id), 0) FROM {}").format(
+                sql.Identifier(table)))
             offsets[table] = cr.fetchone()[0]
     return offsets
 
@@ -75,18 +78,20 @@ def _copy_table(cr, table, copy, offsets, links):
     columns = _columns(cr, table)
     exprs = []
     for column in columns:
+        name = sql.Identifier(column)
         target = table if column == "id" else links.get(column)
         if target:
-            exprs.append('"%s" + %d' % (column, copy * offsets[target]))
+            exprs.append(sql.SQL("{} + {}").format(name, sql.Literal(copy * offsets[target])))
         elif (table, column) in SUFFIXED:
-            exprs.append("\"%s\" || '-c%d'" % (column, copy))
+            exprs.append(sql.SQL("{} || {}").format(name, sql.Literal("-c%d" % copy)))
         else:
-            exprs.append('"%s"' % column)
+            exprs.append(name)
     if table in offsets:
-        source = "id <= %d" % offsets[table]
+        source = sql.SQL("id <= {}").format(sql.Literal(offsets[table]))
     else:  # a relation table: the rows of the original records
         column, target = next(iter(links.items()))
-        source = '"%s" <= %d' % (column, offsets[target])
-    cr.execute("INSERT INTO {t} ({cols}) SELECT {exprs} FROM {t} WHERE {src}".format(
-        t=table, cols=", ".join('"%s"' % c for c in columns), exprs=", ".join(exprs),
-        src=source))
+        source = sql.SQL("{} <= {}").format(sql.Identifier(column),
+                                            sql.Literal(offsets[target]))
+    cr.execute(sql.SQL("INSERT INTO {t} ({cols}) SELECT {exprs} FROM {t} WHERE {src}").format(
+        t=sql.Identifier(table), cols=sql.SQL(", ").join(map(sql.Identifier, columns)),
+        exprs=sql.SQL(", ").join(exprs), src=source))
