@@ -44,6 +44,18 @@ class JobRunnerMixin(object):
             domain.append(("state", "=", state))
         return self.env["queue.job"].search(domain, order="id")
 
+    def run_job_while_locked(self, record, *key):
+        """Run the job while another session holds the advisory lock ``key``."""
+        other = self.registry.cursor()
+        try:
+            other.execute("SELECT pg_advisory_lock(%s, %s)", key)
+            self.run_job(record)
+        finally:
+            # A closed cursor's connection goes back to the pool with its session
+            # locks: release it, or every later job finds it taken.
+            other.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+            other.close()
+
     def run_job(self, record):
         """Run one stored job as the runner does, its failure kept in a savepoint."""
         job = Job.load(self.env, record.uuid)
@@ -242,16 +254,7 @@ class TestJobs(JobCase):
     def test_a_job_finding_the_shop_locked_waits_without_counting_a_retry(self):
         self.env["ecommerce.shop"]._cron_enqueue_orders()
         job = self.jobs("job_sync_orders")
-        other = self.registry.cursor()
-        key = (self._lock_class(), self.shop.id)
-        try:
-            other.execute("SELECT pg_advisory_lock(%s, %s)", key)
-            self.run_job(job)
-        finally:
-            # A closed cursor's connection goes back to the pool with its session
-            # locks: release it, or every later job of the shop finds it taken.
-            other.execute("SELECT pg_advisory_unlock(%s, %s)", key)
-            other.close()
+        self.run_job_while_locked(job, self._lock_class(), self.shop.id)
         self.assertEqual((job.state, job.retry), ("pending", 0))
         self.assertIn("another synchronisation", job.result)
 
@@ -272,14 +275,7 @@ class TestJobs(JobCase):
         self.load(tf.trade("6101", modified=tf.ago(minutes=30)))
         self.env["ecommerce.shop"]._cron_enqueue_orders()
         job = self.jobs("job_sync_orders")
-        other = self.registry.cursor()
-        key = (TWIN_LOCK_CLASS, tax9.id)
-        try:
-            other.execute("SELECT pg_advisory_lock(%s, %s)", key)
-            self.run_job(job)
-        finally:
-            other.execute("SELECT pg_advisory_unlock(%s, %s)", key)
-            other.close()
+        self.run_job_while_locked(job, TWIN_LOCK_CLASS, tax9.id)
         self.assertEqual((job.state, job.retry), ("pending", 0))
         self.assertIn("price-included twin of tax VAT 9% test", job.result)
         self.assertFalse(self.orders())
