@@ -39,6 +39,9 @@ MAX_RETRIES = 8
 LOCKED_RETRY_SECONDS = 10
 PRIORITY_ORDERS, PRIORITY_SHIPMENTS, PRIORITY_STOCK, PRIORITY_RETRY, PRIORITY_REFUNDS = (
     5, 6, 8, 10, 12)
+PRIORITY_ITEMS = 15
+# Items per item-import job: one detail call of the platform, about 5 s of Odoo work.
+ITEM_JOB_BATCH = 20
 
 
 class EcommerceShopJobs(models.Model):
@@ -201,6 +204,17 @@ class EcommerceShopJobs(models.Model):
             self._delayed(_("Shop %(shop)s: push stock of item %(item)s")
                           % {"shop": self.name, "item": num_iid},
                           PRIORITY_STOCK).job_push_item_stock(num_iid)
+
+    def _enqueue_item_imports(self, num_iids):
+        """One job per ITEM_JOB_BATCH items of ``num_iids``; returns the number of jobs."""
+        self.ensure_one()
+        batches = [num_iids[i:i + ITEM_JOB_BATCH]
+                   for i in range(0, len(num_iids), ITEM_JOB_BATCH)]
+        for batch in batches:
+            self._delayed(_("Shop %(shop)s: import items %(items)s")
+                          % {"shop": self.name, "items": ", ".join(batch)},
+                          PRIORITY_ITEMS).job_import_items(batch)
+        return len(batches)
 
     @api.model
     def _job_key(self, shop, method, *args):
@@ -424,6 +438,34 @@ class EcommerceShopJobs(models.Model):
                 raise self._job_error(transient[0] if transient else errors[0], what)
         return self._job_result({k: v for k, v in result.items() if k != "platform_errors"},
                                 False)
+
+    @api.multi
+    @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
+    def job_import_items(self, num_iids):
+        """Import some platform items (products, variants, SKU mappings).
+
+        The items that import are kept. An item refused in a batch gets a job of
+        its own, which fails naming the item and the reason: the seller fixes
+        it on the platform (or in Odoo) and requeues that job.
+        """
+        self.ensure_one()
+        what = _("Shop %(shop)s: items %(items)s") % {"shop": self.name,
+                                                      "items": ", ".join(num_iids)}
+        importer = self._item_importer()
+        try:
+            with self.env.cr.savepoint():
+                result = importer.import_ids(list(num_iids), raise_platform_errors=True)
+        except SessionExpiredError as err:
+            self._pause_sync(err)
+            raise FailedJobError("%s: %s" % (what, self._explain_error(err)))
+        except PlatformError as err:
+            raise self._job_error(err, what)
+        errors = result["errors"]
+        if errors and len(num_iids) == 1:
+            raise FailedJobError("%s: %s" % (what, errors[0]["reason"]))
+        for error in errors:
+            self._enqueue_item_imports([error["num_iid"]])
+        return self._job_result(result, False)
 
     @staticmethod
     def _job_result(summary, error):

@@ -144,7 +144,12 @@ class EcommerceItemImporter(models.AbstractModel):
                           for row in rows]}
 
     def import_items(self, num_iids, name, modified_from, modified_to):
-        """The import of import_platform_items (see there); returns the summary."""
+        """The import of import_platform_items (see there); returns the summary.
+
+        More items than the inline limit go to background jobs instead: Odoo
+        creates products at about 40 SKUs a second, so a whole catalogue would
+        outlive any HTTP request (and its transaction) by minutes.
+        """
         result = self.summary
         if num_iids is None:
             try:
@@ -153,6 +158,19 @@ class EcommerceItemImporter(models.AbstractModel):
             except PlatformError as err:
                 raise UserError(self.shop._explain_error(err))
         ids = self._normalize_num_iids(num_iids, result)
+        if len(ids) > self._inline_limit():
+            result["queued"] = len(ids)
+            result["jobs"] = self.shop._enqueue_item_imports(ids)
+            return result
+        return self.import_ids(ids)
+
+    def import_ids(self, ids, raise_platform_errors=False):
+        """Import the items ``ids`` (normalized) here and now; returns the summary.
+
+        :param raise_platform_errors: let a platform failure through (a job
+            retries it) instead of reporting the items not reached as errors.
+        """
+        result = self.summary
         self._warm_precision_cache()
         done = set()
         try:
@@ -160,11 +178,23 @@ class EcommerceItemImporter(models.AbstractModel):
                 self._import_batch(batch)
                 done.update(item_id for item_id, _plan, _error in batch)
         except PlatformError as err:
+            if raise_platform_errors:
+                raise
             # Keep what is imported; the rest can be imported again later.
             reason = self.shop._explain_error(err)
             result["errors"].extend({"num_iid": n, "reason": reason}
                                     for n in ids if n not in done)
         return result
+
+    def _inline_limit(self):
+        """Items imported within the request; ir.config_parameter
+        ``ecommerce_sync.item_import_inline_limit`` (default 100, about 25 s)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(
+            "ecommerce_sync.item_import_inline_limit", "100")
+        try:
+            return max(int(value), 0)
+        except ValueError:
+            return 100
 
     def _warm_precision_cache(self):
         """Read the decimal precisions of the records the import creates.

@@ -52,17 +52,24 @@ class EcommerceItemImportWizard(models.TransientModel):
         if not selected:
             raise UserError(_("Search the items first and tick those to import."))
         result = self.shop_id.import_platform_items(num_iids=selected.mapped("num_iid"))
-        failed = {e["num_iid"] for e in result["errors"]}
-        (selected.filtered(lambda line: line.num_iid not in failed)).write({"imported": True})
+        if not result.get("queued"):  # queued items are not imported yet
+            failed = {e["num_iid"] for e in result["errors"]}
+            selected.filtered(lambda line: line.num_iid not in failed).write({"imported": True})
         self.result_message = self._result_text(result)
         return self._reopen()
 
     @api.model
     def _result_text(self, result):
-        lines = [_("%(templates)s products and %(variants)s variants created, %(linked)s "
-                   "existing products linked, %(updated)s items updated.") % {
-            "templates": result["templates_created"], "variants": result["variants_created"],
-            "linked": result["linked"], "updated": result["updated"]}]
+        if result.get("queued"):
+            lines = [_("%(items)s items are imported in the background by %(jobs)s jobs "
+                       "(Shop Health shows those that fail).") % {
+                "items": result["queued"], "jobs": result["jobs"]}]
+        else:
+            lines = [_("%(templates)s products and %(variants)s variants created, %(linked)s "
+                       "existing products linked, %(updated)s items updated.") % {
+                "templates": result["templates_created"],
+                "variants": result["variants_created"], "linked": result["linked"],
+                "updated": result["updated"]}]
         lines += [_("SKU %(sku)s (%(code)s) of item %(num_iid)s is no longer sold: its "
                     "mapping is deactivated, its product kept.") % {
             "sku": d["sku_id"] or "-", "code": d["outer_id"], "num_iid": d["num_iid"]}
