@@ -13,9 +13,11 @@ if [ "${1:-}" = "--scale" ]; then scale="$2"; shift 2; fi
 OUT="$ROOT/.run/bench/$$"  # per run: logs and results stay for a look afterwards
 mkdir -p "$OUT"
 start_sandbox "$ROOT/tests/data/sandbox_base.json" "$OUT"
-trap 'kill $SANDBOX_PID 2>/dev/null' EXIT
-ensure_template_db nodemo
 BASE="ecs_bench_base_$$"
+db=""
+# A failed bench leaves no database behind either.
+trap 'kill $SANDBOX_PID 2>/dev/null; [ -n "$db" ] && dropdb --if-exists "$db"; dropdb --if-exists "$BASE"' EXIT
+ensure_template_db nodemo
 fresh_db "$BASE"
 "$ROOT/tools/odoo.sh" -d "$BASE" -i ecommerce_sync --stop-after-init --log-level=warn \
     --http-port="$(free_port)" --no-database-list
