@@ -121,6 +121,17 @@ class TestJobs(JobCase):
             self.assertEqual(cron.code, "model.%s()" % method)
             self.assertTrue(hasattr(self.env["ecommerce.shop"], method))
 
+    def test_every_job_method_has_a_job_function_of_the_addon(self):
+        # queue_job creates a function record for an undeclared @job method, outside the
+        # addon's data: it would then block the addon's uninstall.
+        functions = self.env["queue.job.function"].search(
+            [("name", "like", "<ecommerce.shop>.")])
+        self.assertGreaterEqual(len(functions), 6)
+        for function in functions:
+            self.assertTrue(function.get_external_id()[function.id].startswith(
+                "ecommerce_sync.job_function_"), function.name)
+            self.assertEqual(function.channel_id, self.env.ref("ecommerce_sync.channel_ecommerce"))
+
     def test_job_imports_the_window_and_moves_the_watermark(self):
         self.load(tf.trade("6001", modified=tf.ago(hours=1)),
                   tf.trade("6002", modified=tf.ago(minutes=20)))
