@@ -4,7 +4,8 @@
 """Benchmark: import a generated catalogue (2,000 items / 20,000 SKUs x scale).
 
 The items are imported in one call, with the inline limit raised to the catalogue's size,
-so that the time is the import's own work and not the job runner's."""
+so that the time is the import's own work; above that limit a real call hands the items
+to jobs of 20, and bench_jobs measures the job runner."""
 import os
 import sys
 
@@ -28,8 +29,6 @@ def main():
     sandbox.reset(data)
     env = odoo_env(args.db)
     shop = create_shop(env, args.sandbox_url, "Bench items", "BENCHI")
-    # The work of the import itself, in one process: above the inline limit a real call
-    # hands the items to jobs of 20 (bench_jobs measures the job runner).
     env["ir.config_parameter"].set_param("ecommerce_sync.item_import_inline_limit",
                                          str(len(data["items"])))
     env.cr.commit()
