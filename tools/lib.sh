@@ -21,11 +21,12 @@ start_sandbox() {
         --data "$data" --app-key "$SANDBOX_APP_KEY" --app-secret "$SANDBOX_APP_SECRET" \
         --session "$SANDBOX_SESSION" "$@" >"$dir/sandbox.log" 2>&1 &
     SANDBOX_PID=$!
-    for _ in $(seq 100); do
+    for _ in $(seq 300); do  # up to 30 s: a loaded machine imports slowly
         [ -s "$dir/sandbox.port" ] && break
         kill -0 "$SANDBOX_PID" 2>/dev/null || { cat "$dir/sandbox.log"; return 1; }
         sleep 0.1
     done
+    [ -s "$dir/sandbox.port" ] || { echo "the TOP sandbox wrote no port in 30 s"; return 1; }
     SANDBOX_URL="http://127.0.0.1:$(cat "$dir/sandbox.port")"
     export SANDBOX_URL
 }

@@ -49,7 +49,7 @@ start_health_sandbox() {  # an empty TOP sandbox of the health step's new shop
         --app-secret "$SANDBOX_APP_SECRET" --session "$SANDBOX_SESSION" \
         --call-log "$DIR/health-sandbox-calls.jsonl" >"$DIR/health_sandbox.log" 2>&1 &
     HEALTH_SANDBOX_PID=$!
-    for _ in $(seq 100); do
+    for _ in $(seq 300); do  # up to 30 s: a loaded machine imports slowly
         [ -s "$DIR/health_sandbox.port" ] && break
         kill -0 "$HEALTH_SANDBOX_PID" 2>/dev/null || { cat "$DIR/health_sandbox.log"; return 1; }
         sleep 0.1
@@ -66,7 +66,7 @@ start_jd_sandbox() {  # the JD shop's sandbox: sets JD_SANDBOX_PID and JD_SANDBO
         --access-token "$JD_SANDBOX_TOKEN" --call-log "$DIR/jd-sandbox-calls.jsonl" \
         >"$DIR/jd_sandbox.log" 2>&1 &
     JD_SANDBOX_PID=$!
-    for _ in $(seq 100); do
+    for _ in $(seq 300); do  # up to 30 s: a loaded machine imports slowly
         [ -s "$DIR/jd_sandbox.port" ] && break
         kill -0 "$JD_SANDBOX_PID" 2>/dev/null || { cat "$DIR/jd_sandbox.log"; return 1; }
         sleep 0.1
@@ -106,7 +106,7 @@ start_health_sandbox || fail "the health step's sandbox did not start"
     --logfile="$DIR/odoo.log" >"$DIR/odoo.out" 2>&1 &
 ODOO_PID=$!
 disown "$ODOO_PID"  # no "Killed" job report when stop() has to use SIGKILL
-for _ in $(seq 120); do
+for _ in $(seq 240); do  # up to 2 minutes: a loaded CI machine starts Odoo slowly
     curl -fs -o /dev/null "$ODOO_URL/web/login" && break
     kill -0 "$ODOO_PID" 2>/dev/null || { tail -30 "$DIR/odoo.out" "$DIR/odoo.log"; fail "Odoo died"; }
     sleep 0.5
@@ -122,6 +122,10 @@ mkdir -p "$SCREENSHOT_DIR" && rm -f "$SCREENSHOT_DIR"/*.png "$SCREENSHOT_DIR"/*.
     >"$OUT/browser.log" 2>&1
 status=$?
 echo "[browser] $(grep -E "[0-9]+ (passed|failed|skipped|error)" "$OUT/browser.log" | tail -1) (${SECONDS}s in all)"
+if [ ! -s "$OUT/browser.xml" ]; then  # pytest itself died: its last words are the reason
+    echo "[browser] pytest exited with $status and wrote no report; the end of browser.log:"
+    tail -15 "$OUT/browser.log"
+fi
 grep "^SKIPPED" "$OUT/browser.log"
 if [ $status -ne 0 ]; then
     grep -E "^(FAILED|ERROR) |^E   " "$OUT/browser.log" | grep -v -E "^E +(#|Stacktrace)" | head -20

@@ -54,7 +54,8 @@ if wanted pytest; then
     for py in py37 py311; do
         python="$PY37"; [ "$py" = py311 ] && python="$PY311"
         "$python" -m pytest -q --junitxml="$OUT/pytest-$py.xml" >"$OUT/pytest-$py.log" 2>&1
-        summary+=(--exit "pytest-$py=$?" --junit "$OUT/pytest-$py.xml")
+        summary+=(--exit "pytest-$py=$?" --junit "$OUT/pytest-$py.xml"
+                  --why "pytest-$py=$OUT/pytest-$py.log")
         tail -1 "$OUT/pytest-$py.log"
     done
 fi
@@ -88,7 +89,7 @@ if wanted odoo; then
             summary+=(--check "install-uninstall:ok")
         else
             cat "$OUT/uninstall.log"
-            summary+=(--check "install-uninstall:fail")
+            summary+=(--check "install-uninstall:fail" --why "install-uninstall=$OUT/uninstall.log")
         fi
     fi
     dropdb --if-exists "$DB"
@@ -98,8 +99,10 @@ fi
 
 if wanted browser; then
     echo "== browser walk-through (headless Chromium, the seller in Simplified Chinese)"
-    OUT="$OUT" "$ROOT/tools/run_browser_test.sh"  # writes $OUT/browser.xml; missing = failure
-    summary+=(--exit "browser=$?" --junit-must-run "$OUT/browser.xml")
+    # writes $OUT/browser.xml (missing = failure); its own output is the "why" of a failure
+    OUT="$OUT" "$ROOT/tools/run_browser_test.sh" 2>&1 | tee "$OUT/browser-stage.log"
+    summary+=(--exit "browser=${PIPESTATUS[0]}" --junit-must-run "$OUT/browser.xml"
+              --why "browser=$OUT/browser-stage.log")
 fi
 
 if wanted jobrunner; then
@@ -108,7 +111,7 @@ if wanted jobrunner; then
             && grep -q "JOB RUNNER E2E OK" "$OUT/jobrunner.log"; then
         summary+=(--check "job-runner:ok")
     else
-        summary+=(--check "job-runner:fail")
+        summary+=(--check "job-runner:fail" --why "job-runner=$OUT/jobrunner.log")
     fi
     tail -5 "$OUT/jobrunner.log"
 fi
@@ -119,7 +122,7 @@ if wanted soak; then
             --max-passes 2 --changes 2 --deliveries 10 >"$OUT/soak.log" 2>&1; then
         summary+=(--check "soak:ok")
     else
-        summary+=(--check "soak:fail")
+        summary+=(--check "soak:fail" --why "soak=$OUT/soak.log")
     fi
     sed -n '/^---/,$p' "$OUT/soak.log" | tail -40
 fi
@@ -129,7 +132,7 @@ if wanted lint; then
     if "$ROOT/tools/run_lint.sh" >"$OUT/lint.log" 2>&1; then
         summary+=(--check "lint:ok")
     else
-        summary+=(--check "lint:fail")
+        summary+=(--check "lint:fail" --why "lint=$OUT/lint.log")
     fi
     cat "$OUT/lint.log"
 fi

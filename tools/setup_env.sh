@@ -64,7 +64,8 @@ setup_lessc() {
 }
 
 setup_browser() {  # and a CJK font, or the Chinese labels of the screenshots are boxes
-    command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+    # the very paths browser_tests/ drive: a chromium elsewhere on PATH is not used there
+    [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
         && [ -n "$(fc-list :lang=zh 2>/dev/null)" ] && return 0
     echo "[setup] Debian chromium + chromium-driver + fonts-wqy-microhei"
     quiet apt-get update

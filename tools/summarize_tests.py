@@ -15,6 +15,8 @@ Inputs:
                         report (JUnit file NAME.xml, or NAME=odoo) already counts one
   --log PATH            Odoo log: ERROR/CRITICAL lines outside the tests are failures
   --check NAME:ok|fail  a check with no report of its own
+  --why NAME=PATH       the output of stage NAME: when NAME failed, its last lines are
+                        printed with the table, so that a CI log's tail says why
 The last line is "N passed, N failed[, N skipped]"; a narrowed run prints "selection: ..."
 just before it. Exit status 1 when anything failed or when no test ran at all.
 """
@@ -30,6 +32,7 @@ import odoo_test_count  # noqa: E402  (a sibling script, not a package)
 
 LOG_LINE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) (\S+) (\S+): (.*)$")
 SHOWN_FAILURES = 20
+WHY_LINES = 12
 
 
 class Tally(object):
@@ -168,6 +171,22 @@ def add_exit_statuses(tally, statuses):
         tally.add(name, failed=1)
 
 
+def print_why(tally, whys):
+    """The last lines of each failed stage's own output: a CI log often keeps only its tail."""
+    for item in whys:
+        name, _sep, path = item.partition("=")
+        if not tally.failed_by_stage.get(name):
+            continue
+        try:
+            with open(path, errors="replace") as stream:
+                lines = [line.rstrip() for line in stream if line.strip()]
+        except OSError as err:
+            lines = ["(no output: %s)" % err.strerror]
+        print("  why %s failed (last lines of %s):" % (name, os.path.basename(path)))
+        for line in lines[-WHY_LINES:]:
+            print("    | %s" % line[:300])
+
+
 def add_selection(tally, only, skipped_stages):
     """The closing line must not pass for a full run when the run was narrowed."""
     if not (only or skipped_stages):
@@ -186,7 +205,7 @@ def add_selection(tally, only, skipped_stages):
 def parse_args(argv):
     parser = argparse.ArgumentParser(description="Add up the test stages.")
     for name in ("--junit", "--junit-must-run", "--odoo", "--log", "--check", "--exit",
-                 "--skip-stage"):
+                 "--skip-stage", "--why"):
         parser.add_argument(name, action="append", default=[])
     parser.add_argument("--odoo-tests", help="the addon's tests/ folder")
     parser.add_argument("--only", default="", help="comma-separated Odoo test modules")
@@ -212,6 +231,7 @@ def main(argv=None):
         print("  %-40s %s" % (name, status))
         tally.add(name, passed=1 if status == "ok" else 0, failed=0 if status == "ok" else 1)
     add_exit_statuses(tally, args.exit)
+    print_why(tally, args.why)
     selection = add_selection(tally, only, args.skip_stage)
     if tally.passed + tally.failed == 0:
         print("no test ran")

@@ -277,3 +277,24 @@ def test_error_outside_a_test_is_a_failure_and_its_tests_are_missing(tmp_path):
     status, closing, _lines = summarize("--odoo", results, "--odoo-tests", folder)
     # 1 failing test with subTests, 1 setUpClass error, 1 test that never ran
     assert (status, closing) == (1, "1 passed, 3 failed, 1 skipped")
+
+
+def test_a_failed_stage_shows_the_end_of_its_output(tmp_path):
+    # CI logs keep the tail: the reason a stage died must be printed next to the table
+    output = write(tmp_path / "browser-stage.log",
+                   "[browser] database ready\n" + "".join("line %d\n" % i for i in range(30))
+                   + "[browser] Odoo does not answer on http://127.0.0.1:1\n")
+    status, closing, lines = summarize("--junit-must-run", tmp_path / "browser.xml",
+                                       "--exit", "browser=1", "--why", "browser=%s" % output,
+                                       CI="true")
+    assert (status, closing) == (1, "0 passed, 1 failed")
+    assert any("why browser failed" in line for line in lines)
+    assert lines[-2].endswith("[browser] Odoo does not answer on http://127.0.0.1:1")
+    assert not any("database ready" in line for line in lines)
+
+
+def test_a_stage_that_passed_shows_none_of_its_output(tmp_path):
+    output = write(tmp_path / "lint.log", "lint: no findings\n")
+    status, closing, lines = summarize("--check", "lint:ok", "--why", "lint=%s" % output)
+    assert (status, closing) == (0, "1 passed, 0 failed")
+    assert not any("no findings" in line for line in lines)
