@@ -18,7 +18,7 @@ mkdir -p "$OUT"
     --session "$SANDBOX_SESSION" --call-log "$OUT/sandbox-calls.jsonl" >"$OUT/sandbox.log" 2>&1 &
 SANDBOX_PID=$!
 trap 'kill $SANDBOX_PID 2>/dev/null' EXIT
-for _ in $(seq 50); do grep -q listening "$OUT/sandbox.log" && break; sleep 0.1; done
+for _ in $(seq 300); do grep -q listening "$OUT/sandbox.log" && break; sleep 0.1; done  # 30 s
 grep -q listening "$OUT/sandbox.log" || { cat "$OUT/sandbox.log"; exit 1; }
 
 if ! psql -d postgres -Atc "select 1 from pg_database where datname='$DEMO_DB'" | grep -q 1; then
