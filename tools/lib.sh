@@ -21,14 +21,22 @@ start_sandbox() {
         --data "$data" --app-key "$SANDBOX_APP_KEY" --app-secret "$SANDBOX_APP_SECRET" \
         --session "$SANDBOX_SESSION" "$@" >"$dir/sandbox.log" 2>&1 &
     SANDBOX_PID=$!
-    for _ in $(seq 300); do  # up to 30 s: a loaded machine imports slowly
-        [ -s "$dir/sandbox.port" ] && break
-        kill -0 "$SANDBOX_PID" 2>/dev/null || { cat "$dir/sandbox.log"; return 1; }
+    SANDBOX_URL="$(sandbox_url "$SANDBOX_PID" "$dir/sandbox.port" "$dir/sandbox.log")" || return 1
+    export SANDBOX_URL
+}
+
+# sandbox_url PID PORT_FILE LOG: prints the URL of a sandbox started with --ready-file once
+# it has written its port; up to 30 s, as a loaded machine imports slowly. A sandbox that
+# dies or stays silent: its log on stderr and status 1.
+sandbox_url() {
+    local pid="$1" port_file="$2" log="$3"
+    for _ in $(seq 300); do
+        [ -s "$port_file" ] && { echo "http://127.0.0.1:$(cat "$port_file")"; return 0; }
+        kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; return 1; }
         sleep 0.1
     done
-    [ -s "$dir/sandbox.port" ] || { echo "the TOP sandbox wrote no port in 30 s"; return 1; }
-    SANDBOX_URL="http://127.0.0.1:$(cat "$dir/sandbox.port")"
-    export SANDBOX_URL
+    echo "$log: the sandbox wrote no port in 30 s" >&2
+    return 1
 }
 
 # The addon's dependencies: installed once in the template, so that a test run installs

@@ -49,13 +49,9 @@ start_health_sandbox() {  # an empty TOP sandbox of the health step's new shop
         --app-secret "$SANDBOX_APP_SECRET" --session "$SANDBOX_SESSION" \
         --call-log "$DIR/health-sandbox-calls.jsonl" >"$DIR/health_sandbox.log" 2>&1 &
     HEALTH_SANDBOX_PID=$!
-    for _ in $(seq 300); do  # up to 30 s: a loaded machine imports slowly
-        [ -s "$DIR/health_sandbox.port" ] && break
-        kill -0 "$HEALTH_SANDBOX_PID" 2>/dev/null || { cat "$DIR/health_sandbox.log"; return 1; }
-        sleep 0.1
-    done
-    [ -s "$DIR/health_sandbox.port" ] || return 1
-    export HEALTH_SANDBOX_URL="http://127.0.0.1:$(cat "$DIR/health_sandbox.port")"
+    HEALTH_SANDBOX_URL="$(sandbox_url "$HEALTH_SANDBOX_PID" "$DIR/health_sandbox.port" \
+        "$DIR/health_sandbox.log")" || return 1
+    export HEALTH_SANDBOX_URL
 }
 
 start_jd_sandbox() {  # the JD shop's sandbox: sets JD_SANDBOX_PID and JD_SANDBOX_URL
@@ -66,13 +62,9 @@ start_jd_sandbox() {  # the JD shop's sandbox: sets JD_SANDBOX_PID and JD_SANDBO
         --access-token "$JD_SANDBOX_TOKEN" --call-log "$DIR/jd-sandbox-calls.jsonl" \
         >"$DIR/jd_sandbox.log" 2>&1 &
     JD_SANDBOX_PID=$!
-    for _ in $(seq 300); do  # up to 30 s: a loaded machine imports slowly
-        [ -s "$DIR/jd_sandbox.port" ] && break
-        kill -0 "$JD_SANDBOX_PID" 2>/dev/null || { cat "$DIR/jd_sandbox.log"; return 1; }
-        sleep 0.1
-    done
-    [ -s "$DIR/jd_sandbox.port" ] || return 1
-    export JD_SANDBOX_URL="http://127.0.0.1:$(cat "$DIR/jd_sandbox.port")"
+    JD_SANDBOX_URL="$(sandbox_url "$JD_SANDBOX_PID" "$DIR/jd_sandbox.port" "$DIR/jd_sandbox.log")" \
+        || return 1
+    export JD_SANDBOX_URL
 }
 
 [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \

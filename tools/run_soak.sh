@@ -21,13 +21,8 @@ JD_SANDBOX_TOKEN="${JD_SANDBOX_TOKEN:-jdtoken-abcdef123456}"
 JD_SANDBOX_PID=$!
 DB="ecs_soak_$$"
 trap 'kill $SANDBOX_PID $JD_SANDBOX_PID 2>/dev/null' EXIT
-for _ in $(seq 300); do  # up to 30 s: a loaded machine imports slowly
-    [ -s "$OUT/jd-sandbox.port" ] && break
-    kill -0 "$JD_SANDBOX_PID" 2>/dev/null || { cat "$OUT/jd-sandbox.log"; exit 1; }
-    sleep 0.1
-done
-[ -s "$OUT/jd-sandbox.port" ] || { echo "the JD sandbox wrote no port in 30 s"; exit 1; }
-JD_SANDBOX_URL="http://127.0.0.1:$(cat "$OUT/jd-sandbox.port")"
+JD_SANDBOX_URL="$(sandbox_url "$JD_SANDBOX_PID" "$OUT/jd-sandbox.port" "$OUT/jd-sandbox.log")" \
+    || exit 1
 ensure_template_db nodemo
 fresh_db "$DB"
 "$ROOT/tools/odoo.sh" -d "$DB" -i ecommerce_sync --stop-after-init --log-level=warn \
