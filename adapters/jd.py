@@ -155,6 +155,11 @@ class JdAdapter(PlatformAdapter):
         self._all(self.client.iter_ware_pages(fields="wareId", page_size=1, max_pages=1))
 
     # -- trades -------------------------------------------------------------
+    @classmethod
+    def trade_status_filters(cls):
+        """JD's order states, and the neutral statuses (each stands for its JD states)."""
+        return JD_STATES | frozenset(NEUTRAL_STATUS.values())
+
     def iter_trades(self, start, end, by="modified", status=None):
         states = jd_states(status)
         for day_start, day_end in split_window(start, end, ORDER_SPAN):
@@ -187,6 +192,7 @@ class JdAdapter(PlatformAdapter):
         created = order.get("orderStartTime") or ""
         row.update(tid=str(order.get("orderId") or ""),
                    status=neutral_status(order.get("orderState") or ""),
+                   platform_status=order.get("orderState") or "",
                    created=created, modified=order.get("modified") or created,
                    buyer_nick=buyer_of(order), payment=order.get("orderPayment") or "")
         return row
