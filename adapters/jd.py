@@ -246,7 +246,8 @@ class JdAdapter(PlatformAdapter):
     def item_plans(self, item_ids):
         """Yield, per batch of wares, [(item_id, plan or None, ItemError or None)].
 
-        Two calls per batch: the wares, then their SKUs.
+        Two calls per batch: the wares, then their SKUs; and one per category
+        not met before, for the names of its sale attributes.
         """
         for chunk in _chunks(list(item_ids), WARE_BATCH):
             wares = {str(w.get("wareId")): w for w in self._all(
@@ -254,8 +255,29 @@ class JdAdapter(PlatformAdapter):
             skus = {}
             for sku in self._skus_of(chunk):
                 skus.setdefault(str(sku.get("wareId")), []).append(sku)
-            yield [_item_plan(item_id, wares.get(item_id), skus.get(item_id))
+            yield [_item_plan(item_id, wares.get(item_id), skus.get(item_id),
+                              self._attr_names(wares.get(item_id), skus.get(item_id)))
                    for item_id in chunk]
+
+    def _attr_names(self, ware, skus):
+        """{sale attribute id: name} of the ware's category.
+
+        JD's SKU answers give sale attributes as ids and values only; the names
+        come from the category's attributes (findAttrsByCategoryIdUnlimitCate),
+        read once per category and run.
+        """
+        category = str((ware or {}).get("categoryId") or (ware or {}).get("cid") or "")
+        if not category.isdigit() or not any(s.get("saleAttrs") for s in skus or ()):
+            return {}
+        cache = self.__dict__.setdefault("_category_names", {})
+        if category not in cache:
+            try:
+                rows = self._guard(self.client.category_attrs, category)
+            except RefusedError:
+                rows = []  # a category JD does not describe: the ids stay
+            cache[category] = {str(r.get("id")): str(r.get("name") or "").strip()
+                               for r in rows if r.get("id") not in (None, "")}
+        return cache[category]
 
     def _skus_of(self, ware_ids):
         return self._all(self.client.iter_sku_pages(
@@ -378,12 +400,12 @@ def _ware_row(ware):
             "modified": modified}
 
 
-def _item_plan(item_id, ware, skus):
+def _item_plan(item_id, ware, skus, attr_names=None):
     if ware is None:
         return item_id, None, ItemError("not_found", "Item %(num_iid)s was not found",
                                         num_iid=item_id)
     try:
-        return item_id, plan_ware(ware, skus or []), None
+        return item_id, plan_ware(ware, skus or [], attr_names), None
     except ItemError as err:
         return item_id, None, err
     except (TypeError, AttributeError, ValueError) as err:
