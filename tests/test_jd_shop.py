@@ -233,6 +233,19 @@ class TestJdOrders(JdShopCase):
             self.shop.check_missing_orders(utc(120), utc(0), "TRADE_NO_CREATE_PAY")
         self.assertIn("WAIT_SELLER_STOCK_OUT", caught.exception.name)
 
+    def test_wizard_checks_a_jd_state_and_lists_jd_words(self):
+        self.jd.upsert(orders=[jd_order(7221, "LOCKED"), jd_order(7222, "POP_ORDER_PAUSE")])
+        wizard = self.env["ecommerce.order.import.wizard"].create({
+            "shop_id": self.shop.id, "status": "LOCKED", "date_from": utc(120),
+            "date_to": utc(0)})
+        wizard.action_check_missing()
+        self.assertEqual([(line.tid, line.status) for line in wizard.line_ids],
+                         [("7221", "LOCKED")])
+        wizard.write({"status": "PAID_FORBID_CONSIGN"})
+        wizard.action_check_missing()
+        self.assertEqual(sorted((line.tid, line.status) for line in wizard.line_ids),
+                         [("7221", "LOCKED"), ("7222", "POP_ORDER_PAUSE")])
+
     def test_background_sync_imports_by_modified_time_and_moves_the_watermark(self):
         self.jd.upsert(orders=[jd_order(7301), jd_order(7302, minutes_ago=50)])
         summary = self.shop.sync_orders()
