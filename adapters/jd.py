@@ -115,6 +115,10 @@ class JdAdapter(PlatformAdapter):
     page_size = ORDER_PAGE
     always_read_detail = False
 
+    def __init__(self, client):
+        super(JdAdapter, self).__init__(client)
+        self._category_names = {}  # {category id: {attribute id: name}} read this run
+
     @classmethod
     def from_credentials(cls, gateway, app_key, app_secret, session=None, **options):
         return cls(JdClient(gateway, app_key, app_secret, access_token=session, **options))
@@ -269,15 +273,15 @@ class JdAdapter(PlatformAdapter):
         category = str((ware or {}).get("categoryId") or (ware or {}).get("cid") or "")
         if not category.isdigit() or not any(s.get("saleAttrs") for s in skus or ()):
             return {}
-        cache = self.__dict__.setdefault("_category_names", {})
-        if category not in cache:
+        if category not in self._category_names:
             try:
                 rows = self._guard(self.client.category_attrs, category)
             except RefusedError:
                 rows = []  # a category JD does not describe: the ids stay
-            cache[category] = {str(r.get("id")): str(r.get("name") or "").strip()
-                               for r in rows if r.get("id") not in (None, "")}
-        return cache[category]
+            self._category_names[category] = {
+                str(r.get("id")): str(r.get("name") or "").strip()
+                for r in rows if r.get("id") not in (None, "")}
+        return self._category_names[category]
 
     def _skus_of(self, ware_ids):
         return self._all(self.client.iter_sku_pages(
