@@ -12,7 +12,8 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["sale_management", "sale_stock", "account", "delivery", "queue_job"],
+    # l10n_cn: the provinces of China (res.country.state) the delivery addresses need.
+    "depends": ["sale_management", "sale_stock", "account", "delivery", "queue_job", "l10n_cn"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/ecommerce_security.xml",

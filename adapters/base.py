@@ -11,6 +11,8 @@ of ``adapters.errors``.
 """
 from collections import namedtuple
 
+from ..mapping.trade_mapping import KNOWN_STATUSES
+
 Shipment = namedtuple("Shipment", "tid carrier_code waybill sub_ids all_sub_ids dummy")
 Shipment.__doc__ = """One parcel to report: ``sub_ids`` are the platform's sub-order ids it
 carries, ``all_sub_ids`` those of the whole trade still to ship (a split shipment when they
@@ -104,6 +106,13 @@ class PlatformAdapter(object):
         raise NotImplementedError
 
     # -- trades -------------------------------------------------------------
+    @classmethod
+    def trade_status_filters(cls):
+        """The words ``iter_trades``' ``status`` takes: the platform's own trade
+        statuses and the neutral ones. Rows and plans also carry the platform's
+        own word as ``platform_status`` where it differs from the neutral one."""
+        return KNOWN_STATUSES
+
     def iter_trades(self, start, end, by="modified", status=None):
         """Yield ``(window_start, window_end, rows)`` in time order.
 

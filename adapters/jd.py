@@ -115,6 +115,10 @@ class JdAdapter(PlatformAdapter):
     page_size = ORDER_PAGE
     always_read_detail = False
 
+    def __init__(self, client):
+        super(JdAdapter, self).__init__(client)
+        self._category_names = {}  # {category id: {attribute id: name}} read this run
+
     @classmethod
     def from_credentials(cls, gateway, app_key, app_secret, session=None, **options):
         return cls(JdClient(gateway, app_key, app_secret, access_token=session, **options))
@@ -155,6 +159,11 @@ class JdAdapter(PlatformAdapter):
         self._all(self.client.iter_ware_pages(fields="wareId", page_size=1, max_pages=1))
 
     # -- trades -------------------------------------------------------------
+    @classmethod
+    def trade_status_filters(cls):
+        """JD's order states, and the neutral statuses (each stands for its JD states)."""
+        return JD_STATES | frozenset(NEUTRAL_STATUS.values())
+
     def iter_trades(self, start, end, by="modified", status=None):
         states = jd_states(status)
         for day_start, day_end in split_window(start, end, ORDER_SPAN):
@@ -187,6 +196,7 @@ class JdAdapter(PlatformAdapter):
         created = order.get("orderStartTime") or ""
         row.update(tid=str(order.get("orderId") or ""),
                    status=neutral_status(order.get("orderState") or ""),
+                   platform_status=order.get("orderState") or "",
                    created=created, modified=order.get("modified") or created,
                    buyer_nick=buyer_of(order), payment=order.get("orderPayment") or "")
         return row
@@ -240,7 +250,8 @@ class JdAdapter(PlatformAdapter):
     def item_plans(self, item_ids):
         """Yield, per batch of wares, [(item_id, plan or None, ItemError or None)].
 
-        Two calls per batch: the wares, then their SKUs.
+        Two calls per batch: the wares, then their SKUs; and one per category
+        not met before, for the names of its sale attributes.
         """
         for chunk in _chunks(list(item_ids), WARE_BATCH):
             wares = {str(w.get("wareId")): w for w in self._all(
@@ -248,8 +259,29 @@ class JdAdapter(PlatformAdapter):
             skus = {}
             for sku in self._skus_of(chunk):
                 skus.setdefault(str(sku.get("wareId")), []).append(sku)
-            yield [_item_plan(item_id, wares.get(item_id), skus.get(item_id))
+            yield [_item_plan(item_id, wares.get(item_id), skus.get(item_id),
+                              self._attr_names(wares.get(item_id), skus.get(item_id)))
                    for item_id in chunk]
+
+    def _attr_names(self, ware, skus):
+        """{sale attribute id: name} of the ware's category.
+
+        JD's SKU answers give sale attributes as ids and values only; the names
+        come from the category's attributes (findAttrsByCategoryIdUnlimitCate),
+        read once per category and run.
+        """
+        category = str((ware or {}).get("categoryId") or (ware or {}).get("cid") or "")
+        if not category.isdigit() or not any(s.get("saleAttrs") for s in skus or ()):
+            return {}
+        if category not in self._category_names:
+            try:
+                rows = self._guard(self.client.category_attrs, category)
+            except RefusedError:
+                rows = []  # a category JD does not describe: the ids stay
+            self._category_names[category] = {
+                str(r.get("id")): str(r.get("name") or "").strip()
+                for r in rows if r.get("id") not in (None, "")}
+        return self._category_names[category]
 
     def _skus_of(self, ware_ids):
         return self._all(self.client.iter_sku_pages(
@@ -372,12 +404,12 @@ def _ware_row(ware):
             "modified": modified}
 
 
-def _item_plan(item_id, ware, skus):
+def _item_plan(item_id, ware, skus, attr_names=None):
     if ware is None:
         return item_id, None, ItemError("not_found", "Item %(num_iid)s was not found",
                                         num_iid=item_id)
     try:
-        return item_id, plan_ware(ware, skus or []), None
+        return item_id, plan_ware(ware, skus or [], attr_names), None
     except ItemError as err:
         return item_id, None, err
     except (TypeError, AttributeError, ValueError) as err:

@@ -8,8 +8,8 @@ from ..mapping.item_mapping import ItemError, build_plan
 from ..mapping.refund_mapping import (REFUND_DETAIL_FIELDS, REFUND_FIELDS,
                                       needs_refund_detail, plan_refund)
 from ..mapping.stock_mapping import accepted_quantities, plan_calls
-from ..mapping.trade_mapping import (FULL_FIELDS, LIST_FIELDS, TRADE_TYPES, needs_full_detail,
-                                     plan_trade)
+from ..mapping.trade_mapping import (FULL_FIELDS, KNOWN_STATUSES, LIST_FIELDS, TRADE_TYPES,
+                                     needs_full_detail, plan_trade)
 from ..top_client import (MalformedResponseError, OAuthClient, RateLimitError, SessionError,
                           TopClient, TopError, beijing_str, parse_beijing)
 from .base import OAuthFlow, PlatformAdapter, StockResult, TradeSummary
@@ -21,6 +21,8 @@ LIST_METHODS = {"modified": ("taobao.trades.sold.increment.get", "start_modified
                 "created": ("taobao.trades.sold.get", "start_created", "end_created")}
 # taobao.refunds.receive.get is read one day at a time, like the trade increment.
 REFUND_WINDOW = timedelta(days=1)
+# Status filters taobao.trades.sold.get takes besides the single statuses.
+TOP_STATUS_GROUPS = frozenset(["ALL_WAIT_PAY", "ALL_CLOSED"])
 ITEM_LIST_FIELDS = "num_iid,title,outer_id,modified,approve_status,price"
 ITEM_DETAIL_FIELDS = ("num_iid,title,outer_id,price,modified,approve_status,props_name,"
                       "property_alias,sku")
@@ -107,6 +109,11 @@ class TaobaoAdapter(PlatformAdapter):
         self.call("taobao.items.onsale.get", {"fields": "num_iid", "page_no": 1, "page_size": 1})
 
     # -- trades -------------------------------------------------------------
+    @classmethod
+    def trade_status_filters(cls):
+        # TOP's statuses are the neutral ones, plus two filters of trades.sold.get.
+        return KNOWN_STATUSES | TOP_STATUS_GROUPS
+
     def iter_trades(self, start, end, by="modified", status=None):
         method, start_key, end_key = LIST_METHODS[by]
         params = {"fields": LIST_FIELDS, "type": TRADE_TYPES, "status": status or None}

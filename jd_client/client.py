@@ -49,6 +49,10 @@ STOCK_GET = 'jingdong.stock.read.findSkuStock'
 SHIPMENT = 'jingdong.pop.order.shipment'
 CARRIERS = '360buy.get.vender.all.delivery.company'
 REFUND_SEARCH = 'jingdong.pop.afs.soa.refundapply.queryPageList'
+# The attributes of a (leaf) category: the only call naming a SKU's sale attributes,
+# whose saleAttrs carry ids and values only.
+CATEGORY_ATTRS = 'jingdong.category.read.findAttrsByCategoryIdUnlimitCate'
+SALE_ATTRIBUTES = 4                # attributeType of sale attributes (颜色, 尺码, ...)
 DATE_TYPES = {'modified': 0, 'created': 1}
 SELF_DELIVERY = '1274'
 
@@ -277,6 +281,18 @@ class JdClient(object):
         pages = self.iter_sku_pages(ware_ids=[ware_id], status_values=[1, 2])
         skus = [s for page in pages for s in page]
         return ware, skus
+
+    def category_attrs(self, category_id, attribute_type=SALE_ATTRIBUTES):
+        """The attributes of a leaf category: [{'id', 'name', 'attributeType', ...}]."""
+        answer = self.call(CATEGORY_ATTRS, {'cid': int(category_id),
+                                            'attributeType': int(attribute_type)})
+        rows = answer.get('findattrsbycategoryidunlimitcate_result')
+        if rows is None:
+            rows = []
+        if not isinstance(rows, list):
+            raise MalformedResponseError('JD call %s returned no attribute list'
+                                         % CATEGORY_ATTRS, method=CATEGORY_ATTRS)
+        return [row for row in rows if isinstance(row, dict)]
 
     def update_sku_stock(self, sku_id, quantity, store_id=None):
         """Set one SKU's stock to ``quantity`` (absolute); True on success."""

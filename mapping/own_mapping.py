@@ -242,4 +242,5 @@ def order_row(order):
     completely, so that a wrong one is refused before anything is stored."""
     plan = plan_order(order)
     return {"tid": plan["tid"], "status": plan["status"], "created": plan["created"],
-            "modified": plan["modified"], "own_order": order}
+            "modified": plan["modified"], "platform_status": _text(order, "status"),
+            "own_order": order}

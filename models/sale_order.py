@@ -11,7 +11,14 @@ class SaleOrder(models.Model):
     ecommerce_shop_id = fields.Many2one("ecommerce.shop", "E-commerce Shop", readonly=True,
                                         index=True, copy=False, ondelete="restrict")
     ecommerce_tid = fields.Char("Platform Order No.", readonly=True, index=True, copy=False)
-    ecommerce_status = fields.Char("Platform Status", readonly=True, copy=False)
+    ecommerce_status = fields.Char(
+        "Platform Status", readonly=True, copy=False,
+        help="The trade status in the addon's neutral words (Taobao's), the same for every "
+             "platform: what the synchronisation decides on.")
+    ecommerce_native_status = fields.Char(
+        "Platform's Own Status", readonly=True, copy=False, index=True,
+        help="The status in the platform's own words (JD: WAIT_SELLER_STOCK_OUT, LOCKED, "
+             "POP_ORDER_PAUSE, ...), as the platform's seller centre shows it.")
     ecommerce_modified = fields.Datetime("Platform Modified", readonly=True, copy=False)
     ecommerce_buyer_message = fields.Text("Buyer Message", readonly=True, copy=False)
     ecommerce_seller_memo = fields.Text("Seller Memo", readonly=True, copy=False)

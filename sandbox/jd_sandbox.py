@@ -28,6 +28,10 @@ from top_sandbox import (FMT, LOOPBACK, Faults, Handler as TopHandler,  # noqa: 
                          beijing_now, fmt, random_token, shift_times)
 
 SKEW_SECONDS = 360
+# Leaf category of a ware given without one (JD files every ware under one).
+DEFAULT_CATEGORY = 1349
+SALE_ATTRIBUTES = 4  # attributeType of sale attributes in the category attribute API
+BEIJING_OFFSET = datetime.timedelta(hours=8)
 ORDER_STATES = frozenset([
     'WAIT_SELLER_STOCK_OUT', 'WAIT_GOODS_RECEIVE_CONFIRM', 'FINISHED_L', 'TRADE_CANCELED',
     'LOCKED', 'POP_ORDER_PAUSE', 'PAUSE', 'WAIT_SELLER_DELIVERY', 'WAIT_SEND_CODE'])
@@ -146,6 +150,32 @@ def within(value, low, high):
     return (not low or value >= fmt(low)) and (not high or value <= fmt(high))
 
 
+def beijing_stamp(value):
+    """Beijing time of a gateway timestamp, or None.
+
+    Plain 'yyyy-MM-dd HH:mm:ss' is Beijing time; JD's SDKs send their local time
+    with its offset, 'yyyy-MM-dd HH:mm:ss.SSS+ZZZZ' (e.g. '.000+0000' on a UTC
+    server), which is converted.
+    """
+    try:
+        stamp = datetime.datetime.strptime(value[:19], FMT)
+    except ValueError:
+        return None
+    rest = value[19:]
+    if rest.startswith('.'):
+        digits = rest[1:4]
+        if not digits.isdigit():
+            return None
+        rest = rest[1 + len(digits):]
+    if not rest:
+        return stamp
+    if len(rest) != 5 or rest[0] not in '+-' or not rest[1:].isdigit():
+        return None
+    offset = datetime.timedelta(hours=int(rest[1:3]), minutes=int(rest[3:5]))
+    utc = stamp - offset if rest[0] == '+' else stamp + offset
+    return utc + BEIJING_OFFSET
+
+
 def project(record, fields):
     if not fields:
         return copy.deepcopy(record)
@@ -178,6 +208,10 @@ class Store(object):
             self.shop_name = data.get('shop_name') or '悦享生活京东旗舰店'
             self.vender_id = str(data.get('vender_id') or '10086001')
             self.wares, self.skus, self.orders, self.refunds = {}, {}, {}, {}
+            self.categories = {}
+            for cid, attrs in (data.get('category_attrs') or {}).items():
+                for attr in attrs:
+                    self.put_category_attr(int(cid), attr)
             for ware in data.get('wares') or []:
                 self.put_ware(ware)
             for order in data.get('orders') or []:
@@ -188,12 +222,27 @@ class Store(object):
     def put_ware(self, ware):
         ware = copy.deepcopy(ware)
         ware['wareId'] = int(ware['wareId'])
+        ware['categoryId'] = int(ware.get('categoryId') or DEFAULT_CATEGORY)
         for sku_id in [k for k, s in self.skus.items() if s['wareId'] == ware['wareId']]:
             del self.skus[sku_id]
         for sku in ware.pop('skus', None) or []:
             sku['skuId'], sku['wareId'] = int(sku['skuId']), ware['wareId']
             self.skus[sku['skuId']] = sku
+            self._file_attr_names(ware['categoryId'], sku)
         self.wares[ware['wareId']] = ware
+
+    def _file_attr_names(self, category_id, sku):
+        """JD's SKU answers carry no attribute names: a name given with test data
+        goes to the ware's category, where the category attribute API finds it."""
+        for attr in sku.get('saleAttrs') or []:
+            name = attr.pop('attrName', None) if isinstance(attr, dict) else None
+            if name:
+                self.put_category_attr(category_id, {'id': attr.get('attrId'), 'name': name})
+
+    def put_category_attr(self, category_id, attr):
+        attr = dict(attr, id=int(attr['id']), categoryId=category_id)
+        attr.setdefault('attributeType', SALE_ATTRIBUTES)
+        self.categories.setdefault(category_id, {})[attr['id']] = attr
 
     def put_order(self, order):
         order = copy.deepcopy(order)
@@ -213,8 +262,11 @@ class Store(object):
                 ware['skus'] = [copy.deepcopy(s) for s in self.skus.values()
                                 if s['wareId'] == ware['wareId']]
                 wares.append(ware)
+            categories = dict((str(cid), sorted(attrs.values(), key=lambda a: a['id']))
+                              for cid, attrs in self.categories.items())
             return {'shop_name': self.shop_name, 'vender_id': self.vender_id,
-                    'wares': wares, 'orders': copy.deepcopy(list(self.orders.values())),
+                    'category_attrs': copy.deepcopy(categories), 'wares': wares,
+                    'orders': copy.deepcopy(list(self.orders.values())),
                     'refunds': copy.deepcopy(list(self.refunds.values()))}
 
     def order(self, order_id):
@@ -251,6 +303,7 @@ class Api(object):
             'jingdong.ware.read.searchWare4Valid': self.ware_search,
             'jingdong.sku.read.searchSkuList': self.sku_search,
             'jingdong.ware.read.findWareById': self.ware_get,
+            'jingdong.category.read.findAttrsByCategoryIdUnlimitCate': self.category_attrs,
             'jingdong.stock.write.updateSkuStock': self.stock_update,
             'jingdong.stock.read.findSkuStock': self.stock_get,
             'jingdong.pop.order.shipment': self.shipment,
@@ -345,6 +398,17 @@ class Api(object):
         fields = set(id_list(params, 'field'))
         return {'page': {'data': [project(s, fields) for s in page_of(rows, page, size)],
                          'pageNo': page, 'pageSize': size, 'totalItem': len(rows)}}
+
+    def category_attrs(self, params):
+        """The attributes of a category, of one attributeType when asked."""
+        cid = number(params, 'cid')
+        if cid is None:
+            raise Refused('missing parameter cid', '缺少参数cid', '100')
+        kind = number(params, 'attributeType')
+        rows = [copy.deepcopy(a) for a in sorted(self.store.categories.get(cid, {}).values(),
+                                                 key=lambda a: a['id'])
+                if kind is None or a.get('attributeType') == kind]
+        return {'findattrsbycategoryidunlimitcate_result': rows}
 
     def ware_get(self, params):
         ware = self.store.wares.get(number(params, 'wareId'))
@@ -624,9 +688,8 @@ class Sandbox(object):
         value = (value or '').strip()
         if not value:
             raise JdFailure(7)
-        try:  # the SDKs also send '.SSS+0800'
-            stamp = datetime.datetime.strptime(value[:19], FMT)
-        except ValueError:
+        stamp = beijing_stamp(value)
+        if stamp is None:
             raise JdFailure(8, 'timestamp cannot be parsed')
         if abs((beijing_now() - stamp).total_seconds()) > SKEW_SECONDS:
             raise JdFailure(8, 'timestamp is more than 6 minutes off')

@@ -12,6 +12,7 @@ from odoo import _, api, fields, models
 from ..mapping.trade_mapping import (CLOSED_STATUSES, HOLD_FORBIDDEN, HOLD_MESSAGE,
                                      HOLD_REFUND, REFUND_PENDING_STATUSES)
 from ..top_client import parse_beijing
+from .order_importer import platform_status
 
 # Holds the platform lifts by itself; a message or memo waits for a person.
 PLATFORM_HOLDS = frozenset([HOLD_FORBIDDEN, HOLD_REFUND])
@@ -38,13 +39,17 @@ class EcommerceOrderFollower(models.AbstractModel):
 
     # -- status -------------------------------------------------------------
     def _follow_status(self, importer, order, plan):
-        status = plan["status"]
-        if status == order.ecommerce_status:
+        status, native = plan["status"], platform_status(plan)
+        if status == order.ecommerce_status and native == order.ecommerce_native_status:
             return []
+        # In the platform's words: JD's LOCKED and POP_ORDER_PAUSE are both
+        # PAID_FORBID_CONSIGN, the seller must still tell them apart.
         notes = [_("Platform status: %(old)s → %(new)s.") % {
-            "old": order.ecommerce_status or "-", "new": status}]
-        order.write({"ecommerce_status": status})
-        if status in CLOSED_STATUSES and order.state != "cancel":
+            "old": order.ecommerce_native_status or order.ecommerce_status or "-",
+            "new": native}]
+        closing = status != order.ecommerce_status and status in CLOSED_STATUSES
+        order.write({"ecommerce_status": status, "ecommerce_native_status": native})
+        if closing and order.state != "cancel":
             reason = self._cancel_closed_order(order, status)
             if order.state == "cancel":
                 importer.summary["cancelled"].append(plan["tid"])

@@ -16,6 +16,7 @@ from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from ..adapters import PlatformError
+from ..mapping.region_mapping import province, province_names
 from ..mapping.trade_mapping import (CENT, CLOSED_STATUSES, HOLD_FORBIDDEN, HOLD_MESSAGE,
                                      HOLD_REFUND, KNOWN_STATUSES, TradeMappingError,
                                      first_seen_shipped, is_payable)
@@ -27,6 +28,11 @@ _logger = logging.getLogger(__name__)
 # the run stops there so that the watermark does not pass unstored trades.
 RUN_STOPPING_FAMILIES = ("transport", "session", "auth", "rate_limit", "malformed")
 SUMMARY_KEYS = ("created", "skipped", "failed", "updated", "cancelled", "held")
+TID_CONSTRAINT = "sale_order_ecommerce_tid_shop_uniq"
+# A genuine serialization failure, so that the caller's transaction is retried
+# the way Odoo retries a concurrent update.
+RUN_AGAIN_SQL = """DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'serialization_failure',
+    MESSAGE = 'ecommerce_sync: a trade was stored by a concurrent synchronisation'; END $$"""
 # First key of the advisory lock taken to create a tax's price-included twin; the
 # second is the tax id.
 TWIN_LOCK_CLASS = zlib.crc32(b"ecommerce_sync.tax_twin") & 0x7FFFFFFF
@@ -46,6 +52,11 @@ def must_rerun(err):
     return isinstance(err, SetupConflict) or (
         isinstance(err, psycopg2.OperationalError)
         and err.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY)
+
+
+def platform_status(row):
+    """The status in the platform's own words of a list row or a plan."""
+    return row.get("platform_status") or row.get("status") or False
 
 
 def new_summary():
@@ -129,6 +140,7 @@ class EcommerceOrderImporter(models.AbstractModel):
             return True  # unreadable time: read the details and let them decide
         known = fields.Datetime.from_string(order.ecommerce_modified)
         return (row.get("status") != order.ecommerce_status or known is None
+                or platform_status(row) != order.ecommerce_native_status
                 or (summary.modified and summary.modified > known))
 
     def _summary_of(self, row):
@@ -206,9 +218,11 @@ class EcommerceOrderImporter(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 order = self._create_order(plan, products, pending)
-        except psycopg2.IntegrityError:
-            # Another import stored the same trade first: the constraint held.
-            self._skip(tid, _("Already imported by another synchronisation."))
+        except psycopg2.IntegrityError as err:
+            if err.diag.constraint_name != TID_CONSTRAINT:
+                self._fail(tid, self._error_text(err), plan)
+                return
+            self._stored_meanwhile(tid)
             return
         except Exception as err:  # noqa: B902 - one trade must never stop the others
             if must_rerun(err):
@@ -221,6 +235,24 @@ class EcommerceOrderImporter(models.AbstractModel):
         self._clear_backlog([tid])
         if order.ecommerce_review_needed:
             self.summary["held"].append({"tid": tid, "reason": order.ecommerce_review_reason})
+
+    def _stored_meanwhile(self, tid):
+        """Another synchronisation stored the trade first: the constraint held.
+
+        Where this transaction does not see that order, it began before the
+        other committed, and all it knows of the shop's orders is stale: it
+        would answer "refused" where the caller repeated an order already
+        stored. The whole call then runs again from a fresh view (Odoo retries
+        a serialization failure: XML-RPC, JSON-RPC and jobs do), and answers as
+        any later call: already imported, unchanged or updated.
+        """
+        order = self._orders_by_tid([tid]).get(tid)
+        if order:
+            self._skip(tid, _("Already imported as %(order)s.") % {"order": order.name})
+            return
+        _logger.info("Shop %s: trade %s was stored by a concurrent synchronisation since this "
+                     "one began; it runs again", self.shop.id, tid)
+        self.env.cr.execute(RUN_AGAIN_SQL, log_exceptions=False)
 
     def _create_order(self, plan, products, pending):
         buyer = self._buyer(plan, pending)
@@ -254,6 +286,7 @@ class EcommerceOrderImporter(models.AbstractModel):
             "pricelist_id": (self.cache.get("pricelist") or shop._cny_pricelist()).id,
             "ecommerce_shop_id": shop.id, "ecommerce_tid": plan["tid"],
             "ecommerce_status": plan["status"],
+            "ecommerce_native_status": platform_status(plan),
             "ecommerce_modified": fields.Datetime.to_string(parse_beijing(plan["modified"])),
             "ecommerce_buyer_message": plan["buyer_message"] or False,
             "ecommerce_seller_memo": plan["seller_memo"] or False,
@@ -475,14 +508,20 @@ class EcommerceOrderImporter(models.AbstractModel):
         return self.env.ref("base.cn")
 
     def _state_of(self, name):
-        """Province by its Chinese name, with or without the 省/市 suffix."""
+        """Province of China by any name form the platforms use (region_mapping)."""
         if not name:
             return self.env["res.country.state"]
         if ("state", name) not in self.cache:
-            base = name[:-1] if name[-1:] in ("省", "市") else name
-            self.cache[("state", name)] = self.env["res.country.state"].search([
-                ("country_id", "=", self._country_cn().id),
-                ("name", "in", [name, base, base + "省", base + "市"])], limit=1)
+            found = province(name)
+            domain = [("name", "in", province_names(name))]
+            if found:  # l10n_cn stores 重庆's code with a trailing space
+                domain = ["|", "|"] + domain + [("code", "=", found.code),
+                                                ("code", "=", found.code + " ")]
+            states = self.env["res.country.state"].search(
+                [("country_id", "=", self._country_cn().id)] + domain)
+            # Several matches (a name and another's code): the name wins.
+            by_name = states.filtered(lambda s: s.name in province_names(name))
+            self.cache[("state", name)] = (by_name or states)[:1]
         return self.cache[("state", name)]
 
     def _tax_twins(self, products):

@@ -24,6 +24,7 @@ from . import test_refund_rpc
 from . import test_trade_lifecycle
 from . import test_sync_robustness
 from . import test_own_shop_rpc
+from . import test_own_shop_concurrency
 from . import test_jd_shop
 from . import test_jobs
 from . import test_item_import_jobs

@@ -42,9 +42,10 @@ class JdSandbox(Sandbox):
     def __init__(self, url=JD_SANDBOX_URL):
         super().__init__(url)
 
-    def reset(self, wares=None, orders=None, refunds=None):
+    def reset(self, wares=None, orders=None, refunds=None, category_attrs=None):
         return self._post("/_sandbox/reset", {"wares": wares or [], "orders": orders or [],
-                                              "refunds": refunds or []})
+                                              "refunds": refunds or [],
+                                              "category_attrs": category_attrs or {}})
 
     def upsert(self, wares=None, orders=None, refunds=None):
         return self._post("/_sandbox/upsert", {"wares": wares or [], "orders": orders or [],
