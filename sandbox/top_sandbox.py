@@ -865,8 +865,12 @@ class TradeChanges(object):
         returning = status in ('WAIT_BUYER_RETURN_GOODS', 'WAIT_SELLER_CONFIRM_GOODS')
         good = 'BUYER_RETURNED_GOODS' if status == 'WAIT_SELLER_CONFIRM_GOODS' else \
             ('BUYER_RECEIVED' if shipped else 'BUYER_NOT_RECEIVED')
+        if status != 'WAIT_SELLER_CONFIRM_GOODS':
+            good = refund.get('good_status') or good
+        # Waiting for the seller to confirm the goods means the buyer sent them back:
+        # the platform says so whatever it said before.
         refund.update(status=status, refund_fee=money(cents(fee)),
-                      good_status=body.get('good_status') or refund.get('good_status') or good,
+                      good_status=body.get('good_status') or good,
                       has_good_return=bool(body.get('has_good_return',
                                                     refund.get('has_good_return') or returning)))
         if returning or refund['has_good_return']:
