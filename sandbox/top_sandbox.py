@@ -933,9 +933,11 @@ class TradeChanges(object):
         company = self.api._company(str(body.get('company_code') or 'SF'))
         out_sid = str(body.get('out_sid') or 'SF%013d' % (int(trade['tid']) % 10 ** 13))
         params = {'tid': trade['tid'], 'out_sid': out_sid, 'company_code': company['code']}
+        if body.get('sub_tid'):  # the seller ships some sub-orders in Qianniu
+            params.update(is_split='1', sub_tid=str(body['sub_tid']))
         self.api._shippable_trade(params)
         self.api._check_waybill(company, out_sid)
-        self.api._ship(trade, self.api._to_ship(trade, {}), company['code'], out_sid)
+        self.api._ship(trade, self.api._to_ship(trade, params), company['code'], out_sid)
 
     def finish(self, trade, body):
         if trade['status'] not in (SHIPPED, 'TRADE_BUYER_SIGNED'):
