@@ -211,9 +211,14 @@ class RefundImporter(models.AbstractModel):
         that ended lets a parcel report the sub-order it had to leave out."""
         order = line.order_id
         order.picking_ids._ecommerce_requeue_left_out()
-        follower = self.env["ecommerce.order.follower"]
-        if refund.status not in REFUND_PENDING or order.state == "cancel" or \
-                not follower._unshipped(line):
+        if refund.status not in REFUND_PENDING or order.state == "cancel":
+            return
+        if not self.env["ecommerce.order.follower"]._unshipped(line):
+            # Gone already: never silently, the parcel is flagged for after-sales.
+            left = self._done_deliveries(line).mapped("picking_id")
+            order._ecommerce_flag_left(_(
+                "The buyer asked for a refund of %(items)s after the goods left.")
+                % {"items": refund_text(order, line)}, left)
             return
         reason = _("The buyer asked for a refund of %(items)s: decide on it on the platform "
                    "before shipping.") % {"items": refund_text(order, line)}

@@ -179,6 +179,7 @@ class TestSplitSendAfterRefusedRefund(HoldCase):
                             refund_fee="60.00")
         self.validate(picking, self.sf, SF_WAYBILL)
         self.shop.sync_refunds()
+        self.assertIn("after the goods left", picking.ecommerce_after_sales)
         self.assertEqual(self.send(picking)["sent"], ["9601"])
         self.assertEqual(picking.ecommerce_shipment_state, "part_sent")
         self.assertEqual(picking.ecommerce_unsent_sub_ids, "960101")
