@@ -244,6 +244,21 @@ class TestGoodsThatLeftLeft(HoldCase):
         self.assertEqual(self.platform_orders("9703")["970301"][:2],
                          ("WAIT_BUYER_CONFIRM_GOODS", "SF1234567891"))
 
+    def test_goods_shipped_on_the_platform_leave_even_while_held(self):
+        order, picking = self.confirmed("9704", TWO)
+        self.sandbox.set_memo("9704", "等通知再发")
+        time.sleep(1)
+        self.sync()
+        self.assertTrue(picking.ecommerce_held)
+        self.sandbox.ship("9704", out_sid=SF_WAYBILL, sub_tid="970400")
+        time.sleep(1)
+        self.sync()
+        part = order.picking_ids.filtered(lambda p: p.state == "done")
+        self.assertEqual(part.move_lines.product_id, self.widget)
+        self.assertEqual(self.widget.qty_available, 4)
+        self.assertTrue(picking.ecommerce_held)  # the mugs still wait for the seller
+        self.assertEqual(picking.move_lines.product_id, self.mug)
+
 
 class TestArgumentChecks(HoldCase):
 
