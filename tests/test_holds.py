@@ -195,6 +195,22 @@ class TestSplitSendAfterRefusedRefund(HoldCase):
         self.assertEqual(platform["960101"][:2], ("WAIT_BUYER_CONFIRM_GOODS", SF_WAYBILL))
         self.assertEqual(self.sandbox.trade("9601")["status"], "WAIT_BUYER_CONFIRM_GOODS")
 
+    def test_goods_sent_back_through_the_sandbox_prepare_the_return(self):
+        order, picking = self.confirmed("9602")
+        self.validate(picking, self.sf, SF_WAYBILL)
+        self.assertEqual(self.send(picking)["sent"], ["9602"])
+        self.sandbox.refund("9602", status="WAIT_SELLER_AGREE", reason="质量问题")
+        self.shop.sync_refunds()
+        self.assertIn("after the goods left", picking.ecommerce_after_sales)
+        time.sleep(1)
+        self.sandbox.refund("9602", status="WAIT_BUYER_RETURN_GOODS")
+        time.sleep(1)
+        self.sandbox.refund("9602", status="WAIT_SELLER_CONFIRM_GOODS", sid="SF1000000001")
+        self.shop.sync_refunds()
+        record = self.env["ecommerce.refund"].search([("tid", "=", "9602")])
+        self.assertEqual(record.good_status, "BUYER_RETURNED_GOODS")
+        self.assertEqual(record.return_picking_id.move_lines.product_id, self.widget)
+
 
 class TestGoodsThatLeftLeft(HoldCase):
 
