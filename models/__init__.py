@@ -20,6 +20,7 @@ from . import ecommerce_shop_refunds
 from . import ecommerce_logistics_company
 from . import delivery_carrier
 from . import stock_picking
+from . import stock_move
 from . import ecommerce_shop_shipments
 from . import ecommerce_shop_own
 from . import ecommerce_shop_jobs

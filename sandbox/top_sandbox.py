@@ -865,8 +865,12 @@ class TradeChanges(object):
         returning = status in ('WAIT_BUYER_RETURN_GOODS', 'WAIT_SELLER_CONFIRM_GOODS')
         good = 'BUYER_RETURNED_GOODS' if status == 'WAIT_SELLER_CONFIRM_GOODS' else \
             ('BUYER_RECEIVED' if shipped else 'BUYER_NOT_RECEIVED')
+        if status != 'WAIT_SELLER_CONFIRM_GOODS':
+            good = refund.get('good_status') or good
+        # Waiting for the seller to confirm the goods means the buyer sent them back:
+        # the platform says so whatever it said before.
         refund.update(status=status, refund_fee=money(cents(fee)),
-                      good_status=body.get('good_status') or refund.get('good_status') or good,
+                      good_status=body.get('good_status') or good,
                       has_good_return=bool(body.get('has_good_return',
                                                     refund.get('has_good_return') or returning)))
         if returning or refund['has_good_return']:
@@ -929,9 +933,11 @@ class TradeChanges(object):
         company = self.api._company(str(body.get('company_code') or 'SF'))
         out_sid = str(body.get('out_sid') or 'SF%013d' % (int(trade['tid']) % 10 ** 13))
         params = {'tid': trade['tid'], 'out_sid': out_sid, 'company_code': company['code']}
+        if body.get('sub_tid'):  # the seller ships some sub-orders in Qianniu
+            params.update(is_split='1', sub_tid=str(body['sub_tid']))
         self.api._shippable_trade(params)
         self.api._check_waybill(company, out_sid)
-        self.api._ship(trade, self.api._to_ship(trade, {}), company['code'], out_sid)
+        self.api._ship(trade, self.api._to_ship(trade, params), company['code'], out_sid)
 
     def finish(self, trade, body):
         if trade['status'] not in (SHIPPED, 'TRADE_BUYER_SIGNED'):

@@ -48,7 +48,9 @@ CHECKED = (
     "sub-orders consigned twice", "validated deliveries unsent without reason",
     "sent but not shipped on the platform", "oversold units (listing)",
     "oversold units (product, all shops)",
-    "JD duplicates", "JD lost", "JD orders of unpayable orders", "JD orders consigned twice")
+    "JD duplicates", "JD lost", "JD orders of unpayable orders", "JD orders consigned twice",
+    "goods shipped while held (TOP)", "goods shipped while held (JD)",
+    "stock that left without a move (TOP)", "stock that left without a move (JD)")
 
 
 def log(message):
@@ -233,6 +235,11 @@ class Soak(object):
                           "--receipts", str(receipts))
         for key in ("validated", "not_available", "failed"):
             self.figures["deliveries %s" % key] += result.get(key, 0)
+        for key, figure in (("held refused", "held deliveries refused"),
+                            ("shipped while held", "goods shipped while held")):
+            for shop_id, count in result.get(key, {}).items():
+                platform = "JD" if int(shop_id) == self.jd_shop_id else "TOP"
+                self.figures["%s (%s)" % (figure, platform)] += count
         self.figures["receipt lines"] += result.get("received", 0)
 
     # -- go-live history and platform changes ----------------------------------------
@@ -328,6 +335,9 @@ class Soak(object):
                 self.touched.add(tid)
         for tid in take(picks, count):       # refunded at once (one sub-order)
             self.refund_now(tid, state[tid])
+        for tid in take(picks, count // 2 + 1):   # shipped in Qianniu, not from Odoo
+            if self.change(tid, "ship"):
+                self.touched.add(tid)
         for tid in take(picks, count // 2 + 1):
             if self.change(tid, "forbid"):
                 self.forbidden.append(tid)
@@ -525,6 +535,7 @@ class Soak(object):
         self.check_lifecycle(platform, state["refunds"], db, problems)
         self.check_shipments(platform, db, problems)
         self.check_stock(db, problems)
+        self.check_left_without_move(platform, db, problems)
         if self.jd:
             self.check_jd(db, problems)
         for kind in ("lost", "duplicates", "wrong totals", "closed not cancelled",
@@ -610,10 +621,12 @@ class Soak(object):
         self.figures["deliveries sent"] = sum(1 for p in done if p["shipment"] == "sent")
         self.figures["deliveries needing attention"] = sum(
             1 for p in done if p["shipment"] in ("attention", "error"))
+        self.figures["deliveries shipped on the platform"] = sum(
+            1 for p in done if p["shipment"] == "platform")
         problems["validated deliveries unsent without reason"] = [
             (p["tid"], p["shipment"]) for p in done
-            if p["shipment"] != "sent" and not (p["shipment"] in ("attention", "error")
-                                                and p["reason"].strip())]
+            if p["shipment"] not in ("sent", "platform")
+            and not (p["shipment"] in ("attention", "error") and p["reason"].strip())]
         for picking in done:
             if picking["shipment"] != "sent" or picking["shop_id"] != self.shop_id:
                 continue
@@ -679,6 +692,30 @@ class Soak(object):
                                                      record["last_pushed_qty"]))
         self.figures["stock mismatches"] = len(problems["stock mismatches"])
 
+    def check_left_without_move(self, platform, db, problems):
+        """Sub-orders (JD: orders) the platform shipped whose goods Odoo still holds:
+        an open delivery move and none done."""
+        moves = collections.defaultdict(set)   # (shop, tid, oid) -> move states
+        for move in db["moves"]:
+            moves[(move["shop_id"], move["tid"], move["oid"])].add(move["state"])
+
+        def still_here(key):
+            states = moves.get(key, set())
+            return bool(states - {"done", "cancel"}) and "done" not in states
+        problems["stock that left without a move (TOP)"] = sorted(
+            (tid, o["oid"]) for tid, t in platform.items() for o in t["orders"]["order"]
+            if o.get("consign_time") and still_here((self.shop_id, tid, o["oid"])))
+        jd_left = []
+        if self.jd:
+            for order in self.jd.get("/_sandbox/state")["orders"]:
+                if order["orderState"] in ("WAIT_GOODS_RECEIVE_CONFIRM", "FINISHED_L"):
+                    jd_left += [key for key in moves if key[0] == self.jd_shop_id
+                                and key[1] == str(order["orderId"]) and still_here(key)]
+        problems["stock that left without a move (JD)"] = sorted(jd_left)
+        for kind in ("stock that left without a move (TOP)",
+                     "stock that left without a move (JD)"):
+            self.figures[kind] = len(problems[kind])
+
     def check_jd(self, db, problems):
         orders = collections.defaultdict(list)
         for order in db["orders"]:
@@ -738,8 +775,10 @@ class Soak(object):
             "changes refused by the platform", "JD changes applied",
             "refused by the sync", "refused trades (unmapped SKU)", "held orders (draft)",
             "refunded sub-orders", "platform refunds", "deliveries validated",
-            "deliveries not_available", "deliveries failed", "receipt lines",
+            "deliveries not_available", "deliveries failed",
+            "held deliveries refused (TOP)", "held deliveries refused (JD)", "receipt lines",
             "deliveries done", "deliveries sent", "deliveries needing attention",
+            "deliveries shipped on the platform",
             "sub-orders consigned by Odoo", "JD orders consigned", "stock records",
             "shared products", "stock truth checks", "listings checked",
             "listings not checked (push blocked or failed)", "largest under-offer (units)",

@@ -263,7 +263,8 @@ class EcommerceOrderImporter(models.AbstractModel):
             force_company=self.shop.company_id.id, mail_create_nolog=True,
             mail_create_nosubscribe=True, tracking_disable=True).create(vals)
         self._settle_cents(order, plan)
-        if not plan["holds"]:
+        # Goods that left after go-live leave the stock whatever holds the order.
+        if not plan["holds"] or (first_seen_shipped(plan) and not self._is_history(plan)):
             order.action_confirm()
         return order
 
@@ -314,12 +315,16 @@ class EcommerceOrderImporter(models.AbstractModel):
     def _prepare_order_lines(self, plan, products):
         shop, twins = self.shop, self.cache["taxes"]
         shipped_first = first_seen_shipped(plan)
+        history = self._is_history(plan)
         lines = []
         for line in plan["lines"]:
+            shipped = shipped_first or line["state"] == "shipped"
             for vals in self._prepare_goods_lines(line, products, twins):
                 vals["ecommerce_refund_status"] = line["refund_status"] or False
-                # Shipped before Odoo knew the trade: never ship or move it again.
-                vals["ecommerce_no_delivery"] = shipped_first or line["state"] == "shipped"
+                # Shipped before Odoo knew the trade: never ship it again. History
+                # from before go-live moves no stock; later goods leave the stock.
+                vals["ecommerce_no_delivery"] = shipped and history
+                vals["ecommerce_platform_shipped"] = shipped and not history
                 lines.append(vals)
         if plan["postage"]:
             lines.append(self._prepare_order_line_vals(
@@ -637,6 +642,12 @@ class EcommerceOrderImporter(models.AbstractModel):
         backlog = self.env.get("ecommerce.trade.backlog")
         if backlog is not None and tids:
             backlog.sudo()._clear_pending(self.shop, tids)
+
+    def _is_history(self, plan):
+        """Created before the shop's go-live date (or no date set): the stock was
+        counted after it, so its goods must not leave the stock again."""
+        start = fields.Datetime.from_string(self.shop.order_import_from)
+        return not start or parse_beijing(plan["created"]) < start
 
     def _before_go_live(self, row):
         start = fields.Datetime.from_string(self.shop.order_import_from)

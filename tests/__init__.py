@@ -28,3 +28,5 @@ from . import test_own_shop_concurrency
 from . import test_jd_shop
 from . import test_jobs
 from . import test_item_import_jobs
+from . import test_holds
+from . import test_holds_rpc

@@ -115,8 +115,9 @@ class Sandbox(object):
     def set_message(self, tid, message):
         return self._change(tid, "message", {"buyer_message": message})
 
-    def ship(self, tid, company_code=None, out_sid=None):
-        return self._change(tid, "ship", {"company_code": company_code, "out_sid": out_sid})
+    def ship(self, tid, company_code=None, out_sid=None, sub_tid=None):
+        return self._change(tid, "ship", {"company_code": company_code, "out_sid": out_sid,
+                                          "sub_tid": sub_tid})
 
     def finish(self, tid):
         return self._change(tid, "finish")
