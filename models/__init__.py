@@ -22,5 +22,6 @@ from . import delivery_carrier
 from . import stock_picking
 from . import ecommerce_shop_shipments
 from . import ecommerce_shop_own
+from . import queue_job
 from . import ecommerce_shop_jobs
 from . import ecommerce_shop_health
