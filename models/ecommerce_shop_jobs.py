@@ -44,7 +44,7 @@ PRIORITY_ITEMS = 15
 PRIORITY_MISSING = 9
 # Trades stored by one order or missing-order job (plus the rest of the platform
 # page that crosses it): about 0.5 s each with its detail call, so one job ends
-# well within the worker's limits (README "Host configuration").
+# well within the worker's limits (README "Several Odoo hosts").
 JOB_TRADES = 200
 # Items per item-import job: one detail call of the platform, about 5 s of Odoo work.
 ITEM_JOB_BATCH = 20
@@ -274,7 +274,7 @@ class EcommerceShopJobs(models.Model):
             stalled_job = Job.load(self.env, record.uuid)
             stalled_job.set_failed(exc_info=_(
                 "Started more than %(minutes)d minutes ago a second time: the job is "
-                "larger than the workers' time limit (README \"Host configuration\").")
+                "larger than the workers' time limit (README \"Several Odoo hosts\").")
                 % {"minutes": self._stalled_job_minutes()})
             stalled_job.store()
         first = stalled - again
