@@ -269,6 +269,7 @@ class EcommerceShopJobs(models.Model):
         once; stalled again, it fails with the reason, for the seller to see.
         """
         stalled = self.env["queue.job"].sudo().search(self._stalled_jobs_domain())
+        stalled = stalled.filtered(self._stalled_job_is_dead)
         again = stalled.filtered("ecommerce_requeued")
         for record in again:
             stalled_job = Job.load(self.env, record.uuid)
@@ -284,6 +285,19 @@ class EcommerceShopJobs(models.Model):
             first.requeue()
             first.write({"ecommerce_requeued": True})
         return True
+
+    def _stalled_job_is_dead(self, record):
+        """False while the shop's sync lock that the job takes is held (by the job,
+        still alive on a server without time limits): requeued, it would wait anyway.
+        The lock taken here is released with the cron's short transaction."""
+        lock_class = {"_job_sync_orders": LOCK_CLASS, "_job_retry_trade": LOCK_CLASS,
+                      "_job_check_missing_orders": LOCK_CLASS,
+                      "_job_sync_refunds": REFUND_LOCK_CLASS}.get(record.method_name)
+        if not lock_class or record.model_name != self._name or not record.record_ids:
+            return True
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)",
+                            (lock_class, record.record_ids[0]))
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _stalled_jobs_domain(self, channels=None):

@@ -80,7 +80,7 @@ class TestBoundedJobs(JobCase):
         self.assertEqual(len(self.orders()), 2, "the orders' window stays stored")
 
 
-class TestStalledJobs(JobCase):
+class StalledMixin(object):
 
     def start(self, record, minutes_ago):
         """The job as a killed worker leaves it: started, for good."""
@@ -90,6 +90,9 @@ class TestStalledJobs(JobCase):
         record.write({"date_started": fields.Datetime.to_string(
             datetime.utcnow() - timedelta(minutes=minutes_ago))})
         return record
+
+
+class TestStalledJobs(StalledMixin, JobCase):
 
     def test_a_stalled_job_is_red_requeued_once_then_failed(self):
         self.env["ecommerce.shop"]._cron_enqueue_orders()
@@ -148,3 +151,28 @@ class TestStalledJobs(JobCase):
         cron = self.env.ref("ecommerce_sync.ir_cron_requeue_stalled_jobs")
         self.assertEqual(cron.code, "model._cron_requeue_stalled_jobs()")
         self.assertTrue(cron.active)
+
+
+class TestStalledJobStillAlive(StalledMixin, JobCase):
+    """Apart: the cron takes the shop's lock for its transaction, which a test class
+    keeps until its end, and another cursor could then never take it."""
+
+    def test_a_stalled_job_still_holding_the_shop_lock_is_left_running(self):
+        """Without time limits (threaded server) a long job may still be alive: the
+        shop's sync lock it holds says so, and the cron waits for it."""
+        from ..models.ecommerce_shop_orders import LOCK_CLASS
+        self.env["ecommerce.shop"]._cron_enqueue_orders()
+        job = self.start(self.jobs("_job_sync_orders"), self.shop._stalled_job_minutes() + 5)
+        other = self.registry.cursor()
+        try:
+            other.execute("SELECT pg_advisory_lock(%s, %s)", (LOCK_CLASS, self.shop.id))
+            self.env["ecommerce.shop"]._cron_requeue_stalled_jobs()
+            job.invalidate_cache()
+            self.assertEqual((job.state, job.ecommerce_requeued), ("started", False))
+        finally:
+            other.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_CLASS, self.shop.id))
+            other.close()
+        self.assertEqual(self.health().health_jobs_stalled, 1, "still shown red")
+        self.env["ecommerce.shop"]._cron_requeue_stalled_jobs()
+        job.invalidate_cache()
+        self.assertEqual((job.state, job.ecommerce_requeued), ("pending", True))
