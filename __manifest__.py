@@ -41,5 +41,6 @@
         "views/ecommerce_menus.xml",
         "data/queue_job_channel_data.xml",
         "views/ecommerce_shop_health_views.xml",
+        "wizards/ecommerce_own_key_wizard_views.xml",
     ],
 }

@@ -375,26 +375,37 @@ class JdClient(object):
         query = self._system_params(method)
         query['sign'] = sign(dict(query, **{'360buy_param_json': body}),
                              self._app_secret, self.sign_method)
-        try:
-            resp = self.http.post(self.gateway_url, params=query,
-                                  data={'360buy_param_json': body},
-                                  timeout=self.timeout)
-        except requests.Timeout:
+        resp, failure = self._post(query, body)
+        if failure == 'Timeout':
             raise TransportError('JD call %s timed out' % method, method=method)
-        except requests.RequestException as exc:
-            # The exception text holds the URL, hence the token: name only.
+        if failure:
             raise TransportError('JD call %s could not reach the gateway (%s)'
-                                 % (method, type(exc).__name__), method=method)
+                                 % (method, failure), method=method)
         if resp.status_code != 200:
             raise TransportError('JD call %s got HTTP status %s'
                                  % (method, resp.status_code),
                                  http_status=resp.status_code, method=method)
         return self._unwrap(method, resp.content)
 
-    def _unwrap(self, method, content):
+    def _post(self, query, body):
+        """``(answer, None)``, or ``(None, name of the failure)``.
+
+        The requests exception is dropped here rather than raised from: its
+        text holds the URL, hence the access token, and a chained exception
+        shows in every traceback (a failed job's, the server log's).
+        """
         try:
-            body = json.loads(content.decode('utf-8'))
-        except (ValueError, UnicodeDecodeError):
+            return self.http.post(self.gateway_url, params=query,
+                                  data={'360buy_param_json': body},
+                                  timeout=self.timeout), None
+        except requests.Timeout:
+            return None, 'Timeout'
+        except requests.RequestException as exc:
+            return None, type(exc).__name__
+
+    def _unwrap(self, method, content):
+        body = _json_or_none(content)
+        if body is None:
             raise MalformedResponseError(
                 'JD call %s returned a body that is not valid JSON' % method,
                 method=method)
@@ -458,6 +469,14 @@ class JdClient(object):
             'error': type(err).__name__ if err is not None else None,
             'retrying': retrying,
         })
+
+
+def _json_or_none(content):
+    """The JSON document, or None (no exception left to chain: see _post)."""
+    try:
+        return json.loads(content.decode('utf-8'))
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def _csv(value):

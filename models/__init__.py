@@ -23,5 +23,6 @@ from . import stock_picking
 from . import stock_move
 from . import ecommerce_shop_shipments
 from . import ecommerce_shop_own
+from . import queue_job
 from . import ecommerce_shop_jobs
 from . import ecommerce_shop_health

@@ -42,6 +42,9 @@ class EcommerceShopOrders(models.Model):
         "Daily Missing-order Check (days)", default=3,
         help="Once a day the background sync lists the trades created in these last days "
              "and imports those that are still missing.")
+    sync_log_keep_days = fields.Integer(
+        "Keep Sync Logs (days)", default=90,
+        help="A daily cron deletes this shop's sync logs older than this; 0 keeps them.")
     order_check_last = fields.Datetime("Last Missing-order Check", copy=False, readonly=True)
     order_sync_last_success = fields.Datetime(
         "Last Successful Order Sync", copy=False, readonly=True,

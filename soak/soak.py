@@ -50,7 +50,15 @@ CHECKED = (
     "oversold units (product, all shops)",
     "JD duplicates", "JD lost", "JD orders of unpayable orders", "JD orders consigned twice",
     "goods shipped while held (TOP)", "goods shipped while held (JD)",
-    "stock that left without a move (TOP)", "stock that left without a move (JD)")
+    "stock that left without a move (TOP)", "stock that left without a move (JD)",
+    "stalled channels", "secrets found")
+# Trades per order or missing-order job in the jobs step: the addon's 200 would leave a
+# soak shop of a hundred trades in one job; 30 cuts it as 200 cuts a busy shop.
+JOB_TRADES = 30
+JOB_FIGURES = ("jobs run", "jobs failed", "missing-order check jobs", "longest job (seconds)",
+               "stalled channels")
+# Shorter values are no real credentials: the clients do not mask them either.
+MIN_SECRET_LEN = 6
 
 
 def log(message):
@@ -473,7 +481,11 @@ class Soak(object):
         self.set_faults([])
         self.decide_refunds(self.trades(), self.imported())
         self.allow_forbidden()
-        self.run("reconcile", "--refunds")
+        # The daily reconciliation runs through queue_job: the order jobs, then the
+        # 3-day missing-order check of a busy shop cut into jobs of its own.
+        jobs = self.run("jobs", "--job-trades", str(JOB_TRADES))
+        for name in JOB_FIGURES:
+            self.figures[name] = jobs[name]
         self.run("refunds")
         self.run("shipments", "--due-now")
         self.check_truth(self.run("stock")["truth"])
@@ -546,6 +558,7 @@ class Soak(object):
         f["refused by the sync"] = len({r["tid"] for r in db["refused"]
                                         if r["shop_id"] == self.shop_id})
         f["sync logs"] = len(db["logs"])
+        f["secrets found"] = self.count_secrets()
         self.count_retries()
         return problems
 
@@ -736,6 +749,28 @@ class Soak(object):
         for kind in ("JD lost", "JD duplicates", "JD orders of unpayable orders"):
             self.figures[kind] = len(problems[kind])
 
+    def count_secrets(self):
+        """Secrets (App Secrets, sessions, refresh and access tokens) in the failed jobs,
+        the sync logs, the chatter, the shops' error texts and the workers' logs."""
+        found = self.run("secrets")
+        secrets = set(found["secrets"]) | {os.environ.get(name) for name in (
+            "SANDBOX_APP_SECRET", "SANDBOX_SESSION", "JD_SANDBOX_APP_SECRET",
+            "JD_SANDBOX_TOKEN")}
+        secrets = {secret for secret in secrets if secret and len(secret) >= MIN_SECRET_LEN}
+        texts = list(found["texts"])
+        for name in sorted(os.listdir(self.args.out_dir)):
+            if name.startswith("worker-"):
+                with open(os.path.join(self.args.out_dir, name), encoding="utf-8",
+                          errors="replace") as stream:
+                    texts.append(stream.read())
+        count = 0
+        for secret in secrets:
+            hits = sum(text.count(secret) for text in texts)
+            if hits:
+                log("a secret (%s...) is shown %d times" % (secret[:3], hits))
+            count += hits
+        return count
+
     def count_retries(self):
         """Injected faults that the client retried: the same request follows it."""
         entries = []
@@ -782,6 +817,7 @@ class Soak(object):
             "sub-orders consigned by Odoo", "JD orders consigned", "stock records",
             "shared products", "stock truth checks", "listings checked",
             "listings not checked (push blocked or failed)", "largest under-offer (units)",
+            "jobs run", "jobs failed", "missing-order check jobs", "longest job (seconds)",
             "soak seconds")]
         rows += [(name, f[name]) for name in CHECKED]
         width = max(len(name) for name, _n in rows)

@@ -30,3 +30,6 @@ from . import test_jobs
 from . import test_item_import_jobs
 from . import test_holds
 from . import test_holds_rpc
+from . import test_job_limits
+from . import test_public_surface
+from . import test_secrets_in_records

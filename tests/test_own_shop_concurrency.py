@@ -40,6 +40,9 @@ class TestConcurrentPushes(common.TransactionCase):
             self.shop_id, self.product_id = shop.id, product.id
         common_proxy = xmlrpc.client.ServerProxy(URL.replace("/object", "/common"))
         self.uid = common_proxy.authenticate(self.db, "admin", "admin", {})
+        self.key = xmlrpc.client.ServerProxy(URL, allow_none=True).execute_kw(
+            self.db, self.uid, "admin", "ecommerce.shop", "generate_own_key",
+            [[self.shop_id]])["key"]
 
     def tearDown(self):
         with api.Environment.manage(), self.registry_.cursor() as cr:
@@ -58,7 +61,8 @@ class TestConcurrentPushes(common.TransactionCase):
         proxy = xmlrpc.client.ServerProxy(URL, allow_none=True)
         try:
             answer = proxy.execute_kw(self.db, self.uid, "admin", "ecommerce.shop",
-                                      "receive_orders", [[self.shop_id], [order]])
+                                      "receive_orders", [[self.shop_id], [order]],
+                                      {"key": self.key})
             results.append(answer["results"][0])
         except xmlrpc.client.Fault as fault:
             results.append({"result": "fault", "reason": fault.faultString})
