@@ -37,7 +37,7 @@ def start_sandbox_in_process():
     from ..sandbox import top_sandbox
     args = top_sandbox.parse_args([
         "--port", "0", "--data", SANDBOX_DATA, "--app-key", APP_KEY,
-        "--app-secret", APP_SECRET, "--session", SESSION])
+        "--app-secret", APP_SECRET, "--session", SESSION, "--plain-receivers"])
     server = ThreadingHTTPServer((args.host, args.port), top_sandbox.Handler)
     server.daemon_threads = True
     server.sandbox = top_sandbox.Sandbox(args)
