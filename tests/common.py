@@ -91,6 +91,13 @@ class Sandbox(object):
     def state(self):
         return requests.get(self.url + "/_sandbox/state", timeout=30).json()
 
+    def privacy(self, **settings):
+        """Masked mode and decrypt quota (``masked``, ``decrypt_quota``); no settings
+        reads the mode, the day's decrypts and (JD) the access logs."""
+        if not settings:
+            return requests.get(self.url + "/_sandbox/privacy", timeout=30).json()
+        return self._post("/_sandbox/privacy", settings)
+
     def stats(self):
         return requests.get(self.url + "/_sandbox/stats", timeout=30).json()
 
