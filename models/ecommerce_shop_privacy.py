@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 """Buyer privacy of a shop: reveal a masked receiver on purpose, log it, store nothing."""
+import logging
 from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
@@ -11,6 +12,7 @@ from odoo.http import request
 from .api_arguments import ApiArguments
 from .ecommerce_shop import PLATFORM_ERRORS
 
+_logger = logging.getLogger(__name__)
 BEIJING = timedelta(hours=8)
 
 
@@ -84,6 +86,39 @@ class EcommerceShopPrivacy(models.Model):
                                          "/web#model=sale.order", "reveal_receiver")
         except PLATFORM_ERRORS:
             return False
+
+    def _record_receiver_groups(self, adapter, order_ids):
+        """Mark the open orders that go to one receiver, as the platform groups them
+        (Taobao's oaid.merge, JD's same oaid), so the warehouse can pack one parcel.
+
+        Advisory: a platform failure leaves the marks as they were, the import goes on.
+        """
+        new = self.env["sale.order"].browse(order_ids).filtered("ecommerce_receiver_masked")
+        if not new:
+            return
+        candidates = self.env["sale.order"].search([
+            ("ecommerce_shop_id", "=", self.id), ("state", "in", ("draft", "sent", "sale")),
+            "|", ("partner_id", "in", new.mapped("partner_id").ids),
+            ("partner_shipping_id.ecommerce_oaid", "in",
+             new.mapped("partner_shipping_id.ecommerce_oaid"))])
+        candidates = candidates.filtered(lambda o: o.ecommerce_receiver_masked and all(
+            p.state not in ("done", "cancel") for p in o.picking_ids))
+        try:
+            groups = adapter.merge_groups([
+                {"tid": o.ecommerce_tid, "oaid": o.partner_shipping_id.ecommerce_oaid}
+                for o in candidates])
+        except PLATFORM_ERRORS as err:
+            _logger.warning("Shop %s: the platform did not group receivers: %s", self.id,
+                            err.family)
+            return
+        by_tid = {o.ecommerce_tid: o for o in candidates}
+        grouped = self.env["sale.order"]
+        for tids in groups:
+            members = self.env["sale.order"].browse([by_tid[t].id for t in tids if t in by_tid])
+            members.write({"ecommerce_receiver_group": ",".join(tids)})
+            grouped |= members
+        (candidates - grouped).filtered("ecommerce_receiver_group").write(
+            {"ecommerce_receiver_group": False})
 
     def _log_reveal(self, order, scene, code, revealed=False, reported=False):
         self.env["ecommerce.privacy.log"].sudo().create({

@@ -181,8 +181,10 @@ class EcommerceOrderImporter(models.AbstractModel):
         # with it a tax or a pricelist that later trades use.
         self.cache["taxes"] = self._tax_twins(products)
         self.cache["pricelist"] = self.shop._cny_pricelist()
+        first = len(self.summary["created"])
         for plan in plans:
             self._import_plan(plan, products)
+        self.shop._record_receiver_groups(self.adapter, self.summary["created"][first:])
 
     def _importable(self, plan):
         if not plan["lines"]:
