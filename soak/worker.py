@@ -409,6 +409,20 @@ def dump(env):
             "stock": stock, "logs": logs, "refused": refused, "backlog": backlog}
 
 
+def reveal(env, count):
+    """A Privacy Viewer reveals ``count`` masked receivers per shop, as a packer
+    writing a waybill by hand would: the plaintext must end up nowhere."""
+    viewer = env.ref("ecommerce_sync.group_ecommerce_privacy_viewer")
+    env.user.write({"groups_id": [(4, viewer.id)]})
+    revealed = 0
+    for shop in env["ecommerce.shop"].search([]):
+        orders = env["sale.order"].search([("ecommerce_shop_id", "=", shop.id)], order="id")
+        for order in orders.filtered("ecommerce_receiver_masked")[:count]:
+            revealed += bool(order.ecommerce_reveal_receiver("manual_waybill")["ok"])
+    env.cr.commit()
+    return {"revealed": revealed}
+
+
 def shop_states(env):
     env.cr.execute("""SELECT id, order_sync_watermark, sync_paused,
                              COALESCE(stock_push_block_reason, '')
@@ -421,7 +435,8 @@ def shop_states(env):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["setup", "pass", "reauth", "reconcile", "stock",
-                                         "refunds", "ship", "shipments", "truth", "dump"])
+                                         "refunds", "ship", "shipments", "truth", "dump",
+                                         "reveal"])
     parser.add_argument("--db", required=True)
     parser.add_argument("--sandbox-url", default=os.environ.get("SANDBOX_URL"))
     parser.add_argument("--jd-url", default=os.environ.get("JD_SANDBOX_URL"))
@@ -432,6 +447,7 @@ def main():
     parser.add_argument("--deliveries", type=int, default=0)
     parser.add_argument("--receipts", type=int, default=0)
     parser.add_argument("--due-now", action="store_true")
+    parser.add_argument("--reveals", type=int, default=0, help="reveal: receivers per shop")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     env = odoo_env(args.db)
@@ -461,6 +477,8 @@ def main():
         out = truth(env)
     elif args.mode == "dump":
         out = dump(env)
+    elif args.mode == "reveal":
+        out = reveal(env, args.reveals)
     env.cr.rollback()
     out = dict(out, shops=shop_states(env))
     print(json.dumps(out, default=str), flush=True)
