@@ -150,9 +150,11 @@ class TestReveal(PrivacyCase):
                            log["revealed"]) for log in logs],
                          [("Viewer", "7101", "manual_waybill", "ok", True),
                           ("Viewer", "7101", "after_sales", "ok", True)])
+        self.rpc("admin", "ecommerce.shop", "write", [self.shop_id],
+                 {"privacy_reveal_cost": 0.05})
         shop = self.rpc("admin", "ecommerce.shop", "read", [self.shop_id],
-                        ["privacy_reveals_today"])[0]
-        self.assertEqual(shop["privacy_reveals_today"], 2)
+                        ["privacy_reveals_today", "privacy_cost_today"])[0]
+        self.assertEqual((shop["privacy_reveals_today"], shop["privacy_cost_today"]), (2, 0.1))
         self.assertNoPlaintext()
 
     def test_wizard_answers_a_dialog_and_keeps_only_the_scene(self):
@@ -204,7 +206,7 @@ class TestJdPrivacy(EcommerceRpcCase):
             "fullAddress": "广东 深圳市 南山区 科技园88号", "province": "广东",
             "city": "深圳市", "county": "南山区", "town": ""})
         jd.reset(wares=jd_wares(), orders=[plain])
-        jd.privacy(masked=True, decrypt_quota=5)
+        jd.privacy(masked=True, decrypt_quota=1)
         self.addCleanup(jd.privacy, masked=False, decrypt_quota=None)
         shop_id = self.rpc("admin", "ecommerce.shop", "create", jd_shop_vals(code="JDP"))
         self.rpc("admin", "ecommerce.shop", "import_platform_items", [shop_id])
@@ -225,7 +227,13 @@ class TestJdPrivacy(EcommerceRpcCase):
         self.assertEqual(platform["decrypts_today"], 1)
         self.assertEqual([(log["orderInfos"][0]["orderId"], log["jdId"])
                           for log in platform["access_logs"]], [("7701", "viewer")])
+        # JD's daily quota (here 1) is spent: refused, logged with JD's code, not reported.
+        refused = self.rpc("viewer", "sale.order", "ecommerce_reveal_receiver", created,
+                           "after_sales")
+        self.assertFalse(refused["ok"])
         log = self.rpc("admin", "ecommerce.privacy.log", "search_read", [], [
-            "tid", "revealed", "reported"])
-        self.assertEqual([(row["tid"], row["revealed"], row["reported"]) for row in log],
-                         [("7701", True, True)])
+            "tid", "revealed", "reported", "result_code"], order="id")
+        self.assertEqual([(row["tid"], row["revealed"], row["reported"], row["result_code"])
+                          for row in log],
+                         [("7701", True, True, "ok"), ("7701", False, False, "10009")])
+        self.assertEqual(len(jd.privacy()["access_logs"]), 1)
