@@ -127,6 +127,15 @@ class EcommerceShopPrivacy(models.Model):
             "revealed": revealed, "reported": reported})
 
     @api.multi
+    def action_find_trades_by_receiver(self):
+        """Button: a dialog asks the buyer's name or phone and lists the trades found."""
+        self.ensure_one()
+        self._check_privacy_viewer()
+        return {"type": "ir.actions.client", "tag": "ecommerce_sync_receiver_lookup",
+                "params": {"shop_id": self.id, "title": _("Trades of %(shop)s by receiver")
+                           % {"shop": self.name}}}
+
+    @api.multi
     def find_trades_by_receiver(self, name=None, mobile=None, phone=None,
                                 scene="customer_care"):
         """Platform order numbers whose receiver has this name / mobile / phone.

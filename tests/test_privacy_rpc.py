@@ -195,6 +195,13 @@ class TestReveal(PrivacyCase):
         self.assertEqual(tids, ["7101"])
         self.assertRpcAccessError("clerk", "ecommerce.shop", "find_trades_by_receiver",
                                   [self.shop_id], mobile="13812341234")
+        action = self.rpc("viewer", "ecommerce.shop", "action_find_trades_by_receiver",
+                          [self.shop_id])
+        self.assertEqual((action["tag"], action["params"]["shop_id"]),
+                         ("ecommerce_sync_receiver_lookup", self.shop_id))
+        fault = self.rpc_fault("viewer", "ecommerce.shop", "find_trades_by_receiver",
+                               [self.shop_id])
+        self.assertIn("Give a name, a mobile or a phone", fault.faultString)
 
 
 class TestJdPrivacy(EcommerceRpcCase):
