@@ -42,5 +42,7 @@
         "data/queue_job_channel_data.xml",
         "views/ecommerce_shop_health_views.xml",
         "wizards/ecommerce_own_key_wizard_views.xml",
+        "wizards/ecommerce_privacy_reveal_wizard_views.xml",
+        "views/ecommerce_privacy_views.xml",
     ],
 }

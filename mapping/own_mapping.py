@@ -240,6 +240,7 @@ def plan_order(order):
         "created": created,
         "modified": modified,
         "buyer_nick": buyer_of(order),
+        "buyer_name": buyer_of(order),
         "buyer_message": _text(order, "buyer_message"),
         "seller_memo": _text(order, "seller_memo"),
         "address": own_address(order),

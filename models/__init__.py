@@ -12,6 +12,7 @@ from . import ecommerce_shop_items
 from . import product_template
 from . import ecommerce_sync_log
 from . import res_partner
+from . import ecommerce_privacy_log
 from . import sale_order
 from . import sale_order_line
 from . import ecommerce_shop_orders
@@ -26,3 +27,4 @@ from . import ecommerce_shop_own
 from . import queue_job
 from . import ecommerce_shop_jobs
 from . import ecommerce_shop_health
+from . import ecommerce_shop_privacy

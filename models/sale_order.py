@@ -4,6 +4,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .api_arguments import ApiArguments
+from .ecommerce_privacy_log import REVEAL_SCENES
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -188,3 +191,54 @@ class SaleOrder(models.Model):
                                   "company.") % {"shop": self.ecommerce_shop_id.name})
             vals["journal_id"] = journal.id
         return vals
+
+    # ------------------------------------------------------------------
+    # Masked receivers
+    # ------------------------------------------------------------------
+    ecommerce_receiver_group = fields.Char(
+        "Same Receiver As", readonly=True, copy=False, index=True,
+        help="Open orders of the shop that the platform says go to the same receiver "
+             "(platform order numbers): the warehouse may pack them as one parcel.")
+    ecommerce_receiver_masked = fields.Boolean(
+        "Receiver Masked", compute="_compute_ecommerce_receiver_masked",
+        help="The platform sent the receiver masked: only a Privacy Viewer can reveal it.")
+
+    @api.depends("partner_shipping_id.ecommerce_oaid")
+    def _compute_ecommerce_receiver_masked(self):
+        for order in self:
+            order.ecommerce_receiver_masked = bool(order.partner_shipping_id.ecommerce_oaid)
+
+    @api.multi
+    def action_ecommerce_reveal_receiver(self):
+        """Button: ask why, then show the receiver in a dialog that keeps nothing."""
+        self.ensure_one()
+        self.ecommerce_shop_id._check_privacy_viewer()
+        return {
+            "type": "ir.actions.act_window", "res_model": "ecommerce.privacy.reveal.wizard",
+            "view_mode": "form", "target": "new", "name": _("Reveal Receiver"),
+            "context": {"default_order_id": self.id},
+        }
+
+    @api.multi
+    def ecommerce_reveal_receiver(self, scene):
+        """Decrypt this order's masked receiver through the platform (public API).
+
+        Only for the E-commerce Privacy Viewer group. Every call is logged
+        (ecommerce.privacy.log) and counted against the shop's daily cap.
+
+        :param scene: manual_waybill, after_sales or customer_care
+        :returns: ``{"ok": True, "receiver": {"name", "mobile", "phone", "state",
+            "city", "district", "town", "address", ...}}`` or ``{"ok": False,
+            "message"}``. Nothing of it is stored.
+        """
+        args = ApiArguments(self, "ecommerce_reveal_receiver")
+        args.check_some_records()
+        if len(self) != 1:
+            raise UserError(_("Reveal the receiver of one order at a time."))
+        self.ecommerce_shop_id._check_privacy_viewer()
+        args.check_choice(scene, "scene", [key for key, _label in REVEAL_SCENES], required=True)
+        self.check_access_rule("read")
+        if not (self.ecommerce_shop_id and self.ecommerce_receiver_masked):
+            raise UserError(_("Order %(order)s has no masked receiver: its delivery address "
+                              "is the one to ship to.") % {"order": self.name})
+        return self.ecommerce_shop_id._reveal_receiver(self, scene)

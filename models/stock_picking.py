@@ -173,3 +173,18 @@ class StockPicking(models.Model):
             pickings = self.filtered(lambda p: p.ecommerce_shop_id == shop)
             shop.send_shipments(picking_ids=pickings.ids)
         return True
+
+    ecommerce_receiver_masked = fields.Boolean(related="sale_id.ecommerce_receiver_masked",
+                                               readonly=True)
+
+    @api.multi
+    def action_ecommerce_reveal_receiver(self):
+        """Button on the delivery: the same reveal as on its sales order."""
+        self.ensure_one()
+        return self.sale_id.action_ecommerce_reveal_receiver()
+
+    @api.multi
+    def ecommerce_reveal_receiver(self, scene):
+        """Public API: reveal the receiver of this delivery's sales order."""
+        self.ensure_one()
+        return self.sale_id.ecommerce_reveal_receiver(scene)

@@ -24,8 +24,9 @@ from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from top_sandbox import (FMT, LOOPBACK, Faults, Handler as TopHandler,  # noqa: E402
-                         beijing_now, fmt, random_token, shift_times)
+from top_sandbox import (DECRYPT_SCENES, FMT, LOOPBACK, Faults,  # noqa: E402
+                         Handler as TopHandler, beijing_now, fmt, make_oaid, mask_name,
+                         mask_number, mask_street, random_token, shift_times)
 
 SKEW_SECONDS = 360
 # Leaf category of a ware given without one (JD files every ware under one).
@@ -63,6 +64,10 @@ EN_DESC = {2: 'Call limit exceeded', 4: 'Missing version', 5: 'Unsupported versi
            65: 'Platform timed out connecting to the backend service'}
 SECRET_PARAMS = frozenset(['sign', 'access_token', 'app_secret', 'code', 'refresh_token'])
 RESPONSE_KEYS = {'360buy.get.vender.all.delivery.company': 'vender_delivery_all_company_response'}
+CONSIGNEE_MASKS = {'fullname': mask_name, 'mobile': mask_number, 'telephone': mask_number,
+                   'fullAddress': mask_street}
+DECRYPT_CAP = 20
+ACCESS_LOG_FIELDS = ('userIp', 'appKey', 'jdId', 'deviceId', 'url', 'orderInfos', 'timeStamp')
 
 
 class JdFailure(Exception):
@@ -291,11 +296,56 @@ class Store(object):
         self.touch(order)
 
 
+class Privacy(object):
+    """Masked consignees, OAIDs, the daily decrypt quota and the access log."""
+
+    def __init__(self, app_key, masked=True, quota=None):
+        self.app_key, self.masked, self.quota = app_key, masked, quota
+        self.decrypts, self.access_logs = [], []
+
+    @staticmethod
+    def receiver(order):
+        info = order.get('consigneeInfo') or {}
+        return {'name': info.get('fullname', ''), 'mobile': info.get('mobile', ''),
+                'phone': info.get('telephone', ''), 'state': info.get('province', ''),
+                'city': info.get('city', ''), 'district': info.get('county', ''),
+                'town': info.get('town', ''), 'address': info.get('fullAddress', '')}
+
+    def oaid(self, order, vender_id):
+        return make_oaid(self.app_key, vender_id, self.receiver(order),
+                         order.get('orderStartTime', ''))
+
+    def view(self, order, row, vender_id):
+        if self.masked and isinstance(row.get('consigneeInfo'), dict):
+            info = row['consigneeInfo']
+            for key, mask in CONSIGNEE_MASKS.items():
+                if info.get(key):
+                    info[key] = mask(str(info[key]))
+            row['oaid'] = self.oaid(order, vender_id)
+        return row
+
+    def daily_quota(self, orders):
+        """About a tenth of the shop's daily orders (the sandbox: of all it holds)."""
+        return self.quota if self.quota is not None else max(5, orders // 10)
+
+    def today(self):
+        return beijing_now().strftime('%Y-%m-%d')
+
+    def used_today(self):
+        return sum(1 for d in self.decrypts if d['date'] == self.today())
+
+    def state(self, orders):
+        return {'masked': self.masked, 'quota': self.daily_quota(orders),
+                'decrypts_today': self.used_today(), 'decrypts': copy.deepcopy(self.decrypts),
+                'access_logs': copy.deepcopy(self.access_logs)}
+
+
 class Api(object):
     """The JD business APIs over a Store; handlers return the result dict."""
 
-    def __init__(self, store):
+    def __init__(self, store, privacy=None):
         self.store = store
+        self.privacy = privacy or Privacy('', masked=False)
         self.methods = {
             'jingdong.pop.order.search': self.order_search,
             'jingdong.pop.order.enSearch': self.order_search,
@@ -309,6 +359,8 @@ class Api(object):
             'jingdong.pop.order.shipment': self.shipment,
             '360buy.get.vender.all.delivery.company': self.carriers,
             'jingdong.pop.afs.soa.refundapply.queryPageList': self.refund_search,
+            'jingdong.jos.order.oaid.decrypt': self.oaid_decrypt,
+            'jingdong.security.orderinfo.log.upload': self.access_log_upload,
         }
         # Where each method's refusal goes: its result object (None = top level).
         self.holders = {
@@ -317,6 +369,8 @@ class Api(object):
             'jingdong.pop.order.get': ('orderDetailInfo', True),
             'jingdong.pop.order.shipment': ('sopjosshipment_result', False),
             'jingdong.pop.afs.soa.refundapply.queryPageList': ('queryResult', False),
+            'jingdong.jos.order.oaid.decrypt': ('returnType', False),
+            'jingdong.security.orderinfo.log.upload': ('returnType', False),
         }
 
     def refusal(self, method, refused):
@@ -353,7 +407,8 @@ class Api(object):
                   reverse=number(params, 'sortType', 0) == 1)
         return {'searchorderinfo_result': {
             'orderTotal': len(rows), 'apiResult': api_result(),
-            'orderInfoList': [project(o, fields) for o in page_of(rows, page, size)]}}
+            'orderInfoList': [self._shown(o, project(o, fields))
+                              for o in page_of(rows, page, size)]}}
 
     def order_get(self, params):
         order = self.store.order(need(params, 'order_id'))
@@ -365,7 +420,57 @@ class Api(object):
             raise Refused('order %s is not in the asked states' % order['orderId'],
                           '订单状态不符', '202')
         return {'orderDetailInfo': {'apiResult': api_result(),
-                                    'orderInfo': project(order, fields)}}
+                                    'orderInfo': self._shown(order, project(order, fields))}}
+
+    def _shown(self, order, row):
+        return self.privacy.view(order, row, self.store.vender_id)
+
+    # -- buyer privacy --------------------------------------------------------
+    def oaid_decrypt(self, params):
+        request = params.get('getReceiverInfoListReqVO')
+        if isinstance(request, str):
+            request = json.loads(request or '{}')
+        if not isinstance(request, dict):
+            raise Refused('missing parameter getReceiverInfoListReqVO',
+                          '缺少参数getReceiverInfoListReqVO', '100')
+        if text(request, 'scenesType') not in DECRYPT_SCENES:
+            raise Refused('unknown scenesType', '解密场景错误', '10001')
+        infos = request.get('orderInfos') or []
+        if not isinstance(infos, list) or not infos or len(infos) > DECRYPT_CAP:
+            raise Refused('orderInfos takes 1 to %d orders' % DECRYPT_CAP,
+                          'orderInfos须为1至%d个订单' % DECRYPT_CAP, '103')
+        orders = [self.store.order((info or {}).get('orderId', '')) for info in infos]
+        privacy = self.privacy
+        if privacy.used_today() + len(orders) > privacy.daily_quota(len(self.store.orders)):
+            raise Refused('the daily decrypt quota is spent', '今日解密次数已达上限', '10009')
+        data = []
+        for info, order in zip(infos, orders):
+            oaid = privacy.oaid(order, self.store.vender_id)
+            plain = privacy.receiver(order)
+            data.append({'orderId': order['orderId'], 'oaid': oaid,
+                         'matched': oaid == str(info.get('oaid') or ''),
+                         'customerName': plain['name'], 'mobile': plain['mobile'],
+                         'telephone': plain['phone'], 'province': plain['state'],
+                         'city': plain['city'], 'county': plain['district'],
+                         'town': plain['town'], 'fullAddress': plain['address']})
+            privacy.decrypts.append({'date': privacy.today(), 'orderId': order['orderId'],
+                                     'scenesType': text(request, 'scenesType'),
+                                     'time': fmt(beijing_now())})
+        return {'returnType': dict(api_result(), data=data)}
+
+    def access_log_upload(self, params):
+        missing = [k for k in ACCESS_LOG_FIELDS if params.get(k) in (None, '', [])]
+        if missing:
+            raise Refused('missing parameter %s' % missing[0], '缺少参数%s' % missing[0], '100')
+        infos = params['orderInfos']
+        if isinstance(infos, str):
+            infos = json.loads(infos)
+        for info in infos:
+            self.store.order(info.get('orderId', ''))
+        self.privacy.access_logs.append(dict(
+            (k, copy.deepcopy(params[k])) for k in ACCESS_LOG_FIELDS + ('operation',)
+            if k in params))
+        return {'returnType': api_result()}
 
     # -- wares, SKUs, stock ---------------------------------------------------
     def ware_search(self, params):
@@ -498,7 +603,8 @@ class Sandbox(object):
         self.log_lock = threading.Lock()
         self.state_lock = threading.RLock()
         self.store = Store(self._read_data())
-        self.api = Api(self.store)
+        self.api = Api(self.store, Privacy(args.app_key, not args.plain_receivers,
+                                           args.decrypt_quota))
         self.reset_runtime()
         self.faults = Faults(args.fault, args.seed, args.slow_seconds)
 
@@ -523,12 +629,16 @@ class Sandbox(object):
             self.codes = {}           # code -> (redirect_uri, expiry)
             self.calls = 0
             self.by_method = {}
+            if hasattr(self, 'api'):
+                self.api.privacy.decrypts, self.api.privacy.access_logs = [], []
 
     # -- control API --------------------------------------------------------
     def control(self, verb, path, body):
         name = path[len('/_sandbox/'):]
         if verb == 'GET' and name == 'state':
             return 200, self.store.dump()
+        if verb == 'GET' and name == 'privacy':
+            return 200, self.api.privacy.state(len(self.store.orders))
         if verb == 'GET' and name == 'stats':
             return 200, {'calls': self.calls, 'by_method': dict(self.by_method),
                          'faults': dict(self.faults.counts)}
@@ -565,6 +675,15 @@ class Sandbox(object):
         faults.denied = frozenset(body.get('deny_methods') or ())
         self.faults = faults
         return {'ok': True}
+
+    def _ctl_privacy(self, body):
+        privacy = self.api.privacy
+        if 'masked' in body:
+            privacy.masked = bool(body['masked'])
+        if 'decrypt_quota' in body:
+            quota = body['decrypt_quota']
+            privacy.quota = None if quota is None else int(quota)
+        return privacy.state(len(self.store.orders))
 
     def _ctl_session(self, body):
         self.session_expired = bool(body.get('expired'))
@@ -834,6 +953,11 @@ def parse_args(argv=None):
     parser.add_argument('--rebase-times', action='store_true')
     parser.add_argument('--token-expires-in', type=int, default=86400)
     parser.add_argument('--ready-file')
+    parser.add_argument('--plain-receivers', action='store_true',
+                        help='answer consignees in clear, as before the privacy upgrade')
+    parser.add_argument('--decrypt-quota', type=int, default=None,
+                        help='OAID decrypts allowed per day (default: a tenth of the '
+                             'orders held, at least 5)')
     args = parser.parse_args(argv)
     if args.host not in LOOPBACK:
         parser.error('the sandbox only binds loopback addresses (127.0.0.1, localhost, ::1)')

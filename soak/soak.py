@@ -14,6 +14,7 @@ import datetime
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -25,6 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "sandbox"))
 sys.path.insert(0, os.path.join(ROOT, "soak"))
 from generate_data import generate  # noqa: E402
+from top_sandbox import mask_name, mask_number, mask_street  # noqa: E402
 from jd_data import PAYABLE_STATES as JD_PAYABLE, generate_jd  # noqa: E402
 
 PAYABLE = {"WAIT_SELLER_SEND_GOODS", "SELLER_CONSIGNED_PART", "WAIT_BUYER_CONFIRM_GOODS",
@@ -51,7 +53,8 @@ CHECKED = (
     "JD duplicates", "JD lost", "JD orders of unpayable orders", "JD orders consigned twice",
     "goods shipped while held (TOP)", "goods shipped while held (JD)",
     "stock that left without a move (TOP)", "stock that left without a move (JD)",
-    "stalled channels", "secrets found")
+    "stalled channels", "secrets found",
+    "plaintext receivers in the database dump and logs")
 # Trades per order or missing-order job in the jobs step: the addon's 200 would leave a
 # soak shop of a hundred trades in one job; 30 cuts it as 200 cuts a busy shop.
 JOB_TRADES = 30
@@ -59,6 +62,7 @@ JOB_FIGURES = ("jobs run", "jobs failed", "missing-order check jobs", "longest j
                "stalled channels")
 # Shorter values are no real credentials: the clients do not mask them either.
 MIN_SECRET_LEN = 6
+REVEALS = 3  # masked receivers a Privacy Viewer reveals per shop
 
 
 def log(message):
@@ -431,7 +435,9 @@ class Soak(object):
         data = generate(items=args.items, skus_per_item=4, trades=args.trades, days=args.days,
                         seed=args.seed, start=start.strftime(FMT))
         self.control("/_sandbox/reset", data)
+        self.control("/_sandbox/privacy", {"masked": True})  # today's platforms
         if self.jd:
+            self.jd.post("/_sandbox/privacy", {"masked": True})
             jd_data = generate_jd(data["items"], orders=args.jd_orders, days=args.days,
                                   seed=args.seed, now=now)
             self.jd.post("/_sandbox/reset", jd_data)
@@ -489,6 +495,38 @@ class Soak(object):
         self.run("refunds")
         self.run("shipments", "--due-now")
         self.check_truth(self.run("stock")["truth"])
+        self.figures["receivers revealed"] = self.run(
+            "reveal", "--reveals", str(REVEALS))["revealed"]
+
+    def privacy_scan(self, state):
+        """Every plaintext receiver the sandboxes hold, searched in a pg_dump of the
+        database and in the Odoo logs: Odoo may store the mask, never the plaintext."""
+        secrets = set()
+        for trade in state["trades"]:
+            for key, mask in (("receiver_name", mask_name), ("receiver_mobile", mask_number),
+                              ("receiver_phone", mask_number),
+                              ("receiver_address", mask_street)):
+                secrets.add((trade.get(key) or "", mask))
+        jd_orders = self.jd.get("/_sandbox/state")["orders"] if self.jd else []
+        for order in jd_orders:
+            info = order.get("consigneeInfo") or {}
+            for key, mask in (("fullname", mask_name), ("mobile", mask_number),
+                              ("telephone", mask_number), ("fullAddress", mask_street)):
+                secrets.add((str(info.get(key) or ""), mask))
+        # A value its mask does not change (a street without digits) hides nothing.
+        secrets = sorted(value for value, mask in secrets if value and mask(value) != value)
+        dump = subprocess.run(["pg_dump", "--data-only", self.args.db], check=True,
+                              stdout=subprocess.PIPE).stdout.decode("utf-8", "replace")
+        logs = [os.path.join(self.args.out_dir, n) for n in sorted(os.listdir(self.args.out_dir))
+                if n.startswith("worker-") or n == "install.log"]
+        for path in logs:
+            with open(path, encoding="utf-8", errors="replace") as stream:
+                dump += stream.read()
+        found = set(re.findall("|".join(re.escape(s) for s in secrets), dump)) if secrets \
+            else set()
+        self.figures["plaintext receivers searched"] = len(secrets)
+        self.figures["plaintext receivers in the database dump and logs"] = len(found)
+        return sorted(found)
 
     # -- stock truth ----------------------------------------------------------------
     def platform_quantities(self):
@@ -550,6 +588,7 @@ class Soak(object):
         self.check_left_without_move(platform, db, problems)
         if self.jd:
             self.check_jd(db, problems)
+        problems["plaintext receivers in the database dump and logs"] = self.privacy_scan(state)
         for kind in ("lost", "duplicates", "wrong totals", "closed not cancelled",
                      "cancelled while payable", "orders of unpayable trades",
                      "orders of unknown trades", "refused trades not held"):
@@ -818,7 +857,7 @@ class Soak(object):
             "shared products", "stock truth checks", "listings checked",
             "listings not checked (push blocked or failed)", "largest under-offer (units)",
             "jobs run", "jobs failed", "missing-order check jobs", "longest job (seconds)",
-            "soak seconds")]
+            "receivers revealed", "plaintext receivers searched", "soak seconds")]
         rows += [(name, f[name]) for name in CHECKED]
         width = max(len(name) for name, _n in rows)
         print("-" * (width + 10))

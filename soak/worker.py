@@ -514,6 +514,20 @@ def secret_texts(env):
     return {"secrets": secrets, "texts": texts}
 
 
+def reveal(env, count):
+    """A Privacy Viewer reveals ``count`` masked receivers per shop, as a packer
+    writing a waybill by hand would: the plaintext must end up nowhere."""
+    viewer = env.ref("ecommerce_sync.group_ecommerce_privacy_viewer")
+    env.user.write({"groups_id": [(4, viewer.id)]})
+    revealed = 0
+    for shop in env["ecommerce.shop"].search([]):
+        orders = env["sale.order"].search([("ecommerce_shop_id", "=", shop.id)], order="id")
+        for order in orders.filtered("ecommerce_receiver_masked")[:count]:
+            revealed += bool(order.ecommerce_reveal_receiver("manual_waybill")["ok"])
+    env.cr.commit()
+    return {"revealed": revealed}
+
+
 def shop_states(env):
     env.cr.execute("""SELECT id, order_sync_watermark, sync_paused,
                              COALESCE(stock_push_block_reason, '')
@@ -527,7 +541,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["setup", "pass", "reauth", "reconcile", "stock",
                                          "refunds", "ship", "shipments", "truth", "dump",
-                                         "jobs", "secrets"])
+                                         "jobs", "secrets", "reveal"])
     parser.add_argument("--db", required=True)
     parser.add_argument("--sandbox-url", default=os.environ.get("SANDBOX_URL"))
     parser.add_argument("--jd-url", default=os.environ.get("JD_SANDBOX_URL"))
@@ -538,6 +552,7 @@ def main():
     parser.add_argument("--deliveries", type=int, default=0)
     parser.add_argument("--receipts", type=int, default=0)
     parser.add_argument("--due-now", action="store_true")
+    parser.add_argument("--reveals", type=int, default=0, help="reveal: receivers per shop")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--job-trades", type=int, default=200,
                         help="jobs: trades per order or missing-order job")
@@ -573,6 +588,8 @@ def main():
         out = secret_texts(env)
     elif args.mode == "dump":
         out = dump(env)
+    elif args.mode == "reveal":
+        out = reveal(env, args.reveals)
     env.cr.rollback()
     out = dict(out, shops=shop_states(env))
     print(json.dumps(out, default=str), flush=True)

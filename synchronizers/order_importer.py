@@ -193,8 +193,10 @@ class EcommerceOrderImporter(models.AbstractModel):
         # with it a tax or a pricelist that later trades use.
         self.cache["taxes"] = self._tax_twins(products)
         self.cache["pricelist"] = self.shop._cny_pricelist()
+        first = len(self.summary["created"])
         for plan in plans:
             self._import_plan(plan, products)
+        self.shop._record_receiver_groups(self.adapter, self.summary["created"][first:])
 
     def _importable(self, plan):
         if not plan["lines"]:
@@ -477,7 +479,8 @@ class EcommerceOrderImporter(models.AbstractModel):
         buyer = self.cache.get(key) or pending.get(key)
         if not buyer:
             buyer = self._partner_model().create({
-                "name": plan["buyer_nick"], "ecommerce_shop_id": self.shop.id,
+                "name": plan.get("buyer_name") or plan["buyer_nick"],
+                "ecommerce_shop_id": self.shop.id,
                 "ecommerce_buyer_nick": plan["buyer_nick"], "customer": True,
                 "company_id": self.shop.company_id.id, "country_id": self._country_cn().id,
             })
@@ -491,13 +494,14 @@ class EcommerceOrderImporter(models.AbstractModel):
         if not partner:
             partner = self._partner_model().create({
                 "parent_id": buyer.id, "type": "delivery",
-                "name": address["name"] or plan["buyer_nick"],
+                "name": address["name"] or plan.get("buyer_name") or plan["buyer_nick"],
                 "mobile": address["mobile"] or False, "phone": address["phone"] or False,
                 "street": address["full"] or False, "street2": address["district"] or False,
                 "city": address["city"] or False, "zip": address["zip"] or False,
                 "state_id": self._state_of(address["state"]).id,
                 "country_id": self._country_cn().id, "company_id": self.shop.company_id.id,
                 "ecommerce_shop_id": self.shop.id, "ecommerce_address_key": address["key"],
+                "ecommerce_oaid": address.get("oaid") or False,
             })
             pending[key] = partner
         return partner

@@ -33,3 +33,4 @@ from . import test_holds_rpc
 from . import test_job_limits
 from . import test_public_surface
 from . import test_secrets_in_records
+from . import test_privacy_rpc

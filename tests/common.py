@@ -37,7 +37,7 @@ def start_sandbox_in_process():
     from ..sandbox import top_sandbox
     args = top_sandbox.parse_args([
         "--port", "0", "--data", SANDBOX_DATA, "--app-key", APP_KEY,
-        "--app-secret", APP_SECRET, "--session", SESSION])
+        "--app-secret", APP_SECRET, "--session", SESSION, "--plain-receivers"])
     server = ThreadingHTTPServer((args.host, args.port), top_sandbox.Handler)
     server.daemon_threads = True
     server.sandbox = top_sandbox.Sandbox(args)
@@ -90,6 +90,13 @@ class Sandbox(object):
 
     def state(self):
         return requests.get(self.url + "/_sandbox/state", timeout=30).json()
+
+    def privacy(self, **settings):
+        """Masked mode and decrypt quota (``masked``, ``decrypt_quota``); no settings
+        reads the mode, the day's decrypts and (JD) the access logs."""
+        if not settings:
+            return requests.get(self.url + "/_sandbox/privacy", timeout=30).json()
+        return self._post("/_sandbox/privacy", settings)
 
     def stats(self):
         return requests.get(self.url + "/_sandbox/stats", timeout=30).json()

@@ -23,7 +23,8 @@ def start_jd_sandbox_in_process():
     """Serve the JD sandbox (empty) in a daemon thread; returns its base URL."""
     from ..sandbox import jd_sandbox
     args = jd_sandbox.parse_args(["--port", "0", "--app-key", JD_APP_KEY,
-                                  "--app-secret", JD_APP_SECRET, "--access-token", JD_TOKEN])
+                                  "--app-secret", JD_APP_SECRET, "--access-token", JD_TOKEN,
+                                  "--plain-receivers"])
     return serve_in_thread(jd_sandbox.make_server(args), "JD sandbox")
 
 

@@ -6,3 +6,4 @@ from . import ecommerce_item_import_wizard_line
 from . import ecommerce_order_import_wizard
 from . import ecommerce_order_import_wizard_line
 from . import ecommerce_own_key_wizard
+from . import ecommerce_privacy_reveal_wizard
