@@ -65,7 +65,7 @@ class OwnShopAdapter(PlatformAdapter):
                                platform="own")
         return row
 
-    def plan(self, raw):
+    def plan(self, raw, refund_fees=None):
         return plan_order(raw["own_order"])
 
     # -- stock, shipments, refunds ------------------------------------------

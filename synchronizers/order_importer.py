@@ -18,7 +18,7 @@ from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from ..adapters import PlatformError
 from ..mapping.trade_mapping import (CENT, CLOSED_STATUSES, HOLD_FORBIDDEN, HOLD_MESSAGE,
                                      HOLD_REFUND, KNOWN_STATUSES, TradeMappingError,
-                                     first_seen_shipped, is_payable)
+                                     due_with_credit_notes, first_seen_shipped, is_payable)
 from ..top_client import parse_beijing
 
 _logger = logging.getLogger(__name__)
@@ -26,6 +26,8 @@ _logger = logging.getLogger(__name__)
 # Errors that say nothing about one trade but about the platform or the session:
 # the run stops there so that the watermark does not pass unstored trades.
 RUN_STOPPING_FAMILIES = ("transport", "session", "auth", "rate_limit", "malformed")
+# Backlog item of a refused trade whose sub-orders cannot be read at all.
+UNKNOWN_ITEM = "-"
 SUMMARY_KEYS = ("created", "skipped", "failed", "updated", "cancelled", "held")
 # First key of the advisory lock taken to create a tax's price-included twin; the
 # second is the tax id.
@@ -137,7 +139,7 @@ class EcommerceOrderImporter(models.AbstractModel):
         except ValueError:
             return None
 
-    def _detail(self, row, force=False):
+    def _detail(self, row, force=False, new=True):
         """The full trade where the list row lacks what the order needs."""
         summary = self._summary_of(row)
         # The shop's "always read details" matters only where list rows lack fields.
@@ -149,18 +151,37 @@ class EcommerceOrderImporter(models.AbstractModel):
         except PlatformError as err:
             if err.family in RUN_STOPPING_FAMILIES or err.retryable:
                 raise
-            self._fail(row["tid"], _("The platform did not give the details of the trade: "
-                                     "%(error)s") % {"error": err})
+            self._fail_raw(row, _("The platform did not give the details of the trade: "
+                                  "%(error)s") % {"error": err}, new)
             return None
         return dict(detail, tid=row["tid"])
 
-    def _plan(self, raw):
+    def _plan(self, raw, new=True):
         try:
-            return self.adapter.plan(raw)
+            return self.adapter.plan(raw, self._refund_fees(raw))
         except TradeMappingError as err:
-            self._fail(raw["tid"], _("The platform trade is incomplete or invalid: %(error)s")
-                       % {"error": err})
-            return None
+            self._fail_raw(raw, _("The platform trade is incomplete or invalid: %(error)s")
+                           % {"error": err}, new)
+        except PlatformError as err:
+            if err.family in RUN_STOPPING_FAMILIES or err.retryable:
+                raise
+            self._fail_raw(raw, _("The platform did not give the refunds of the trade: "
+                                  "%(error)s") % {"error": err}, new)
+        return None
+
+    def _refund_fees(self, raw):
+        """{sub_id: Decimal} of the trade's succeeded refunds: the refunds Odoo
+        recorded, else read from the platform (a few trades only)."""
+        refunded = self.adapter.refunded_sub_orders(raw)
+        if not refunded:
+            return {}
+        stored = self.env["ecommerce.refund"].sudo().search([
+            ("shop_id", "=", self.shop.id), ("refund_id", "in", list(refunded.values())),
+            ("status", "=", "SUCCESS")])
+        by_id = {r.refund_id: Decimal(str(r.refund_fee)).quantize(CENT) for r in stored}
+        return {oid: by_id[refund_id] if refund_id in by_id
+                else self.adapter.refund_fee(refund_id)
+                for oid, refund_id in refunded.items()}
 
     # ------------------------------------------------------------------
     # New trades
@@ -285,6 +306,9 @@ class EcommerceOrderImporter(models.AbstractModel):
         for line in plan["lines"]:
             for vals in self._prepare_goods_lines(line, products, twins):
                 vals["ecommerce_refund_status"] = line["refund_status"] or False
+                # A partial refund before import is in the total already.
+                vals["ecommerce_refund_booked"] = float(line.get("booked") or 0)
+                vals["ecommerce_platform_qty"] = line["qty"]
                 # Shipped before Odoo knew the trade: never ship or move it again.
                 vals["ecommerce_no_delivery"] = shipped_first or line["state"] == "shipped"
                 lines.append(vals)
@@ -338,13 +362,15 @@ class EcommerceOrderImporter(models.AbstractModel):
             "tax_id": [(6, 0, [twins.get(t.id, t.id) for t in taxes])],
         }
 
-    def _settle_cents(self, order, plan):
+    def _settle_cents(self, order, plan, credited=()):
         """Make amount_total equal what the buyer pays for what ships, to the cent.
 
         Paid prices divided by quantities and global tax rounding can leave a
-        few cents; the discount line takes them.
+        few cents; the discount line takes them. ``credited`` sub-orders have
+        their refunds booked as credit notes: the order keeps their money.
         """
-        gap = plan["payment"] - Decimal(str(order.amount_total)).quantize(CENT)
+        due = due_with_credit_notes(plan, set(credited))
+        gap = due - Decimal(str(order.amount_total)).quantize(CENT)
         if not gap:
             return
         shop = self.shop
@@ -360,8 +386,8 @@ class EcommerceOrderImporter(models.AbstractModel):
     # Known trades: follow what changed on the platform
     # ------------------------------------------------------------------
     def _follow(self, order, row):
-        raw = self._detail(row, force=True)
-        plan = raw and self._plan(raw)
+        raw = self._detail(row, force=True, new=False)
+        plan = raw and self._plan(raw, new=False)
         if not plan:
             return
         notes = self.env["ecommerce.order.follower"]._apply(self, order, plan)
@@ -583,6 +609,18 @@ class EcommerceOrderImporter(models.AbstractModel):
         self.summary["failed"].append({"tid": tid, "reason": reason})
         if plan is not None:
             self._record_backlog(plan, reason)
+
+    def _fail_raw(self, raw, reason, new=True):
+        """Fail a trade that has no plan. A new one gets its backlog row, which
+        keeps it for the retry job and the health screen (so the watermark may
+        pass it); a known one is stored already and is read again when it changes.
+        """
+        self._fail(raw["tid"], reason)
+        backlog = self.env.get("ecommerce.trade.backlog")
+        if new and backlog is not None:
+            # One row at least, even when no sub-order can be read: the trade is kept.
+            units = self.adapter.sold_units(raw) or [(UNKNOWN_ITEM, "", 0)]
+            backlog.sudo()._record_pending(self.shop, raw["tid"], units, reason)
 
     def _record_backlog(self, plan, reason):
         """Units sold on the platform that Odoo does not hold yet: the stock push

@@ -27,3 +27,4 @@ from . import test_own_shop_rpc
 from . import test_jd_shop
 from . import test_jobs
 from . import test_item_import_jobs
+from . import test_refund_money
