@@ -196,6 +196,7 @@ def _lines(order, state):
             "title": _text(item, "skuName"),
             "sku_properties": "",
             "qty": qty,
+            "list_price": price,
             # Paid price, as trade_mapping: taxes fall on what the buyer paid.
             "price_unit": amount / qty,
         })

@@ -162,6 +162,8 @@ def _line(line, index, status):
         "title": _limited(line, "title", prefix + ".title"),
         "sku_properties": _text(line, "options"),
         "qty": qty,
+        # The own shop sends what was paid only: that is the line's listed price.
+        "list_price": amount / qty,
         "price_unit": amount / qty,
     }
 

@@ -230,6 +230,8 @@ def _goods_line(order, index, trade_status="", refund_fees=None):
         "title": _text(order, "title"),
         "sku_properties": _text(order, "sku_properties_name"),
         "qty": qty,
+        # Listed price: the order line shows it, discount lines take the rest.
+        "list_price": Decimal(0) if gift else price,
         # Paid price: taxes are computed on what the buyer paid for the goods.
         "price_unit": amount / qty,
     }

@@ -5,6 +5,7 @@
 update theirs. One importer serves one run of one shop: it holds the shop, its
 platform adapter, the run's caches and its summary.
 """
+import collections
 import logging
 import zlib
 from decimal import Decimal
@@ -48,6 +49,28 @@ def must_rerun(err):
     return isinstance(err, SetupConflict) or (
         isinstance(err, psycopg2.OperationalError)
         and err.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY)
+
+
+def _spread(amount, weights):
+    """``amount`` in cents over ``weights``, exact (the last takes the rounding)."""
+    total = sum(weights, Decimal(0))
+    parts, left = [], amount
+    for weight in weights[:-1]:
+        part = (amount * weight / total).quantize(CENT) if total else Decimal(0)
+        parts.append(part)
+        left -= part
+    return parts + [left]
+
+
+def _discount_shares(goods, line):
+    """[(tax ids, own discount, paid)] of the order lines of one sub-order: what
+    the platform took off its listed price, shared by the lines' listed amounts."""
+    listed = [Decimal(str(vals["price_unit"])) * Decimal(str(vals["product_uom_qty"]))
+              for vals in goods]
+    own = sum(listed, Decimal(0)) - line["amount"]
+    parts = _spread(own, listed) if own else [Decimal(0)] * len(goods)
+    return [(tuple(sorted(vals["tax_id"][0][2])), part, amount - part)
+            for vals, part, amount in zip(goods, parts, listed)]
 
 
 def new_summary():
@@ -300,11 +323,15 @@ class EcommerceOrderImporter(models.AbstractModel):
                          else texts[code] for code in plan["holds"])
 
     def _prepare_order_lines(self, plan, products):
+        """Goods at their listed price, postage, then the discounts: one line per
+        tax of the goods, with that tax (a Chinese VAT invoice's 折扣行), so that
+        VAT falls on what the buyer paid."""
         shop, twins = self.shop, self.cache["taxes"]
         shipped_first = first_seen_shipped(plan)
-        lines = []
+        lines, shares = [], []
         for line in plan["lines"]:
-            for vals in self._prepare_goods_lines(line, products, twins):
+            goods = self._prepare_goods_lines(line, products, twins)
+            for vals in goods:
                 vals["ecommerce_refund_status"] = line["refund_status"] or False
                 # A partial refund before import is in the total already.
                 vals["ecommerce_refund_booked"] = float(line.get("booked") or 0)
@@ -312,33 +339,65 @@ class EcommerceOrderImporter(models.AbstractModel):
                 # Shipped before Odoo knew the trade: never ship or move it again.
                 vals["ecommerce_no_delivery"] = shipped_first or line["state"] == "shipped"
                 lines.append(vals)
+            shares += _discount_shares(goods, line)
         if plan["postage"]:
             lines.append(self._prepare_order_line_vals(
                 shop.postage_product_id, 1, plan["postage"], twins=twins))
-        if plan["discount"]:
-            name = shop.discount_product_id.name
-            if plan["promotions"]:
-                name = "%s: %s" % (name, ", ".join(plan["promotions"]))
-            lines.append(self._prepare_order_line_vals(
-                shop.discount_product_id, 1, plan["discount"], name, twins=twins))
+        return lines + self._prepare_discount_lines(plan, shares)
+
+    def _prepare_discount_lines(self, plan, shares):
+        """The discount lines: per tax, the sub-orders' own discounts (listed less
+        paid) and its part of the trade's remainder (trade-wide promotions,
+        partial refunds, cents), shared by what the goods of each tax cost.
+
+        :param shares: [(tax ids, own discount, paid)] per goods line.
+        """
+        shop = self.shop
+        remainder = plan["discount"]
+        by_tax = collections.OrderedDict()
+        for taxes, own, _paid in shares:
+            by_tax[taxes] = by_tax.get(taxes, Decimal(0)) - own
+        paid = collections.OrderedDict()
+        for taxes, _own, amount in shares:
+            paid[taxes] = paid.get(taxes, Decimal(0)) + max(amount, Decimal(0))
+        if remainder and not any(paid.values()):
+            # Nothing paid to share it by (gifts only): the discount product's own tax.
+            taxes = shop.discount_product_id.taxes_id.filtered(
+                lambda t: t.company_id == shop.company_id)
+            key = tuple(sorted(self.cache["taxes"].get(t.id, t.id) for t in taxes))
+            by_tax[key] = by_tax.get(key, Decimal(0)) + remainder
+        elif remainder:
+            for taxes, part in zip(paid, _spread(remainder, list(paid.values()))):
+                by_tax[taxes] += part
+        name = shop.discount_product_id.name
+        if plan["promotions"]:
+            name = "%s: %s" % (name, ", ".join(plan["promotions"]))
+        lines = []
+        for taxes, amount in by_tax.items():
+            if amount:
+                vals = self._prepare_order_line_vals(shop.discount_product_id, 1, amount, name,
+                                                     twins=self.cache["taxes"])
+                vals["tax_id"] = [(6, 0, list(taxes))]
+                lines.append(vals)
         return lines
 
     def _prepare_goods_lines(self, line, products, twins):
-        """The order lines of one sub-order: one line, or one per pack/bundle component."""
+        """The order lines of one sub-order at its listed price: one line, or one
+        per pack/bundle component."""
         key = (line["num_iid"], line["sku_id"])
+        price = line.get("list_price", line["price_unit"])
         product = products.get(key)
         if not product:  # an unmapped gift: the shop's gift product carries its title
             product = self.shop.gift_product_id
             return [self._prepare_order_line_vals(
-                product, line["qty"], line["price_unit"],
+                product, line["qty"], price,
                 "%s: %s" % (product.name, line["title"]), line, twins)]
         mapping = self.cache.get("expanding", {}).get(key)
         if not mapping:
-            return [self._prepare_order_line_vals(product, line["qty"], line["price_unit"],
+            return [self._prepare_order_line_vals(product, line["qty"], price,
                                                   False, line, twins)]
-        return [self._prepare_order_line_vals(part, qty, price, False, line, twins)
-                for part, qty, price in mapping._expand_order_line(line["qty"],
-                                                                   line["price_unit"])]
+        return [self._prepare_order_line_vals(part, qty, part_price, False, line, twins)
+                for part, qty, part_price in mapping._expand_order_line(line["qty"], price)]
 
     def _prepare_order_line_vals(self, product, qty, price_unit, name=False, line=None,
                                  twins=None):
