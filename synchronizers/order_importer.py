@@ -64,10 +64,11 @@ def _spread(amount, weights):
 
 def _discount_shares(goods, line):
     """[(tax ids, own discount, paid)] of the order lines of one sub-order: what
-    the platform took off its listed price, shared by the lines' listed amounts."""
+    the platform took off its listed price (and a partial refund before import),
+    shared by the lines' listed amounts."""
     listed = [Decimal(str(vals["price_unit"])) * Decimal(str(vals["product_uom_qty"]))
               for vals in goods]
-    own = sum(listed, Decimal(0)) - line["amount"]
+    own = sum(listed, Decimal(0)) - line["amount"] + (line.get("booked") or Decimal(0))
     parts = _spread(own, listed) if own else [Decimal(0)] * len(goods)
     return [(tuple(sorted(vals["tax_id"][0][2])), part, amount - part)
             for vals, part, amount in zip(goods, parts, listed)]
@@ -353,7 +354,9 @@ class EcommerceOrderImporter(models.AbstractModel):
         :param shares: [(tax ids, own discount, paid)] per goods line.
         """
         shop = self.shop
-        remainder = plan["discount"]
+        # The partial refunds before import are the sub-orders' own (see _discount_shares).
+        remainder = plan["discount"] + sum((line.get("booked") or Decimal(0)
+                                            for line in plan["lines"]), Decimal(0))
         by_tax = collections.OrderedDict()
         for taxes, own, _paid in shares:
             by_tax[taxes] = by_tax.get(taxes, Decimal(0)) - own

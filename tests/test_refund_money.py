@@ -118,6 +118,10 @@ class TestPartialRefunds(MoneyCase):
         order = self.order_of("19102")
         self.assertEqual(self.line_of(order, "1910201").product_uom_qty, 2)
         self.assertEqual(self.total(order), "172.50")
+        # The refund lowers the money of the mugs' (untaxed) rate: the widget's VAT stays.
+        discounts = order.order_line.filtered(
+            lambda line: line.product_id == self.shop.discount_product_id)
+        self.assertEqual([(d.price_unit, d.tax_id.ids) for d in discounts], [(-7.5, [])])
         self.assertEqual(self.shipped_products(order),
                          [("Mug", 2.0), ("Sample bag", 1.0), ("Widget A black", 1.0)])
 
