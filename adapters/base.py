@@ -128,8 +128,26 @@ class PlatformAdapter(object):
     def trade_detail(self, tid):
         raise NotImplementedError
 
-    def plan(self, raw):
-        """The order plan of a raw trade (see mapping.trade_mapping.plan_trade)."""
+    def plan(self, raw, refund_fees=None):
+        """The order plan of a raw trade (see mapping.trade_mapping.plan_trade).
+
+        :param refund_fees: {sub_id: Decimal} amounts of the succeeded sub-order
+            refunds listed by ``refunded_sub_orders``.
+        """
+        raise NotImplementedError
+
+    def sold_units(self, raw):
+        """[(item_id, sku_id, qty)] of a raw trade that could not be planned, as
+        far as it can be read (malformed entries are left out)."""
+        return []
+
+    def refunded_sub_orders(self, raw):
+        """{sub_id: refund_id} of the raw trade's sub-orders whose refund succeeded
+        and whose amount only the refund tells; {} where the trade says it."""
+        return {}
+
+    def refund_fee(self, refund_id):
+        """Decimal amount of a refund, read alone."""
         raise NotImplementedError
 
     # -- items --------------------------------------------------------------

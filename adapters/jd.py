@@ -211,11 +211,25 @@ class JdAdapter(PlatformAdapter):
     def trade_detail(self, tid):
         return self._row(self._guard(self.client.get_order, tid, ORDER_FIELDS))
 
-    def plan(self, raw):
+    def plan(self, raw, refund_fees=None):
         plan = plan_order(raw)
         plan["platform_status"] = plan["status"]
         plan["status"] = neutral_status(plan["status"])
+        # An order says nothing of its refunds: the refund sync keeps the lines' status.
+        plan["refund_status_known"] = False
         return plan
+
+    def sold_units(self, raw):
+        items = raw.get("itemInfoList") if isinstance(raw, dict) else None
+        units = []
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and item.get("wareId") and item.get("skuId"):
+                try:
+                    units.append((str(item["wareId"]), str(item["skuId"]),
+                                  int(str(item.get("itemTotal")))))
+                except ValueError:
+                    continue
+        return units
 
     # -- items --------------------------------------------------------------
     def list_items(self, name=None, modified_from=None, modified_to=None):
@@ -370,7 +384,7 @@ class JdAdapter(PlatformAdapter):
         while True:
             answer = self.call("jingdong.pop.afs.soa.refundapply.queryPageList", {
                 key + "Start": start, key + "End": end, "pageIndex": page,
-                "pageSize": REFUND_PAGE})
+                "pageSize": REFUND_PAGE, "showSku": "true"})
             result = answer.get("queryResult") or {}
             batch = [r for r in result.get("result") or [] if isinstance(r, dict)]
             rows.extend(dict(r, refund_id=str(r.get("id") or ""),

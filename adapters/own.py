@@ -65,7 +65,7 @@ class OwnShopAdapter(PlatformAdapter):
                                platform="own")
         return row
 
-    def plan(self, raw):
+    def plan(self, raw, refund_fees=None):
         plan = plan_order(raw["own_order"])
         plan["platform_status"] = raw.get("platform_status") or plan["status"]
         return plan

@@ -10,7 +10,8 @@ from ..mapping.refund_mapping import (REFUND_DETAIL_FIELDS, REFUND_FIELDS,
                                       needs_refund_detail, plan_refund)
 from ..mapping.stock_mapping import accepted_quantities, plan_calls
 from ..mapping.trade_mapping import (FULL_FIELDS, KNOWN_STATUSES, LIST_FIELDS, TRADE_TYPES,
-                                     needs_full_detail, plan_trade)
+                                     needs_full_detail, plan_trade, refunded_sub_orders,
+                                     sold_units, to_money)
 from ..top_client import (MalformedResponseError, OAuthClient, RateLimitError, SessionError,
                           TopClient, TopError, beijing_str, parse_beijing)
 from .base import OAuthFlow, PlatformAdapter, StockResult, TradeSummary
@@ -148,8 +149,18 @@ class TaobaoAdapter(PlatformAdapter):
         return self.call("taobao.trade.fullinfo.get", {"tid": tid, "fields": FULL_FIELDS}) \
             .get("trade") or {}
 
-    def plan(self, raw):
-        return plan_trade(raw)
+    def plan(self, raw, refund_fees=None):
+        return plan_trade(raw, refund_fees)
+
+    def sold_units(self, raw):
+        return sold_units(raw)
+
+    def refunded_sub_orders(self, raw):
+        return refunded_sub_orders(raw)
+
+    def refund_fee(self, refund_id):
+        refund = self.refund_detail(refund_id)
+        return to_money(refund.get("refund_fee"), "refund %s refund_fee" % refund_id)
 
     # -- items --------------------------------------------------------------
     def list_items(self, name=None, modified_from=None, modified_to=None):

@@ -184,6 +184,9 @@ def _lines(order, state):
         lines.append({
             "state": _line_state(state),
             "refund_status": "",
+            # JD refunds whole orders: a cancelled order takes every line out.
+            "refunded": Decimal(0),
+            "booked": amount if state in JD_CLOSED else Decimal(0),
             "amount": amount,
             "kind": "gift" if gift else "goods",
             "oid": oid,
@@ -193,6 +196,7 @@ def _lines(order, state):
             "title": _text(item, "skuName"),
             "sku_properties": "",
             "qty": qty,
+            "list_price": price,
             # Paid price, as trade_mapping: taxes fall on what the buyer paid.
             "price_unit": amount / qty,
         })
@@ -408,6 +412,8 @@ def plan_refund(application):
         "refund_id": _text(application, "id"),
         "tid": _text(application, "orderId"),
         "oid": None,
+        # JD has no sub-order id: the refunded SKU (when JD names it) finds the line.
+        "sku_id": _text(application, "skuId"),
         "status": status,
         "refund_fee": fen_to_yuan(application.get("applyRefundSum")),
         "good_status": "",

@@ -17,7 +17,8 @@ import re
 from datetime import datetime
 from decimal import Decimal
 
-from .trade_mapping import TradeMappingError, address_of, hold_reasons, to_money, to_quantity
+from .trade_mapping import (TradeMappingError, address_of, booked_in_order, hold_reasons, to_money,
+                            to_quantity)
 
 BEIJING_FORM = "%Y-%m-%d %H:%M:%S"
 NAME_MAX = 255
@@ -151,6 +152,8 @@ def _line(line, index, status):
     return {
         "state": _line_state(refund_status, status),
         "refund_status": refund_status,
+        # The own shop refunds a line whole.
+        "refunded": amount if refund_status == "SUCCESS" else Decimal(0),
         "amount": amount,
         "kind": "goods",
         "oid": line_id,
@@ -160,6 +163,8 @@ def _line(line, index, status):
         "title": _limited(line, "title", prefix + ".title"),
         "sku_properties": _text(line, "options"),
         "qty": qty,
+        # The own shop sends what was paid only: that is the line's listed price.
+        "list_price": amount / qty,
         "price_unit": amount / qty,
     }
 
@@ -233,6 +238,8 @@ def plan_order(order):
             % (paid, goods, postage, discount, goods + postage - discount))
     gone = [line for line in lines if line["state"] in ("refunded", "closed")]
     kept = [line for line in lines if line not in gone]
+    for line in lines:
+        line["booked"] = booked_in_order(line)
     payment = paid - sum((line["amount"] for line in gone), Decimal(0))
     plan = {
         "tid": number,

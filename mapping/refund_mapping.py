@@ -72,6 +72,7 @@ def plan_refund(raw):
         "tid": _text(raw, "tid"),
         # A single-order trade's refund names the trade itself as sub-order.
         "oid": _text(raw, "oid") or _text(raw, "tid"),
+        "sku_id": "",
         "status": status,
         "refund_fee": refund_fee,
         "good_status": _text(raw, "good_status"),

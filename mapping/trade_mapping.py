@@ -53,7 +53,7 @@ LIST_FIELDS = (
     "orders.oid,orders.num_iid,orders.sku_id,orders.outer_iid,orders.outer_sku_id,"
     "orders.title,orders.sku_properties_name,orders.price,orders.num,orders.total_fee,"
     "orders.payment,orders.discount_fee,orders.adjust_fee,orders.status,"
-    "orders.refund_status,orders.divide_order_fee,orders.part_mjz_discount,"
+    "orders.refund_status,orders.refund_id,orders.divide_order_fee,orders.part_mjz_discount,"
     "orders.consign_time,orders.invoice_no")
 FULL_FIELDS = LIST_FIELDS + (
     ",buyer_message,seller_memo,promotion_details,orders.is_free_gift,orders.has_gift,"
@@ -137,13 +137,16 @@ def needs_full_detail(trade):
         return True
     if _text(trade, "seller_flag") not in ("", "0"):
         return True
-    return any(_text(o, "price") in ("0", "0.00") for o in _orders(trade))
+    return any(isinstance(o, dict) and _text(o, "price") in ("0", "0.00")
+               for o in _orders(trade))
 
 
 def _orders(trade):
     orders = trade.get("orders") or []
     if isinstance(orders, dict):  # unflattened TOP shape {"order": [...]}
         orders = orders.get("order") or []
+    if not isinstance(orders, list):
+        raise TradeMappingError("orders must be a list, got %s" % type(orders).__name__)
     return orders
 
 
@@ -196,19 +199,35 @@ def _paid_amount(order, prefix, price, qty):
     return price * qty
 
 
-def _sub_order_state(order, trade_status):
-    """to_ship, shipped, refunded or closed: what the seller still owes for it."""
+def _sub_order_state(order, trade_status, partial=False):
+    """to_ship, shipped, refunded or closed: what the seller still owes for it.
+
+    A partial refund (price protection, 部分退款) leaves the sub-order to ship
+    or shipped: only its money changes.
+    """
     status = _text(order, "status") or trade_status
-    if _text(order, "refund_status") in REFUND_DONE_STATUSES or status in CLOSED_STATUSES:
-        return "refunded" if _text(order, "refund_status") in REFUND_DONE_STATUSES \
-            else "closed"
+    refunded = _text(order, "refund_status") in REFUND_DONE_STATUSES
+    if (refunded and not partial) or status in CLOSED_STATUSES:
+        return "refunded" if refunded else "closed"
     if status in SHIPPED_STATUSES or _text(order, "consign_time") \
             or (trade_status in SHIPPED_STATUSES and status not in TO_SHIP_STATUSES):
         return "shipped"
     return "to_ship"
 
 
-def _goods_line(order, index, trade_status=""):
+def _refunded_amount(order, amount, refund_fees):
+    """Money refunded on a sub-order whose refund succeeded: the refund's own
+    amount where known, else (an older answer without it) all it cost."""
+    if _text(order, "refund_status") not in REFUND_DONE_STATUSES:
+        return Decimal(0)
+    known = (refund_fees or {}).get(_text(order, "oid"))
+    return amount if known is None else min(known, amount)
+
+
+def _goods_line(order, index, trade_status="", refund_fees=None):
+    if not isinstance(order, dict):
+        raise TradeMappingError("orders[%d] must be an object, got %s"
+                                % (index, type(order).__name__))
     prefix = "orders[%d]" % index
     if not _text(order, "num_iid"):
         raise TradeMappingError("%s lacks num_iid" % prefix)
@@ -216,9 +235,13 @@ def _goods_line(order, index, trade_status=""):
     gift = order.get("is_free_gift") in (True, "true") or price == 0
     qty = to_quantity(order.get("num"), prefix + ".num")
     amount = Decimal(0) if gift else _paid_amount(order, prefix, price, qty)
+    refunded = _refunded_amount(order, amount, refund_fees)
+    partial = Decimal(0) < refunded < amount
     return {
-        "state": _sub_order_state(order, trade_status),
+        "state": _sub_order_state(order, trade_status, partial),
         "refund_status": _text(order, "refund_status"),
+        # Money the platform gave back on the sub-order (all of it when refunded whole).
+        "refunded": refunded if refunded else Decimal(0),
         "amount": amount,
         "kind": "gift" if gift else "goods",
         "oid": _text(order, "oid"),
@@ -228,15 +251,25 @@ def _goods_line(order, index, trade_status=""):
         "title": _text(order, "title"),
         "sku_properties": _text(order, "sku_properties_name"),
         "qty": qty,
+        # Listed price: the order line shows it, discount lines take the rest.
+        "list_price": Decimal(0) if gift else price,
         # Paid price: taxes are computed on what the buyer paid for the goods.
         "price_unit": amount / qty,
     }
 
 
-def _promotion_gifts(trade):
+def _promotion_details(trade):
+    """The promotion entries; a malformed one refuses this trade, not the run."""
     details = trade.get("promotion_details") or []
     if isinstance(details, dict):
         details = details.get("promotion_detail") or []
+    if not isinstance(details, list) or not all(isinstance(d, dict) for d in details):
+        raise TradeMappingError("promotion_details must be a list of objects")
+    return details
+
+
+def _promotion_gifts(trade):
+    details = _promotion_details(trade)
     gifts = []
     for detail in details:
         if not _text(detail, "gift_item_id"):
@@ -247,21 +280,23 @@ def _promotion_gifts(trade):
             "title": _text(detail, "gift_item_name") or _text(detail, "promotion_name"),
             "qty": to_quantity(detail.get("gift_item_num") or 1, "gift_item_num"),
             "price_unit": Decimal(0), "amount": Decimal(0), "state": "to_ship",
-            "refund_status": "",
+            "refund_status": "", "refunded": Decimal(0),
         })
     return gifts
 
 
 def promotion_names(trade):
-    details = trade.get("promotion_details") or []
-    if isinstance(details, dict):
-        details = details.get("promotion_detail") or []
+    details = _promotion_details(trade)
     return [_text(d, "promotion_name") for d in details
             if _text(d, "promotion_name") and not _text(d, "gift_item_id")]
 
 
-def plan_trade(trade):
+def plan_trade(trade, refund_fees=None):
     """Validate a TOP trade and return the plan of its sales order.
+
+    :param refund_fees: {oid: Decimal} amounts of the sub-orders' succeeded
+        refunds (the trade only says that they succeeded); a sub-order missing
+        here counts as refunded whole.
 
     :returns: dict with tid, status, created/modified (Beijing strings),
         buyer_nick, buyer_message, seller_memo, address, lines (goods and gifts),
@@ -282,14 +317,18 @@ def plan_trade(trade):
     orders = _orders(trade)
     if not orders:
         raise TradeMappingError("the trade has no orders")
-    lines = [_goods_line(o, i, status) for i, o in enumerate(orders)]
+    lines = [_goods_line(o, i, status, refund_fees) for i, o in enumerate(orders)]
     lines += _promotion_gifts(trade)
     payment = to_money(trade.get("payment"), "payment")
     postage = to_money(trade.get("post_fee") or "0.00", "post_fee")
     # A refunded or closed sub-order is neither shipped nor paid for in the end.
     gone = [line for line in lines if line["state"] in ("refunded", "closed")]
     kept = [line for line in lines if line not in gone]
-    due = payment - sum((line["amount"] for line in gone), Decimal(0))
+    for line in lines:
+        line["booked"] = booked_in_order(line)
+    due = payment - sum((line["booked"] for line in lines), Decimal(0))
+    # A partial refund before shipping lowers the money, not the goods: the
+    # discount line takes it.
     goods = sum((line["amount"] for line in kept), Decimal(0))
     plan = {
         "tid": _text(trade, "tid"),
@@ -311,6 +350,56 @@ def plan_trade(trade):
     }
     plan["holds"] = hold_reasons(plan)
     return plan
+
+
+def _readable_orders(trade):
+    try:
+        return [o for o in _orders(trade) if isinstance(o, dict)] \
+            if isinstance(trade, dict) else []
+    except TradeMappingError:
+        return []
+
+
+def sold_units(trade):
+    """[(num_iid, sku_id, num)] of the readable sub-orders of a refused trade."""
+    units = []
+    for order in _readable_orders(trade):
+        if isinstance(order, dict) and _text(order, "num_iid"):
+            try:
+                units.append((_text(order, "num_iid"), _text(order, "sku_id"),
+                              to_quantity(order.get("num"), "num")))
+            except TradeMappingError:
+                continue
+    return units
+
+
+def refunded_sub_orders(trade):
+    """{oid: refund_id} of the sub-orders whose refund succeeded: the trade
+    says that they did, only the refund says how much."""
+    found = {}
+    for order in _readable_orders(trade):
+        if isinstance(order, dict) and _text(order, "refund_status") in REFUND_DONE_STATUSES \
+                and _text(order, "refund_id") and _text(order, "oid"):
+            found[_text(order, "oid")] = _text(order, "refund_id")
+    return found
+
+
+def booked_in_order(line):
+    """What the order total gives up for a sub-order when its refund or closure
+    is booked in the order (before it shipped from Odoo): all of it when it is
+    gone, the refund when it was refunded in part."""
+    if line["state"] in ("refunded", "closed"):
+        return line["amount"]
+    return line.get("refunded") or Decimal(0)
+
+
+def due_with_credit_notes(plan, credited_oids):
+    """What the order total must be when the refunds of ``credited_oids``
+    (sub-orders Odoo shipped) are booked as credit notes instead: their money
+    stays in the order, once."""
+    lines = plan["lines"] + plan["removed_lines"]
+    return plan["payment"] + sum((line.get("booked") or Decimal(0) for line in lines
+                                  if line["oid"] and line["oid"] in credited_oids), Decimal(0))
 
 
 def plan_total(plan):

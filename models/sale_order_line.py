@@ -14,6 +14,15 @@ class SaleOrderLine(models.Model):
         "Platform Refund Status", readonly=True, copy=False,
         help="The platform's refund status of this sub-order (e.g. WAIT_SELLER_AGREE while "
              "the buyer asks for a refund, SUCCESS once refunded).")
+    ecommerce_refund_booked = fields.Float(
+        "Refund Booked in Order", readonly=True, copy=False, digits=(16, 2),
+        help="Money of the sub-order's platform refund (or closure) that the order total "
+             "already gives up, because it came before Odoo shipped the sub-order. A refund "
+             "after shipping is booked by a credit note instead, never both.")
+    ecommerce_platform_qty = fields.Float(
+        "Platform Quantity", readonly=True, copy=False,
+        help="Pieces of the sub-order on the platform; a pack or bundle ships other "
+             "quantities (or products), and a return takes back their share of them.")
     ecommerce_no_delivery = fields.Boolean(
         "Shipped Before Import", readonly=True, copy=False,
         help="The platform had already shipped this sub-order when the order was imported: "

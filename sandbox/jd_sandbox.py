@@ -590,8 +590,12 @@ class Api(object):
                 and (not buyer or r.get('buyerId') == buyer)
                 and all(within(r.get(k), lo, hi) for k, lo, hi in windows)]
         rows.sort(key=lambda r: (r.get('applyTime', ''), r['id']))
+        # The SKU an application refunds comes only when asked for (showSku).
+        hidden = () if text(params, 'showSku').lower() == 'true' else ('skuId',)
         return {'queryResult': {'success': True, 'totalCount': len(rows),
-                                'result': [copy.deepcopy(r) for r in page_of(rows, page, size)]}}
+                                'result': [{k: copy.deepcopy(v) for k, v in r.items()
+                                            if k not in hidden}
+                                           for r in page_of(rows, page, size)]}}
 
 
 class Sandbox(object):
@@ -711,6 +715,8 @@ class Sandbox(object):
                   'applyTime': fmt(beijing_now()), 'checkTime': body.get('checkTime', ''),
                   'applyRefundSum': int(fen), 'status': status,
                   'reason': body.get('reason') or '不想要了'}
+        if body.get('skuId'):
+            refund['skuId'] = str(body['skuId'])
         self.store.put_refund(refund)
         if status == 0 and body.get('lock', True) and order.get('orderState') in SHIPPABLE:
             self.store.set_state(order, 'LOCKED')

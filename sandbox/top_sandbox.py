@@ -189,6 +189,7 @@ def select(record, fields, allowed=None, hidden=(), child_hidden=()):
             inner = LIST_WRAPPERS[key]
             out[key] = {inner: [dict((k, v) for k, v in el.items()
                                      if k in sub[key] and k not in child_hidden)
+                                if isinstance(el, dict) else el
                                 for el in value.get(inner, [])]}
     return out
 
@@ -391,7 +392,8 @@ class Store(object):
         trade = copy.deepcopy(trade)
         trade['tid'] = str(trade['tid'])
         for order in trade.get('orders', {}).get('order', []):
-            order['oid'] = str(order['oid'])
+            if isinstance(order, dict):  # TOP does send `null` sub-orders at times
+                order['oid'] = str(order['oid'])
         self.trades[trade['tid']] = trade
         self._dirty = True
 
@@ -823,7 +825,7 @@ class Api(object):
         """The sub-orders one send ships: the listed ones, or all that can go."""
         orders = orders_of(trade)
         waiting = [o for o in orders if o.get('status') == 'WAIT_SELLER_SEND_GOODS'
-                   and o.get('refund_status', 'NO_REFUND') != 'SUCCESS']
+                   and not self._refunded_whole(o)]
         if str(params.get('is_split', '0')).strip() == '1':
             chosen = self._split_subset(params, orders, waiting, 'is already shipped or closed')
             refunding = [o['oid'] for o in chosen if o.get('refund_status') in WAITING_REFUND]
@@ -856,13 +858,22 @@ class Api(object):
             raise logistics_error('P38', 'Sub-order %s %s' % (','.join(refused), why))
         return [known[oid] for oid in dict.fromkeys(oids)]
 
+    def _refunded_whole(self, order):
+        """A succeeded refund of all the sub-order cost; a partial one (price
+        protection, 部分退款) leaves it to ship."""
+        if order.get('refund_status', 'NO_REFUND') != 'SUCCESS':
+            return False
+        refund = self.store.refunds.get(str(order.get('refund_id') or ''))
+        return refund is None or cents(refund.get('refund_fee') or '0.00') >= \
+            cents(order.get('payment') or '0.00')
+
     def _ship(self, trade, chosen, company_code, out_sid):
         now = fmt(beijing_now())
         for order in chosen:
             order.update(status=SHIPPED, consign_time=now,
                          logistics_company=company_code, invoice_no=out_sid)
         left = [o for o in orders_of(trade) if o.get('status') == 'WAIT_SELLER_SEND_GOODS'
-                and o.get('refund_status') != 'SUCCESS']
+                and not self._refunded_whole(o)]
         trade['status'] = 'SELLER_CONSIGNED_PART' if left else SHIPPED
         if left:
             trade['is_part_consign'] = True
@@ -993,7 +1004,7 @@ class TradeChanges(object):
         draft = copy.deepcopy(refund) if refund else self._new_refund(trade, order)
         self._update_refund(trade, order, draft, status, body)
         refund = self.store.put_refund(draft)
-        if status == 'SUCCESS':
+        if status == 'SUCCESS' and cents(refund['refund_fee']) >= cents(order.get('payment')):
             self._refund_succeeded(trade, order, refund)
         order['refund_status'] = status
         order['refund_id'] = refund['refund_id']
@@ -1053,8 +1064,9 @@ class TradeChanges(object):
                 refund[key] = str(body[key])
 
     def _refund_succeeded(self, trade, order, refund):
-        """Close the sub-order. The trade's ``payment`` stays what the buyer paid:
-        the money back is the refund's ``refund_fee``, not a rewrite of the trade."""
+        """Close the sub-order refunded whole (a partial refund leaves it as it
+        is). The trade's ``payment`` stays what the buyer paid: the money back
+        is the refund's ``refund_fee``, not a rewrite of the trade."""
         now = fmt(beijing_now())
         gifts = set((order.get('gift_mids') or '').split(',')) if order.get('has_gift') else set()
         for each in orders_of(trade):

@@ -47,6 +47,8 @@ CHECKED = (
     "cancelled while payable", "orders of unpayable trades", "orders of unknown trades",
     "refused trades not held", "deliveries of refunded sub-orders",
     "deliveries of sub-orders shipped before import", "refunds lost",
+    "refunds booked twice", "refunds never booked", "JD refunds booked twice",
+    "JD refunds never booked",
     "sub-orders consigned twice", "validated deliveries unsent without reason",
     "sent but not shipped on the platform", "oversold units (listing)",
     "oversold units (product, all shops)",
@@ -107,6 +109,7 @@ class Soak(object):
         self.preshipped = set()       # (tid, oid) shipped on the platform before any import
         self.unmapped_tids = set()    # trades with a SKU Odoo has no mapping for
         self.open_refunds = []        # (tid, oid) with a refund request to decide
+        self.pack = []                # [num_iid, sku_id] of the pack SKU
         self.forbidden = []
         self.touched = set()          # tids whose lifecycle the soak drives (not closed twice)
         self.oversold = []            # problems found by the stock truth checks
@@ -347,6 +350,9 @@ class Soak(object):
                 self.touched.add(tid)
         for tid in take(picks, count):       # refunded at once (one sub-order)
             self.refund_now(tid, state[tid])
+        for tid in take(picks, count // 2 + 1):   # price protection: 部分退款, goods ship
+            self.refund_part(tid, state[tid])
+        self.refund_pack(state, imported)
         for tid in take(picks, count // 2 + 1):   # shipped in Qianniu, not from Odoo
             if self.change(tid, "ship"):
                 self.touched.add(tid)
@@ -375,6 +381,36 @@ class Soak(object):
         self.touched.add(tid)
         if answer and answer["status"] in ("TRADE_CLOSED",):
             self.closed_by_soak.add(tid)
+
+    def refund_part(self, tid, trade):
+        line = self.paid_lines(trade)[0]
+        fee = round(float(line["payment"]) * self.rng.choice([0.05, 0.1, 0.3]), 2)
+        if 0 < fee < float(line["payment"]) and self.change(
+                tid, "refund", {"oid": line["oid"], "status": "SUCCESS",
+                                "refund_fee": "%.2f" % fee}):
+            self.figures["partial refunds"] += 1
+            self.touched.add(tid)
+
+    def refund_pack(self, state, imported):
+        """The pack SKU on an imported trade not shipped yet, refunded: its line and
+        its units leave the order and the delivery (the trade closes if it was alone)."""
+        for tid in sorted(imported):
+            trade = state.get(tid)
+            if not trade or tid in self.touched or imported[tid][1] \
+                    or imported[tid][0] not in ("sale", "draft") \
+                    or trade["status"] != "WAIT_SELLER_SEND_GOODS":
+                continue
+            for line in self.paid_lines(trade):
+                if [str(line.get("num_iid")), str(line.get("sku_id") or "")] == self.pack \
+                        and line.get("refund_status", "NO_REFUND") == "NO_REFUND" \
+                        and line.get("status") != "TRADE_CLOSED":
+                    answer = self.change(tid, "refund", {"oid": line["oid"], "status": "SUCCESS"})
+                    if answer:
+                        self.figures["pack refunds"] += 1
+                        self.touched.add(tid)
+                        if answer["status"] == "TRADE_CLOSED":
+                            self.closed_by_soak.add(tid)
+                    return
 
     def decide_refunds(self, state, imported):
         """Refund requests of earlier rounds: some refunded, some refused, some withdrawn."""
@@ -448,6 +484,7 @@ class Soak(object):
         self.seed_history()
         result = self.run("setup", "--watermark", watermark)
         self.shop_id, self.jd_shop_id = result["shop_id"], result["jd_shop_id"]
+        self.pack = [str(key) for key in result["pack"] or []]
         self.figures["shared products"] = result["shared_products"]
         self.add_unmapped_trades(max(2, args.trades // 100))
         log("shops %s: %d SKU mappings, %d stock records, pack SKU %s"
@@ -583,6 +620,7 @@ class Soak(object):
         orders = [o for o in db["orders"] if o["shop_id"] == self.shop_id]
         self.check_trades(platform, orders, db, problems)
         self.check_lifecycle(platform, state["refunds"], db, problems)
+        self.check_refund_booking(db, problems)
         self.check_shipments(platform, db, problems)
         self.check_stock(db, problems)
         self.check_left_without_move(platform, db, problems)
@@ -607,6 +645,9 @@ class Soak(object):
         for order in orders:
             by_tid[order["tid"]].append(order)
         held = {r["tid"] for r in db["backlog"] if r["shop_id"] == self.shop_id}
+        booked = self.booked_lines(db, self.shop_id)
+        fees = {(str(r["tid"]), str(r["oid"])): float(r["refund_fee"])
+                for r in self.control("/_sandbox/state")["refunds"]}
         f["trades"] = len(platform)
         for tid, trade in platform.items():
             found = by_tid.get(tid, [])
@@ -625,8 +666,8 @@ class Soak(object):
                 if len(found) > 1:
                     problems["duplicates"].append(tid)
                 expected = float(trade["payment"]) - sum(
-                    float(o["payment"]) for o in trade["orders"]["order"]
-                    if o.get("refund_status") == "SUCCESS")
+                    self.refund_in_total(tid, o, booked, fees)
+                    for o in trade["orders"]["order"] if o.get("refund_status") == "SUCCESS")
                 if any(o["state"] != "cancel" and abs(o["amount_total"] - expected) > 0.005
                        for o in found):
                     problems["wrong totals"].append((tid, expected,
@@ -642,13 +683,60 @@ class Soak(object):
             problems["orders of unknown trades"].append(tid)
         f["held orders (draft)"] = sum(1 for o in orders if o["state"] in ("draft", "sent"))
 
+    @staticmethod
+    def booked_lines(db, shop_id):
+        """(tid, oid) -> refund money the order line says its total gave up."""
+        booked = {}
+        for line in db["lines"]:
+            if line["shop_id"] == shop_id:
+                key = (line["tid"], line["oid"])
+                booked[key] = max(booked.get(key, 0.0), line["booked"])
+        return booked
+
+    @staticmethod
+    def refund_in_total(tid, order, booked, fees):
+        """What a succeeded refund takes off the order total: nothing when it is
+        a credit note (its line shipped from Odoo first), else its amount."""
+        key = (tid, order["oid"])
+        if key in booked and not booked[key]:
+            return 0.0
+        payment = float(order["payment"])
+        return min(fees.get(key, payment), payment) if key in booked else payment
+
+    def check_refund_booking(self, db, problems):
+        """Each succeeded refund of a live order booked once: in the order total
+        or as a credit note, never both, never neither."""
+        shops = [("", self.shop_id)] + ([("JD ", self.jd_shop_id)] if self.jd else [])
+        for label, shop_id in shops:
+            live = {o["tid"] for o in db["orders"]
+                    if o["shop_id"] == shop_id and o["state"] != "cancel"}
+            booked = self.booked_lines(db, shop_id)
+            twice, never = [], []
+            for refund in db["refunds"]:
+                if refund["shop_id"] != shop_id or refund["status"] != "SUCCESS" \
+                        or refund["tid"] not in live:
+                    continue
+                key = (refund["tid"], refund["oid"])
+                # A Taobao sub-order refunded whole before import has no line at all.
+                in_total = booked.get(key, 0.0) > 0 or (not label and key not in booked)
+                if in_total and refund["credited"]:
+                    twice.append(refund["refund_id"])
+                elif not in_total and not refund["credited"]:
+                    never.append(refund["refund_id"])
+            problems[label + "refunds booked twice"] = twice
+            problems[label + "refunds never booked"] = never
+            self.figures[label + "refunds booked twice"] = len(twice)
+            self.figures[label + "refunds never booked"] = len(never)
+
     def check_lifecycle(self, platform, refunds, db, problems):
         live = collections.defaultdict(list)   # (tid, oid) -> moves not cancelled
         for move in db["moves"]:
             if move["shop_id"] == self.shop_id and move["state"] != "cancel":
                 live[(move["tid"], move["oid"])].append(move)
+        # Refunded whole (the sub-order closed); a partial refund still ships.
         refunded = {(tid, o["oid"]) for tid, t in platform.items()
-                    for o in t["orders"]["order"] if o.get("refund_status") == "SUCCESS"}
+                    for o in t["orders"]["order"] if o.get("refund_status") == "SUCCESS"
+                    and o.get("status") == "TRADE_CLOSED"}
         self.figures["refunded sub-orders"] = len(refunded)
         problems["deliveries of refunded sub-orders"] = sorted(k for k in refunded if k in live)
         problems["deliveries of sub-orders shipped before import"] = sorted(
@@ -848,8 +936,8 @@ class Soak(object):
         rows += [(name, f[name]) for name in (
             "changes refused by the platform", "JD changes applied",
             "refused by the sync", "refused trades (unmapped SKU)", "held orders (draft)",
-            "refunded sub-orders", "platform refunds", "deliveries validated",
-            "deliveries not_available", "deliveries failed",
+            "refunded sub-orders", "partial refunds", "pack refunds", "platform refunds",
+            "deliveries validated", "deliveries not_available", "deliveries failed",
             "held deliveries refused (TOP)", "held deliveries refused (JD)", "receipt lines",
             "deliveries done", "deliveries sent", "deliveries needing attention",
             "deliveries shipped on the platform",

@@ -418,8 +418,16 @@ def dump(env):
          WHERE p.ecommerce_shop_id IS NOT NULL AND t.code = 'outgoing'""",
                      ("shop_id", "tid", "id", "state", "shipment", "reason", "sub_ids",
                       "waybill"))
-    refunds = fetch(env, "SELECT shop_id, refund_id, tid, oid FROM ecommerce_refund",
-                    ("shop_id", "refund_id", "tid", "oid"))
+    refunds = fetch(env, """SELECT shop_id, refund_id, tid, COALESCE(oid, ''),
+                                   COALESCE(status, ''), credit_note_id IS NOT NULL
+                              FROM ecommerce_refund""",
+                    ("shop_id", "refund_id", "tid", "oid", "status", "credited"))
+    lines = fetch(env, """
+        SELECT o.ecommerce_shop_id, o.ecommerce_tid, l.ecommerce_oid,
+               COALESCE(l.ecommerce_refund_booked, 0)::float
+          FROM sale_order_line l JOIN sale_order o ON o.id = l.order_id
+         WHERE o.ecommerce_shop_id IS NOT NULL AND l.ecommerce_oid IS NOT NULL""",
+                  ("shop_id", "tid", "oid", "booked"))
     stock = fetch(env, """SELECT s.shop_id, m.num_iid, COALESCE(m.sku_id, ''), s.sync,
                                  s.last_pushed_qty, COALESCE(s.last_error, '')
                             FROM ecommerce_stock_sync s
@@ -433,6 +441,7 @@ def dump(env):
     backlog = fetch(env, "SELECT shop_id, tid, num_iid, qty FROM ecommerce_trade_backlog",
                     ("shop_id", "tid", "num_iid", "qty"))
     return {"orders": orders, "moves": moves, "pickings": pickings, "refunds": refunds,
+            "lines": lines,
             "stock": stock, "logs": logs, "refused": refused, "backlog": backlog}
 
 

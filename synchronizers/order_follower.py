@@ -8,6 +8,7 @@ changes the order only where they differ, so reading the same trade twice
 changes nothing. Every change is described in a note for the chatter.
 """
 from odoo import _, api, fields, models
+from odoo.tools import float_compare
 
 from ..mapping.trade_mapping import (CLOSED_STATUSES, HOLD_FORBIDDEN, HOLD_MESSAGE,
                                      HOLD_REFUND, REFUND_PENDING_STATUSES)
@@ -106,34 +107,81 @@ class EcommerceOrderFollower(models.AbstractModel):
 
     # -- sub-orders ---------------------------------------------------------
     def _follow_lines(self, importer, order, plan):
+        """Refund status of each sub-order, and its money booked once.
+
+        A refund or closure before Odoo shipped the sub-order is booked in the
+        order (the line out when whole, the total lowered when partial); after
+        Odoo shipped it, the refund sync books it as a credit note and the
+        order keeps the sub-order's money.
+        """
         by_oid = {line["oid"]: line for line in plan["lines"] + plan["removed_lines"]
                   if line["oid"]}
-        removed = {line["oid"] for line in plan["removed_lines"]}
-        notes, reduced = [], False
+        notes, rebooked, credited = [], False, set()
         for order_line in order.order_line.filtered("ecommerce_oid"):
-            platform_line = by_oid.get(order_line.ecommerce_oid)
+            oid = order_line.ecommerce_oid
+            platform_line = by_oid.get(oid)
             if not platform_line:
                 continue
             status = platform_line["refund_status"] or False
-            if status != (order_line.ecommerce_refund_status or False):
+            if plan.get("refund_status_known", True) and \
+                    status != (order_line.ecommerce_refund_status or False):
                 order_line.ecommerce_refund_status = status
                 notes.append(_("Sub-order %(oid)s (%(title)s): refund status %(status)s.")
-                             % {"oid": order_line.ecommerce_oid,
-                                "title": platform_line["title"], "status": status or "-"})
-            if order_line.ecommerce_oid in removed and order_line.product_uom_qty \
-                    and not self._line_shipped(order_line):
-                notes.append(self._drop_line(order_line, platform_line))
-                reduced = True
-        if reduced:
-            importer._settle_cents(order, plan)
+                             % {"oid": oid, "title": platform_line["title"],
+                                "status": status or "-"})
+            booked = float(platform_line.get("booked") or 0)
+            if not booked:
+                continue
+            if not order_line.ecommerce_refund_booked and self._shipped_here(order_line):
+                credited.add(oid)
+                continue
+            if float_compare(order_line.ecommerce_refund_booked, booked, 2) == 0:
+                continue
+            notes.append(self._book_in_order(order_line, platform_line, booked))
+            rebooked = True
+        notes = [note for note in notes if note]
+        if rebooked:
+            importer._settle_cents(order, plan, credited)
+        self._book_credited(order, credited)
         order.picking_ids._ecommerce_requeue_left_out()
         notes += self.env["ecommerce.platform.shipped"]._follow(order, plan)
         return notes
+
+    def _book_in_order(self, order_line, platform_line, booked):
+        if platform_line["state"] in ("refunded", "closed"):
+            note = self._drop_line(order_line, platform_line) if order_line.product_uom_qty \
+                else False
+        else:
+            note = _("Sub-order %(oid)s (%(title)s) was refunded %(amount).2f in part before "
+                     "shipping: its goods still ship, the order total is lowered by the "
+                     "refund.") % {"oid": order_line.ecommerce_oid,
+                                   "title": platform_line["title"],
+                                   "amount": booked - order_line.ecommerce_refund_booked}
+        order_line.ecommerce_refund_booked = booked
+        return note
+
+    def _book_credited(self, order, credited):
+        """Refunds of sub-orders Odoo shipped that the refund sync read before the
+        goods left: their credit note is due now."""
+        if not credited:
+            return
+        refunds = self.env["ecommerce.refund"].search([
+            ("sale_order_id", "=", order.id), ("oid", "in", list(credited)),
+            ("status", "=", "SUCCESS"), ("credit_note_id", "=", False)])
+        if refunds:
+            self.env["ecommerce.refund.importer"]._start(order.ecommerce_shop_id) \
+                ._book_stored(refunds)
 
     @staticmethod
     def _line_shipped(order_line):
         return order_line.ecommerce_no_delivery or any(
             move.state == "done" for move in order_line.move_ids)
+
+    @staticmethod
+    def _shipped_here(order_line):
+        """Odoo delivered goods of the line: a refund now is a credit note."""
+        return any(move.state == "done" and move.location_dest_id.usage == "customer"
+                   for move in order_line.move_ids)
 
     @staticmethod
     def _drop_line(order_line, platform_line):

@@ -5,6 +5,7 @@
 update theirs. One importer serves one run of one shop: it holds the shop, its
 platform adapter, the run's caches and its summary.
 """
+import collections
 import logging
 import zlib
 from decimal import Decimal
@@ -19,7 +20,7 @@ from ..adapters import PlatformError
 from ..mapping.region_mapping import province, province_names
 from ..mapping.trade_mapping import (CENT, CLOSED_STATUSES, HOLD_FORBIDDEN, HOLD_MESSAGE,
                                      HOLD_REFUND, KNOWN_STATUSES, TradeMappingError,
-                                     first_seen_shipped, is_payable)
+                                     due_with_credit_notes, first_seen_shipped, is_payable)
 from ..top_client import parse_beijing
 
 _logger = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ _logger = logging.getLogger(__name__)
 # Errors that say nothing about one trade but about the platform or the session:
 # the run stops there so that the watermark does not pass unstored trades.
 RUN_STOPPING_FAMILIES = ("transport", "session", "auth", "rate_limit", "malformed")
+# Backlog item of a refused trade whose sub-orders cannot be read at all.
+UNKNOWN_ITEM = "-"
 SUMMARY_KEYS = ("created", "skipped", "failed", "updated", "cancelled", "held")
 TID_CONSTRAINT = "sale_order_ecommerce_tid_shop_uniq"
 # A genuine serialization failure, so that the caller's transaction is retried
@@ -52,6 +55,29 @@ def must_rerun(err):
     return isinstance(err, SetupConflict) or (
         isinstance(err, psycopg2.OperationalError)
         and err.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY)
+
+
+def _spread(amount, weights):
+    """``amount`` in cents over ``weights``, exact (the last takes the rounding)."""
+    total = sum(weights, Decimal(0))
+    parts, left = [], amount
+    for weight in weights[:-1]:
+        part = (amount * weight / total).quantize(CENT) if total else Decimal(0)
+        parts.append(part)
+        left -= part
+    return parts + [left]
+
+
+def _discount_shares(goods, line):
+    """[(tax ids, own discount, paid)] of the order lines of one sub-order: what
+    the platform took off its listed price (and a partial refund before import),
+    shared by the lines' listed amounts."""
+    listed = [Decimal(str(vals["price_unit"])) * Decimal(str(vals["product_uom_qty"]))
+              for vals in goods]
+    own = sum(listed, Decimal(0)) - line["amount"] + (line.get("booked") or Decimal(0))
+    parts = _spread(own, listed) if own else [Decimal(0)] * len(goods)
+    return [(tuple(sorted(vals["tax_id"][0][2])), part, amount - part)
+            for vals, part, amount in zip(goods, parts, listed)]
 
 
 def platform_status(row):
@@ -149,7 +175,7 @@ class EcommerceOrderImporter(models.AbstractModel):
         except ValueError:
             return None
 
-    def _detail(self, row, force=False):
+    def _detail(self, row, force=False, new=True):
         """The full trade where the list row lacks what the order needs."""
         summary = self._summary_of(row)
         # The shop's "always read details" matters only where list rows lack fields.
@@ -161,18 +187,37 @@ class EcommerceOrderImporter(models.AbstractModel):
         except PlatformError as err:
             if err.family in RUN_STOPPING_FAMILIES or err.retryable:
                 raise
-            self._fail(row["tid"], _("The platform did not give the details of the trade: "
-                                     "%(error)s") % {"error": err})
+            self._fail_raw(row, _("The platform did not give the details of the trade: "
+                                  "%(error)s") % {"error": err}, new)
             return None
         return dict(detail, tid=row["tid"])
 
-    def _plan(self, raw):
+    def _plan(self, raw, new=True):
         try:
-            return self.adapter.plan(raw)
+            return self.adapter.plan(raw, self._refund_fees(raw))
         except TradeMappingError as err:
-            self._fail(raw["tid"], _("The platform trade is incomplete or invalid: %(error)s")
-                       % {"error": err})
-            return None
+            self._fail_raw(raw, _("The platform trade is incomplete or invalid: %(error)s")
+                           % {"error": err}, new)
+        except PlatformError as err:
+            if err.family in RUN_STOPPING_FAMILIES or err.retryable:
+                raise
+            self._fail_raw(raw, _("The platform did not give the refunds of the trade: "
+                                  "%(error)s") % {"error": err}, new)
+        return None
+
+    def _refund_fees(self, raw):
+        """{sub_id: Decimal} of the trade's succeeded refunds: the refunds Odoo
+        recorded, else read from the platform (a few trades only)."""
+        refunded = self.adapter.refunded_sub_orders(raw)
+        if not refunded:
+            return {}
+        stored = self.env["ecommerce.refund"].sudo().search([
+            ("shop_id", "=", self.shop.id), ("refund_id", "in", list(refunded.values())),
+            ("status", "=", "SUCCESS")])
+        by_id = {r.refund_id: Decimal(str(r.refund_fee)).quantize(CENT) for r in stored}
+        return {oid: by_id[refund_id] if refund_id in by_id
+                else self.adapter.refund_fee(refund_id)
+                for oid, refund_id in refunded.items()}
 
     # ------------------------------------------------------------------
     # New trades
@@ -315,46 +360,87 @@ class EcommerceOrderImporter(models.AbstractModel):
                          else texts[code] for code in plan["holds"])
 
     def _prepare_order_lines(self, plan, products):
+        """Goods at their listed price, postage, then the discounts: one line per
+        tax of the goods, with that tax (a Chinese VAT invoice's 折扣行), so that
+        VAT falls on what the buyer paid."""
         shop, twins = self.shop, self.cache["taxes"]
         shipped_first = first_seen_shipped(plan)
         history = self._is_history(plan)
-        lines = []
+        lines, shares = [], []
         for line in plan["lines"]:
             shipped = shipped_first or line["state"] == "shipped"
-            for vals in self._prepare_goods_lines(line, products, twins):
+            goods = self._prepare_goods_lines(line, products, twins)
+            for vals in goods:
                 vals["ecommerce_refund_status"] = line["refund_status"] or False
+                # A partial refund before import is in the total already.
+                vals["ecommerce_refund_booked"] = float(line.get("booked") or 0)
+                vals["ecommerce_platform_qty"] = line["qty"]
                 # Shipped before Odoo knew the trade: never ship it again. History
                 # from before go-live moves no stock; later goods leave the stock.
                 vals["ecommerce_no_delivery"] = shipped and history
                 vals["ecommerce_platform_shipped"] = shipped and not history
                 lines.append(vals)
+            shares += _discount_shares(goods, line)
         if plan["postage"]:
             lines.append(self._prepare_order_line_vals(
                 shop.postage_product_id, 1, plan["postage"], twins=twins))
-        if plan["discount"]:
-            name = shop.discount_product_id.name
-            if plan["promotions"]:
-                name = "%s: %s" % (name, ", ".join(plan["promotions"]))
-            lines.append(self._prepare_order_line_vals(
-                shop.discount_product_id, 1, plan["discount"], name, twins=twins))
+        return lines + self._prepare_discount_lines(plan, shares)
+
+    def _prepare_discount_lines(self, plan, shares):
+        """The discount lines: per tax, the sub-orders' own discounts (listed less
+        paid) and its part of the trade's remainder (trade-wide promotions,
+        partial refunds, cents), shared by what the goods of each tax cost.
+
+        :param shares: [(tax ids, own discount, paid)] per goods line.
+        """
+        shop = self.shop
+        # The partial refunds before import are the sub-orders' own (see _discount_shares).
+        remainder = plan["discount"] + sum((line.get("booked") or Decimal(0)
+                                            for line in plan["lines"]), Decimal(0))
+        by_tax = collections.OrderedDict()
+        for taxes, own, _paid in shares:
+            by_tax[taxes] = by_tax.get(taxes, Decimal(0)) - own
+        paid = collections.OrderedDict()
+        for taxes, _own, amount in shares:
+            paid[taxes] = paid.get(taxes, Decimal(0)) + max(amount, Decimal(0))
+        if remainder and not any(paid.values()):
+            # Nothing paid to share it by (gifts only): the discount product's own tax.
+            taxes = shop.discount_product_id.taxes_id.filtered(
+                lambda t: t.company_id == shop.company_id)
+            key = tuple(sorted(self.cache["taxes"].get(t.id, t.id) for t in taxes))
+            by_tax[key] = by_tax.get(key, Decimal(0)) + remainder
+        elif remainder:
+            for taxes, part in zip(paid, _spread(remainder, list(paid.values()))):
+                by_tax[taxes] += part
+        name = shop.discount_product_id.name
+        if plan["promotions"]:
+            name = "%s: %s" % (name, ", ".join(plan["promotions"]))
+        lines = []
+        for taxes, amount in by_tax.items():
+            if amount:
+                vals = self._prepare_order_line_vals(shop.discount_product_id, 1, amount, name,
+                                                     twins=self.cache["taxes"])
+                vals["tax_id"] = [(6, 0, list(taxes))]
+                lines.append(vals)
         return lines
 
     def _prepare_goods_lines(self, line, products, twins):
-        """The order lines of one sub-order: one line, or one per pack/bundle component."""
+        """The order lines of one sub-order at its listed price: one line, or one
+        per pack/bundle component."""
         key = (line["num_iid"], line["sku_id"])
+        price = line.get("list_price", line["price_unit"])
         product = products.get(key)
         if not product:  # an unmapped gift: the shop's gift product carries its title
             product = self.shop.gift_product_id
             return [self._prepare_order_line_vals(
-                product, line["qty"], line["price_unit"],
+                product, line["qty"], price,
                 "%s: %s" % (product.name, line["title"]), line, twins)]
         mapping = self.cache.get("expanding", {}).get(key)
         if not mapping:
-            return [self._prepare_order_line_vals(product, line["qty"], line["price_unit"],
+            return [self._prepare_order_line_vals(product, line["qty"], price,
                                                   False, line, twins)]
-        return [self._prepare_order_line_vals(part, qty, price, False, line, twins)
-                for part, qty, price in mapping._expand_order_line(line["qty"],
-                                                                   line["price_unit"])]
+        return [self._prepare_order_line_vals(part, qty, part_price, False, line, twins)
+                for part, qty, part_price in mapping._expand_order_line(line["qty"], price)]
 
     def _prepare_order_line_vals(self, product, qty, price_unit, name=False, line=None,
                                  twins=None):
@@ -378,13 +464,15 @@ class EcommerceOrderImporter(models.AbstractModel):
             "tax_id": [(6, 0, [twins.get(t.id, t.id) for t in taxes])],
         }
 
-    def _settle_cents(self, order, plan):
+    def _settle_cents(self, order, plan, credited=()):
         """Make amount_total equal what the buyer pays for what ships, to the cent.
 
         Paid prices divided by quantities and global tax rounding can leave a
-        few cents; the discount line takes them.
+        few cents; the discount line takes them. ``credited`` sub-orders have
+        their refunds booked as credit notes: the order keeps their money.
         """
-        gap = plan["payment"] - Decimal(str(order.amount_total)).quantize(CENT)
+        due = due_with_credit_notes(plan, set(credited))
+        gap = due - Decimal(str(order.amount_total)).quantize(CENT)
         if not gap:
             return
         shop = self.shop
@@ -400,8 +488,8 @@ class EcommerceOrderImporter(models.AbstractModel):
     # Known trades: follow what changed on the platform
     # ------------------------------------------------------------------
     def _follow(self, order, row):
-        raw = self._detail(row, force=True)
-        plan = raw and self._plan(raw)
+        raw = self._detail(row, force=True, new=False)
+        plan = raw and self._plan(raw, new=False)
         if not plan:
             return
         notes = self.env["ecommerce.order.follower"]._apply(self, order, plan)
@@ -631,6 +719,18 @@ class EcommerceOrderImporter(models.AbstractModel):
         self.summary["failed"].append({"tid": tid, "reason": reason})
         if plan is not None:
             self._record_backlog(plan, reason)
+
+    def _fail_raw(self, raw, reason, new=True):
+        """Fail a trade that has no plan. A new one gets its backlog row, which
+        keeps it for the retry job and the health screen (so the watermark may
+        pass it); a known one is stored already and is read again when it changes.
+        """
+        self._fail(raw["tid"], reason)
+        backlog = self.env.get("ecommerce.trade.backlog")
+        if new and backlog is not None:
+            # One row at least, even when no sub-order can be read: the trade is kept.
+            units = self.adapter.sold_units(raw) or [(UNKNOWN_ITEM, "", 0)]
+            backlog.sudo()._record_pending(self.shop, raw["tid"], units, reason)
 
     def _record_backlog(self, plan, reason):
         """Units sold on the platform that Odoo does not hold yet: the stock push

@@ -171,11 +171,12 @@ class RefundImporter(models.AbstractModel):
 
     def _refund_vals(self, plan):
         order = self.known_orders.get(plan["tid"]) or self.env["sale.order"]
-        line = order.order_line.filtered(lambda line: line.ecommerce_oid == plan["oid"])[:1]
+        line = _refunded_line(order, plan)
         good_status = plan["good_status"]
         return {
             "shop_id": self.shop.id, "refund_id": plan["refund_id"], "tid": plan["tid"],
-            "oid": plan["oid"], "sale_order_id": order.id or False,
+            "oid": plan["oid"] or line.ecommerce_oid or False,
+            "sale_order_id": order.id or False,
             "sale_line_id": line.id or False, "status": plan["status"],
             "order_status": plan["order_status"] or False,
             "refund_fee": float(plan["refund_fee"]),
@@ -199,12 +200,49 @@ class RefundImporter(models.AbstractModel):
         deliveries = self._done_deliveries(line)
         if not deliveries:
             return  # before shipping: the trade re-read holds or reduces the order
-        # A refund of nothing (an exchange closed as a refund) needs no credit note.
-        if plan["status"] in REFUND_DONE and refund.refund_fee > 0 and \
-                not refund.credit_note_id:
-            self._create_credit_note(refund)
+        if plan["status"] in REFUND_DONE:
+            self._book_credit_note(refund)
         if goods_returned(plan) and not refund.return_picking_id:
             self._create_return(refund, deliveries, plan["qty"])
+
+    def _book_credit_note(self, refund):
+        """A credit note of the refund, unless its money is booked already.
+
+        A refund of nothing (an exchange closed as a refund) needs none; one
+        the order total took before the goods left (see order_follower) must
+        not be booked twice.
+        """
+        lines = self._sub_order_lines(refund)
+        if refund.refund_fee > 0 and not refund.credit_note_id and \
+                not any(lines.mapped("ecommerce_refund_booked")):
+            self._create_credit_note(refund)
+
+    def _book_stored(self, refunds):
+        """Credit notes of succeeded refunds read before their goods left.
+
+        A credit note that cannot be prepared fails alone and says why on the
+        refund: the order sync that asked goes on.
+        """
+        for refund in refunds:
+            if not (refund.sale_line_id and self._done_deliveries(refund.sale_line_id)):
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    self._book_credit_note(refund)
+            except RECORD_ERRORS as err:
+                _logger.warning("Shop %s: refund %s: credit note failed: %s", self.shop.id,
+                                refund.refund_id, _error_text(err))
+                refund.message_post(body=_("The credit note could not be prepared: "
+                                           "%(error)s") % {"error": _error_text(err)})
+
+    @staticmethod
+    def _sub_order_lines(refund):
+        """Every order line of the refund's sub-order (a pack or bundle has several)."""
+        line = refund.sale_line_id
+        if not line.ecommerce_oid:
+            return line
+        return line.order_id.order_line.filtered(
+            lambda each: each.ecommerce_oid == line.ecommerce_oid)
 
     def _hold_goods(self, refund, line):
         """A refund waiting on a sub-order whose goods are still here stops them; one
@@ -261,11 +299,6 @@ class RefundImporter(models.AbstractModel):
     def _credit_note_vals(self, refund, order, line, invoice):
         partner = invoice.partner_id or order.partner_invoice_id
         fiscal_position = order.fiscal_position_id
-        account = line.product_id.product_tmpl_id.get_product_accounts(
-            fiscal_pos=fiscal_position)["income"]
-        if not account:
-            raise UserError(_("The product %(product)s has no income account: the credit "
-                              "note cannot be prepared.") % {"product": line.product_id.name})
         journal = self.shop.journal_id or invoice.journal_id or self.env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", order.company_id.id)], limit=1)
         if not journal:
@@ -282,15 +315,28 @@ class RefundImporter(models.AbstractModel):
             "journal_id": journal.id,
             "fiscal_position_id": fiscal_position.id or False,
             "team_id": order.team_id.id or False,
-            "invoice_line_ids": [(0, 0, {
-                "product_id": line.product_id.id, "name": line.name,
-                "quantity": 1, "uom_id": line.product_uom.id,
-                # The platform's amount includes the taxes: the line keeps the
-                # order line's price-included taxes, so the total is the refund.
-                "price_unit": refund.refund_fee, "account_id": account.id,
-                "invoice_line_tax_ids": [(6, 0, line.tax_id.ids)],
-                "account_analytic_id": order.analytic_account_id.id or False,
-            })],
+            "invoice_line_ids": [
+                (0, 0, self._credit_line_vals(part, amount, order))
+                for part, amount in _shares(self._sub_order_lines(refund) or line,
+                                            refund.refund_fee)],
+        }
+
+    @staticmethod
+    def _credit_line_vals(line, amount, order):
+        """One product of the refund (each component of a pack or bundle)."""
+        account = line.product_id.product_tmpl_id.get_product_accounts(
+            fiscal_pos=order.fiscal_position_id)["income"]
+        if not account:
+            raise UserError(_("The product %(product)s has no income account: the credit "
+                              "note cannot be prepared.") % {"product": line.product_id.name})
+        return {
+            "product_id": line.product_id.id, "name": line.name,
+            "quantity": 1, "uom_id": line.product_uom.id,
+            # The platform's amount includes the taxes: the line keeps the
+            # order line's price-included taxes, so the total is the refund.
+            "price_unit": amount, "account_id": account.id,
+            "invoice_line_tax_ids": [(6, 0, line.tax_id.ids)],
+            "account_analytic_id": order.analytic_account_id.id or False,
         }
 
     def _create_return(self, refund, deliveries, qty=None):
@@ -300,16 +346,20 @@ class RefundImporter(models.AbstractModel):
         wizard = self.env["stock.return.picking"].with_context(
             active_id=picking.id, active_ids=picking.ids, active_model="stock.picking") \
             .create({})
-        own = wizard.product_return_moves.filtered(lambda r: r.move_id.sale_line_id == line)
+        sub_lines = self._sub_order_lines(refund)
+        own = wizard.product_return_moves.filtered(
+            lambda r: r.move_id.sale_line_id in sub_lines)
         (wizard.product_return_moves - own).unlink()
         if not own:
             raise UserError(_("The delivery %(picking)s holds nothing of sub-order %(oid)s "
                               "to return.") % {"picking": picking.name, "oid": refund.oid})
-        wanted = qty or line.product_uom_qty
+        # Pieces counted in Odoo's units: a pack of 3 returned once is 3 units.
+        wanted = {each: _units(each, qty) for each in sub_lines}
         for return_line in own:
-            return_line.write({"quantity": min(return_line.quantity, wanted),
-                               "to_refund": True})
-            wanted -= return_line.quantity
+            order_line = return_line.move_id.sale_line_id
+            taken = min(return_line.quantity, wanted[order_line])
+            return_line.write({"quantity": taken, "to_refund": True})
+            wanted[order_line] -= taken
         # Not validated: the seller receives the parcel and validates the return.
         return_id, _type_id = wizard._create_returns()
         returned = self.env["stock.picking"].browse(return_id)
@@ -321,6 +371,51 @@ class RefundImporter(models.AbstractModel):
             % {"oid": refund.oid, "product": line.product_id.name,
                "refund": refund.refund_id, "picking": returned.name,
                "qty": sum(own.mapped("quantity"))})
+
+
+def _units(line, platform_qty):
+    """Odoo units of ``line`` for ``platform_qty`` platform pieces (all when None)."""
+    if not platform_qty:
+        return line.product_uom_qty
+    if not line.ecommerce_platform_qty:  # imported before the field: one unit a piece
+        return platform_qty
+    return line.product_uom_qty * platform_qty / line.ecommerce_platform_qty
+
+
+def _shares(lines, amount):
+    """[(line, part of ``amount``)] by each line's share of what the sub-order
+    cost, exact to the cent (the last line takes the rounding)."""
+    lines = lines.filtered("product_uom_qty") or lines[:1]
+    weights = [max(line.price_total, 0.0) for line in lines]
+    total = sum(weights)
+    if not total:
+        return [(lines[0], amount)]
+    shares, left = [], round(amount, 2)
+    for line, weight in zip(lines[:-1], weights[:-1]):
+        part = round(amount * weight / total, 2)
+        shares.append((line, part))
+        left = round(left - part, 2)
+    shares.append((lines[-1], left))
+    return [(line, part) for line, part in shares if part]
+
+
+def _refunded_line(order, plan):
+    """The first order line of the refunded sub-order.
+
+    Taobao names the sub-order. JD has none: its refund names the SKU, whose
+    lines carry ``<order>-<sku>`` ids; a refund naming nothing refunds the
+    order's only sub-order, if it has one only.
+    """
+    lines = order.order_line.filtered("ecommerce_oid")
+    if plan["oid"]:
+        return lines.filtered(lambda line: line.ecommerce_oid == plan["oid"])[:1]
+    if plan.get("sku_id"):
+        prefix = "%s-%s" % (plan["tid"], plan["sku_id"])
+        return lines.filtered(lambda line: line.ecommerce_oid == prefix or
+                              line.ecommerce_oid.startswith(prefix + "-"))[:1]
+    if len(set(lines.mapped("ecommerce_oid"))) == 1:
+        return lines[:1]
+    return lines.browse()
 
 
 def _utc(beijing):

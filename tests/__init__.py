@@ -28,6 +28,7 @@ from . import test_own_shop_concurrency
 from . import test_jd_shop
 from . import test_jobs
 from . import test_item_import_jobs
+from . import test_refund_money
 from . import test_holds
 from . import test_holds_rpc
 from . import test_job_limits

@@ -124,24 +124,26 @@ class TestOrderImport(OrderCase):
         order = self.order_of("3002")
         self.assertEqual(trade["payment"], "498.68")
         self.assertEqual("%.2f" % order.amount_total, trade["payment"])
-        discount_line = order.order_line.filtered(
-            lambda line: line.product_id == self.shop.discount_product_id)
-        # Goods are priced at what the buyer paid for each sub-order (the platform's
-        # divide_order_fee): 369.15 / 2 and 117.53 / 3. Prices have cents, so the
-        # discount line only carries the rounding the platform does not apportion.
-        self.assertAlmostEqual(discount_line.price_unit, -0.02)
-        gift = self.shop.gift_product_id
+        # Goods keep their listed price; what the platform took off (its discounts,
+        # adjustments, 满减 shares) is one discount line per tax rate, with that
+        # rate's tax (折扣行): 399.98 - 369.15 on the 13 % widget, 119.70 - 117.53
+        # on the untaxed mugs.
+        gift, discount = self.shop.gift_product_id, self.shop.discount_product_id
         self.assertEqual(self.lines_of(order), [
-            (self.widget, 2, 184.58), (self.mug, 3, 39.18), (gift, 1, 0.0),
+            (self.widget, 2, 199.99), (self.mug, 3, 39.9), (gift, 1, 0.0),
             (self.sample, 2, 0.0), (gift, 1, 0.0), (self.shop.postage_product_id, 1, 12.0),
-            (self.shop.discount_product_id, 1, -0.02)])
+            (discount, 1, -30.83), (discount, 1, -2.17)])
         self.assertIn("钥匙扣", order.order_line[4].name)
         widget_line = order.order_line[0]
         self.assertEqual(widget_line.tax_id.amount, 13.0)
         self.assertTrue(widget_line.tax_id.price_include)
-        # VAT is computed on what was paid, not on the list price.
-        self.assertAlmostEqual(widget_line.price_total, 369.16)
-        self.assertAlmostEqual(widget_line.price_tax, round(369.16 - 369.16 / 1.13, 2))
+        widget_discount = order.order_line[6]
+        self.assertEqual(widget_discount.tax_id, widget_line.tax_id)
+        self.assertFalse(order.order_line[7].tax_id)
+        # VAT is computed on what was paid (369.15), not on the list price.
+        self.assertAlmostEqual(widget_line.price_total + widget_discount.price_total, 369.15)
+        self.assertAlmostEqual(widget_line.price_tax + widget_discount.price_tax,
+                               round(369.15 - 369.15 / 1.13, 2), delta=0.011)
         self.assertEqual(order.state, "sale")
 
     def test_memo_without_seller_flag_still_holds_the_order(self):

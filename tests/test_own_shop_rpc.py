@@ -131,6 +131,29 @@ class TestOwnShopRpc(EcommerceRpcCase):
         self.assertEqual(result["result"], "created")
         self.assertEqual(self.order(result["sale_order_id"])["amount_total"], 106.99)
 
+    def test_order_discount_is_a_discount_line_with_the_goods_tax(self):
+        """折扣行: the tax falls on what the buyer paid, not on the price before it."""
+        [company_id] = [self.rpc("admin", "ecommerce.shop", "read", [self.shop_id],
+                                 ["company_id"])[0]["company_id"][0]]
+        tax_id = self.rpc("admin", "account.tax", "create", {
+            "name": "VAT 13% own test", "amount": 13.0, "amount_type": "percent",
+            "type_tax_use": "sale", "price_include": True, "company_id": company_id})
+        self.rpc("admin", "product.product", "write", [self.product_id],
+                 {"taxes_id": [(6, 0, [tax_id])]})
+        order = own_order("C2", lines=[{"merchant_code": "WA-01-S", "qty": 1,
+                                        "paid": "113.00"}],
+                          postage="0.00", discount="11.30", payment="101.70")
+        [result] = self.push(order)
+        self.assertEqual(result["result"], "created", result)
+        lines = self.rpc("admin", "sale.order.line", "search_read",
+                         [("order_id", "=", result["sale_order_id"])],
+                         ["price_unit", "tax_id", "price_tax", "price_total"])
+        self.assertEqual([(line["price_unit"], line["tax_id"]) for line in lines],
+                         [(113.0, [tax_id]), (-11.3, [tax_id])])
+        self.assertAlmostEqual(sum(line["price_total"] for line in lines), 101.70)
+        # 13 % VAT included in 101.70 paid: 11.70, not 13.00 of the price before it.
+        self.assertAlmostEqual(sum(line["price_tax"] for line in lines), 11.70, places=2)
+
     def test_message_or_memo_holds_the_order(self):
         results = self.push(own_order("D1", buyer_message="请周末送货"),
                             own_order("D2", seller_memo="送赠品"))

@@ -244,6 +244,13 @@ def test_refund_statuses(status, neutral):
         '1', '29', '2024-06-01 10:00:00', '2024-06-01 10:00:00')
 
 
+def test_refund_names_its_sku_when_jd_does():
+    raw = {'id': 1, 'orderId': '29', 'status': 3, 'applyRefundSum': 2000,
+           'applyTime': '2024-06-01 10:00:00'}
+    assert plan_refund(raw)['sku_id'] == ''
+    assert plan_refund(dict(raw, skuId=300021))['sku_id'] == '300021'
+
+
 def test_refund_record_shape_matches_taobao(demo):
     top = plan_top_refund({'refund_id': '1', 'tid': '2', 'status': 'SUCCESS',
                            'modified': '2024-06-01 10:00:00', 'refund_fee': '1.00'})

@@ -4,8 +4,11 @@
 """Lifecycle rules of the trade plan: what ships, what is paid, what waits."""
 from decimal import Decimal
 
-from mapping.trade_mapping import (HOLD_FORBIDDEN, HOLD_MESSAGE, HOLD_REFUND,
-                                   first_seen_shipped, plan_total, plan_trade)
+import pytest
+
+from mapping.trade_mapping import (HOLD_FORBIDDEN, HOLD_MESSAGE, HOLD_REFUND, TradeMappingError,
+                                   due_with_credit_notes, first_seen_shipped, plan_total,
+                                   plan_trade, refunded_sub_orders, sold_units)
 
 
 def order(oid, price="99.00", num=1, **kw):
@@ -85,3 +88,47 @@ def test_trade_first_seen_finished_has_nothing_to_ship():
                             status="TRADE_FINISHED"))
     assert [line["state"] for line in plan["lines"]] == ["shipped"]
     assert first_seen_shipped(plan)
+
+
+def test_partial_refund_keeps_the_goods_and_lowers_the_money_by_the_refund():
+    refunded = order("2", price="50.00", refund_status="SUCCESS", refund_id="9002")
+    plan = plan_trade(trade([order("1", price="100.00"), refunded], payment="150.00"),
+                      refund_fees={"2": Decimal("5.00")})
+    assert [(line["oid"], line["state"], line["booked"]) for line in plan["lines"]] == [
+        ("1", "to_ship", Decimal(0)), ("2", "to_ship", Decimal("5.00"))]
+    assert plan["removed_lines"] == []
+    assert plan["payment"] == plan_total(plan) == Decimal("145.00")
+
+
+def test_refund_of_unknown_amount_or_of_everything_takes_the_line_out():
+    orders = [order("1", price="100.00"),
+              order("2", price="50.00", refund_status="SUCCESS", refund_id="9002")]
+    for fees in ({}, {"2": Decimal("50.00")}):
+        plan = plan_trade(trade(orders, payment="150.00"), refund_fees=fees)
+        assert [line["oid"] for line in plan["removed_lines"]] == ["2"]
+        assert plan["payment"] == Decimal("100.00")
+    assert refunded_sub_orders(trade(orders, payment="150.00")) == {"2": "9002"}
+
+
+def test_credited_sub_orders_keep_their_money_in_the_order():
+    """A shipped (100) refunded after shipping, B (50) before: only B leaves the total."""
+    orders = [order("A", price="100.00", status="TRADE_CLOSED", refund_status="SUCCESS",
+                    refund_id="1", consign_time="2024-05-01 12:00:00"),
+              order("B", price="50.00", status="TRADE_CLOSED", refund_status="SUCCESS",
+                    refund_id="2"),
+              order("C", price="30.00")]
+    plan = plan_trade(trade(orders, payment="180.00", status="SELLER_CONSIGNED_PART"),
+                      refund_fees={"A": Decimal("100.00"), "B": Decimal("50.00")})
+    assert plan["payment"] == Decimal("30.00")
+    assert due_with_credit_notes(plan, {"A"}) == Decimal("130.00")
+
+
+def test_malformed_sub_structures_refuse_the_trade():
+    for broken in (trade([None], payment="1.00"),
+                   trade([order("1")], payment="99.00", orders_note="x",
+                         promotion_details={"promotion_detail": ["满199减20"]}),
+                   trade("not a list", payment="1.00")):
+        with pytest.raises(TradeMappingError):
+            plan_trade(broken)
+    assert sold_units(trade([None, order("1", num=2)], payment="1.00")) == [
+        ("520000000001", "4000000000001", 2)]

@@ -311,6 +311,30 @@ def test_refund_partly_shipped_trade_completes_shipment(box, client):
     assert full(client)['status'] == 'WAIT_BUYER_CONFIRM_GOODS'
 
 
+def test_partial_refund_keeps_the_sub_order_to_ship(box, client):
+    """Price protection (部分退款): SUCCESS for less than the payment, goods still go."""
+    trade = three_order_trade(box)
+    oid = trade['orders']['order'][1]['oid']
+    answer = change(box, 'refund', {'oid': oid, 'status': 'SUCCESS', 'refund_fee': '5.00'})
+    refund_id = answer['refund']['refund_id']
+    order = full(client)['orders'][1]
+    assert (order['status'], order['refund_status']) == ('WAIT_SELLER_SEND_GOODS', 'SUCCESS')
+    one = client.call('taobao.refund.get', {'fields': 'refund_id,refund_fee',
+                                            'refund_id': refund_id})
+    assert one['refund']['refund_fee'] == '5.00'
+    send(client)
+    shipped = full(client)
+    assert shipped['orders'][1]['status'] == 'WAIT_BUYER_CONFIRM_GOODS'
+    assert shipped['status'] == 'WAIT_BUYER_CONFIRM_GOODS'
+
+
+def test_null_sub_order_is_stored_and_listed_as_sent(box, client):
+    trade = three_order_trade(box)
+    trade['orders']['order'].append(None)
+    box.control('upsert', {'trades': [trade]})
+    assert full(client)['orders'][-1] is None
+
+
 def test_refund_list_paging_filters_and_errors(box, client):
     trade = three_order_trade(box)
     oids = [o['oid'] for o in trade['orders']['order']]
