@@ -23,4 +23,5 @@ from . import stock_picking
 from . import ecommerce_shop_shipments
 from . import ecommerce_shop_own
 from . import ecommerce_shop_jobs
+from . import ecommerce_shop_unshipped
 from . import ecommerce_shop_health

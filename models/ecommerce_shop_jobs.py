@@ -147,6 +147,7 @@ class EcommerceShopJobs(models.Model):
         for shop in self._active_sync_shops():
             shop._delayed(_("Shop %(shop)s: order sync") % {"shop": shop.name},
                           PRIORITY_ORDERS).job_sync_orders()
+            shop._enqueue_unshipped_pass(datetime.utcnow())
             shop._enqueue_trade_retries(shop._trades_to_retry())
         return True
 

@@ -346,6 +346,9 @@ def later_than(old):
 class Api(object):
     """The TOP business APIs, operating on a Store."""
 
+    #: taobao.trades.sold.get shows the trades of these last days only (3 months); 0: all
+    history_days = 90
+
     def __init__(self, store):
         self.store = store
         self.methods = {
@@ -564,6 +567,10 @@ class Api(object):
         end = params.get('end_created', '').strip()
         start = fmt(parse_dt(start, 'start_created')) if start else None
         end = fmt(parse_dt(end, 'end_created')) if end else None
+        if self.history_days:
+            # Older trades are gone from the list, whatever the dates asked.
+            oldest = fmt(beijing_now() - datetime.timedelta(days=self.history_days))
+            start = max(start or oldest, oldest)
         return self._trade_page(params, self.store.trades_in('created', start, end))
 
     def trades_sold_increment_get(self, params):
@@ -1017,10 +1024,17 @@ class Faults(object):
         return fired
 
     def after_list_page(self, store, method, params):
-        """Let churn change the listed window once a trade-list page is answered."""
-        if self.churn is not None and method in TRADE_LIST_KEYS:
-            if self.churn.after_page(store, TRADE_LIST_KEYS[method], params, self.rng):
-                self.counts['churn'] += 1
+        """Let churn change the listed window once a trade or refund list page is answered."""
+        if self.churn is None:
+            return
+        if method in TRADE_LIST_KEYS:
+            fired = self.churn.after_page(store, TRADE_LIST_KEYS[method], params, self.rng)
+        elif method == 'taobao.refunds.receive.get':
+            fired = self.churn.after_refund_page(store, params, self.rng)
+        else:
+            fired = False
+        if fired:
+            self.counts['churn'] += 1
 
 
 class Churn(object):
@@ -1040,7 +1054,9 @@ class Churn(object):
         self.every = max(1, int(spec.get('every', 1)))
         self.insert = max(0, int(spec.get('insert', 2)))
         self.modify = max(0, int(spec.get('modify', 1)))
+        self.refund_modify = max(0, int(spec.get('refund_modify', 0)))
         self.pages = 0
+        self.refund_pages = 0
         self.seq = 0
 
     def after_page(self, store, keys, params, rng):
@@ -1056,6 +1072,23 @@ class Churn(object):
         for _n in range(self.modify):
             self._modify(store, key, window, rng)
         return True
+
+    def after_refund_page(self, store, params, rng):
+        """``refund_modify`` refunds of the listed window change (their `modified`
+        moves later, still inside it): the rows after them shift by one."""
+        self.refund_pages += 1
+        if not self.refund_modify or self.refund_pages % self.every:
+            return False
+        lo = params.get('start_modified', '').strip()
+        hi = min(params.get('end_modified', '').strip() or fmt(beijing_now()),
+                 fmt(beijing_now()))
+        rows = [r for r in store.refunds.values()
+                if (not lo or r.get('modified', '') >= lo) and r.get('modified', '') < hi]
+        for refund in rng.sample(rows, min(self.refund_modify, len(rows))):
+            old = datetime.datetime.strptime(refund['modified'], FMT)
+            span = int((datetime.datetime.strptime(hi, FMT) - old).total_seconds())
+            refund['modified'] = fmt(old + datetime.timedelta(seconds=rng.randint(1, span)))
+        return bool(rows)
 
     @staticmethod
     def _window(store, keys, params):
@@ -1122,6 +1155,7 @@ class Sandbox(object):
         self.state_lock = threading.RLock()
         self.store = Store(self._read_data())
         self.api = Api(self.store)
+        self.api.history_days = args.trade_history_days
         self.changes = TradeChanges(self.store, self.api)
         self.reset_runtime()
         self.faults = Faults(args.fault, args.seed, args.slow_seconds)
@@ -1485,6 +1519,9 @@ def parse_args(argv=None):
     parser.add_argument('--seed', type=int, default=None)
     parser.add_argument('--slow-seconds', type=float, default=2.0)
     parser.add_argument('--rebase-times', action='store_true')
+    parser.add_argument('--trade-history-days', type=int, default=90,
+                        help='taobao.trades.sold.get lists the trades created in these '
+                             'last days only, as TOP does (3 months); 0 lists all')
     parser.add_argument('--token-expires-in', type=int, default=86400)
     parser.add_argument('--no-refresh', action='store_true')
     parser.add_argument('--ready-file')

@@ -27,3 +27,5 @@ from . import test_own_shop_rpc
 from . import test_jd_shop
 from . import test_jobs
 from . import test_item_import_jobs
+from . import test_stock_stale_shops
+from . import test_unshipped_pass
