@@ -112,3 +112,23 @@ def test_forward_paging_does_lose_refunds_while_they_change(jd_fresh):
         lost += len(unchanged_lost(jd_fresh, lambda: adapter._refund_rows(
             'checkTime', *start_end())))
     assert lost > 0
+
+
+def test_unshipped_lists_paid_orders_not_shipped_of_three_months(jd_fresh):
+    """The daily pass: every order still to ship (or locked), whatever its age."""
+    def order(order_id, state, days):
+        stamp = beijing_str(NOW - datetime.timedelta(days=days))
+        return {'orderId': order_id, 'orderState': state, 'orderStartTime': stamp,
+                'modified': stamp, 'itemInfoList': [], 'consigneeInfo': {}}
+    rows = [order('1', 'WAIT_SELLER_STOCK_OUT', 11), order('2', 'LOCKED', 40),
+            order('3', 'WAIT_GOODS_RECEIVE_CONFIRM', 20), order('4', 'WAIT_SELLER_STOCK_OUT', 80),
+            order('5', 'TRADE_CANCELED', 5)]
+    jd_fresh.control('reset', {'wares': [], 'orders': rows, 'refunds': []})
+    client = make_client(jd_fresh)
+    adapter = JdAdapter(client)
+    start = NOW - adapter.unshipped_horizon
+    windows = list(adapter.iter_unshipped(start, NOW))
+    assert sorted(row['tid'] for _s, _e, page in windows for row in page) == ['1', '2', '4']
+    assert windows[0][0] == start and windows[-1][1] == NOW
+    assert all(e - s <= datetime.timedelta(days=31) for s, e, _p in windows)
+    assert client.stats["calls"] == len(windows) == 3  # 90 days: months of one call each
