@@ -1225,6 +1225,8 @@ class Sandbox(object):
             return self.changes.handle(path[len('/_sandbox/trade/'):], body)
         if path == '/_sandbox/session' and verb == 'POST':
             self.session_expired = bool(body.get('expired'))
+            if body.get('tokens'):  # the OAuth tokens issued so far expire too
+                self.tokens = dict.fromkeys(self.tokens, 0)
             return 200, {'ok': True, 'expired': self.session_expired}
         return 404, {'error': 'not_found'}
 
