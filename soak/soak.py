@@ -478,7 +478,15 @@ class Soak(object):
         """The Taobao session expires for a weekend while JD sells the same products.
 
         The order sync pauses the Taobao shop; JD's push must leave room for all Taobao
-        still offers (it may sell every unit of it before Monday)."""
+        still offers (it may sell every unit of it before Monday). For the weekend the
+        seller lets JD sell all of the shared products' stock (share 100 %): only what
+        Taobao may sell keeps JD from overselling then."""
+        if not self.jd:
+            return
+        shares = self.sql("SELECT id, allocation_percent FROM ecommerce_stock_sync "
+                          "WHERE shop_id = %d AND allocation_mode = 'share' "
+                          "AND allocation_percent < 100" % self.jd_shop_id)
+        self.set_shares(shares, 100)
         self.control("/_sandbox/session", {"expired": True, "tokens": True})
         result = self.run("pass", "--stock")
         if not self.shop_row()[1]:
@@ -487,6 +495,13 @@ class Soak(object):
         self.check_weekend(result["truth"])
         self.control("/_sandbox/session", {"expired": False})
         self.after_pass()
+        for record_id, percent in shares:
+            self.set_shares([(record_id, percent)], percent)
+
+    def set_shares(self, records, percent):
+        if records:
+            self.sql("UPDATE ecommerce_stock_sync SET allocation_percent = %s WHERE id IN (%s)"
+                     % (float(percent), ",".join(str(int(r[0])) for r in records)))
 
     def check_weekend(self, truth):
         """JD offers no unit that Taobao, paused, may sell too."""
