@@ -12,7 +12,8 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["sale_management", "sale_stock", "account", "delivery", "queue_job"],
+    # l10n_cn: the provinces of China (res.country.state) the delivery addresses need.
+    "depends": ["sale_management", "sale_stock", "account", "delivery", "queue_job", "l10n_cn"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/ecommerce_security.xml",
@@ -40,5 +41,8 @@
         "views/ecommerce_menus.xml",
         "data/queue_job_channel_data.xml",
         "views/ecommerce_shop_health_views.xml",
+        "wizards/ecommerce_own_key_wizard_views.xml",
+        "wizards/ecommerce_privacy_reveal_wizard_views.xml",
+        "views/ecommerce_privacy_views.xml",
     ],
 }

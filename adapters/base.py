@@ -12,6 +12,8 @@ of ``adapters.errors``.
 from collections import namedtuple
 from datetime import timedelta
 
+from ..mapping.trade_mapping import KNOWN_STATUSES
+
 Shipment = namedtuple("Shipment", "tid carrier_code waybill sub_ids all_sub_ids dummy")
 Shipment.__doc__ = """One parcel to report: ``sub_ids`` are the platform's sub-order ids it
 carries, ``all_sub_ids`` those of the whole trade still to ship (a split shipment when they
@@ -105,6 +107,13 @@ class PlatformAdapter(object):
         raise NotImplementedError
 
     # -- trades -------------------------------------------------------------
+    @classmethod
+    def trade_status_filters(cls):
+        """The words ``iter_trades``' ``status`` takes: the platform's own trade
+        statuses and the neutral ones. Rows and plans also carry the platform's
+        own word as ``platform_status`` where it differs from the neutral one."""
+        return KNOWN_STATUSES
+
     def iter_trades(self, start, end, by="modified", status=None):
         """Yield ``(window_start, window_end, rows)`` in time order.
 
@@ -187,4 +196,37 @@ class PlatformAdapter(object):
 
     def refund_plan(self, raw):
         """The neutral refund record (see mapping.refund_mapping.plan_refund)."""
+        raise NotImplementedError
+
+    # -- buyer privacy (masked receivers) -------------------------------------
+    #: neutral reveal scenes -> the platform's scene code (None: not offered)
+    reveal_scenes = {}
+    #: receivers one decrypt call takes
+    decrypt_batch = 20
+
+    def decrypt_receivers(self, receivers, scene):
+        """Plaintext of masked receivers, each decrypt metered by the platform.
+
+        :param receivers: ``[{"tid", "oaid"}]`` (at most ``decrypt_batch``)
+        :param scene: a key of ``reveal_scenes`` (why the seller looks)
+        :returns: ``[{"tid", "oaid", "matched", "name", "mobile", "phone", "state",
+            "city", "district", "town", "address"}]``; never store it.
+        """
+        raise NotImplementedError
+
+    def report_access(self, receivers, operator, user_ip, url, operation):
+        """Tell the platform who read which order's data, where it asks for it."""
+        return False
+
+    def merge_groups(self, receivers):
+        """Groups of tids (two or more) whose receiver is the same: ``receivers`` is
+        ``[{"tid", "oaid"}]`` of open trades of one shop. By default same oaid."""
+        groups = {}
+        for receiver in receivers:
+            if receiver.get("oaid"):
+                groups.setdefault(receiver["oaid"], []).append(receiver["tid"])
+        return sorted(sorted(tids) for tids in groups.values() if len(tids) > 1)
+
+    def find_trades_by_receiver(self, name=None, mobile=None, phone=None, scene=None):
+        """Tids whose receiver matches, looked up by the platform (customer care)."""
         raise NotImplementedError

@@ -8,7 +8,7 @@ The ORM speaks one status vocabulary, the one its first platform brought
 the list rows and in the plans, and keeps the JD state itself in the plan's
 ``platform_status``; everything else comes from mapping/jd_mapping.
 """
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from ..jd_client import (BusinessError, JdClient, JdError, JdOAuthClient,
@@ -115,6 +115,10 @@ class JdAdapter(PlatformAdapter):
     page_size = ORDER_PAGE
     always_read_detail = False
 
+    def __init__(self, client):
+        super(JdAdapter, self).__init__(client)
+        self._category_names = {}  # {category id: {attribute id: name}} read this run
+
     @classmethod
     def from_credentials(cls, gateway, app_key, app_secret, session=None, **options):
         return cls(JdClient(gateway, app_key, app_secret, access_token=session, **options))
@@ -155,6 +159,11 @@ class JdAdapter(PlatformAdapter):
         self._all(self.client.iter_ware_pages(fields="wareId", page_size=1, max_pages=1))
 
     # -- trades -------------------------------------------------------------
+    @classmethod
+    def trade_status_filters(cls):
+        """JD's order states, and the neutral statuses (each stands for its JD states)."""
+        return JD_STATES | frozenset(NEUTRAL_STATUS.values())
+
     def iter_trades(self, start, end, by="modified", status=None):
         states = jd_states(status)
         for day_start, day_end in split_window(start, end, ORDER_SPAN):
@@ -193,6 +202,7 @@ class JdAdapter(PlatformAdapter):
         created = order.get("orderStartTime") or ""
         row.update(tid=str(order.get("orderId") or ""),
                    status=neutral_status(order.get("orderState") or ""),
+                   platform_status=order.get("orderState") or "",
                    created=created, modified=order.get("modified") or created,
                    buyer_nick=buyer_of(order), payment=order.get("orderPayment") or "")
         return row
@@ -246,7 +256,8 @@ class JdAdapter(PlatformAdapter):
     def item_plans(self, item_ids):
         """Yield, per batch of wares, [(item_id, plan or None, ItemError or None)].
 
-        Two calls per batch: the wares, then their SKUs.
+        Two calls per batch: the wares, then their SKUs; and one per category
+        not met before, for the names of its sale attributes.
         """
         for chunk in _chunks(list(item_ids), WARE_BATCH):
             wares = {str(w.get("wareId")): w for w in self._all(
@@ -254,8 +265,29 @@ class JdAdapter(PlatformAdapter):
             skus = {}
             for sku in self._skus_of(chunk):
                 skus.setdefault(str(sku.get("wareId")), []).append(sku)
-            yield [_item_plan(item_id, wares.get(item_id), skus.get(item_id))
+            yield [_item_plan(item_id, wares.get(item_id), skus.get(item_id),
+                              self._attr_names(wares.get(item_id), skus.get(item_id)))
                    for item_id in chunk]
+
+    def _attr_names(self, ware, skus):
+        """{sale attribute id: name} of the ware's category.
+
+        JD's SKU answers give sale attributes as ids and values only; the names
+        come from the category's attributes (findAttrsByCategoryIdUnlimitCate),
+        read once per category and run.
+        """
+        category = str((ware or {}).get("categoryId") or (ware or {}).get("cid") or "")
+        if not category.isdigit() or not any(s.get("saleAttrs") for s in skus or ()):
+            return {}
+        if category not in self._category_names:
+            try:
+                rows = self._guard(self.client.category_attrs, category)
+            except RefusedError:
+                rows = []  # a category JD does not describe: the ids stay
+            self._category_names[category] = {
+                str(r.get("id")): str(r.get("name") or "").strip()
+                for r in rows if r.get("id") not in (None, "")}
+        return self._category_names[category]
 
     def _skus_of(self, ware_ids):
         return self._all(self.client.iter_sku_pages(
@@ -360,6 +392,35 @@ class JdAdapter(PlatformAdapter):
     def refund_plan(self, raw):
         return plan_refund(raw)
 
+    # -- buyer privacy --------------------------------------------------------
+    # scenesType as the TOP scene codes: JD's own list is not confirmed by a source.
+    reveal_scenes = {"manual_waybill": "1006", "after_sales": "2001", "customer_care": "2002"}
+
+    def decrypt_receivers(self, receivers, scene):
+        answer = self.call("jingdong.jos.order.oaid.decrypt", {"getReceiverInfoListReqVO": {
+            "orderInfos": [{"orderId": r["tid"], "oaid": r["oaid"]} for r in receivers],
+            "scenesType": self.reveal_scenes[scene]}})
+        rows = (answer.get("returnType") or {}).get("data") or []
+        return [_receiver(row) for row in rows]
+
+    def report_access(self, receivers, operator, user_ip, url, operation):
+        self.call("jingdong.security.orderinfo.log.upload", {
+            "userIp": user_ip or "127.0.0.1", "appKey": self.client.app_key,
+            "jdId": operator, "deviceId": "odoo", "url": url or "/web",
+            "orderInfos": [{"orderId": r["tid"], "oaid": r["oaid"]} for r in receivers],
+            "timeStamp": beijing_str(datetime.utcnow()), "operation": operation})
+        return True
+
+
+def _receiver(row):
+    """A decrypted JD consignee in the neutral keys."""
+    return {"tid": str(row.get("orderId") or ""), "oaid": str(row.get("oaid") or ""),
+            "matched": row.get("matched") in (True, "true"),
+            "name": str(row.get("customerName") or ""), "mobile": str(row.get("mobile") or ""),
+            "phone": str(row.get("telephone") or ""), "state": str(row.get("province") or ""),
+            "city": str(row.get("city") or ""), "district": str(row.get("county") or ""),
+            "town": str(row.get("town") or ""), "address": str(row.get("fullAddress") or "")}
+
 
 def _one_page_windows(start, end, readers, page_size):
     """Yield ``(start, end, rows)`` covering [start, end], each window read with
@@ -414,12 +475,12 @@ def _ware_row(ware):
             "modified": modified}
 
 
-def _item_plan(item_id, ware, skus):
+def _item_plan(item_id, ware, skus, attr_names=None):
     if ware is None:
         return item_id, None, ItemError("not_found", "Item %(num_iid)s was not found",
                                         num_iid=item_id)
     try:
-        return item_id, plan_ware(ware, skus or []), None
+        return item_id, plan_ware(ware, skus or [], attr_names), None
     except ItemError as err:
         return item_id, None, err
     except (TypeError, AttributeError, ValueError) as err:

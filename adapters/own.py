@@ -66,7 +66,9 @@ class OwnShopAdapter(PlatformAdapter):
         return row
 
     def plan(self, raw):
-        return plan_order(raw["own_order"])
+        plan = plan_order(raw["own_order"])
+        plan["platform_status"] = raw.get("platform_status") or plan["status"]
+        return plan
 
     # -- stock, shipments, refunds ------------------------------------------
     def push_stock(self, quantities):

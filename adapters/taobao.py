@@ -2,14 +2,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 """Taobao / Tmall (TOP) adapter over top_client.TopClient."""
+import json
 from datetime import timedelta
 
 from ..mapping.item_mapping import ItemError, build_plan
 from ..mapping.refund_mapping import (REFUND_DETAIL_FIELDS, REFUND_FIELDS,
                                       needs_refund_detail, plan_refund)
 from ..mapping.stock_mapping import accepted_quantities, plan_calls
-from ..mapping.trade_mapping import (FULL_FIELDS, LIST_FIELDS, TRADE_TYPES, needs_full_detail,
-                                     plan_trade)
+from ..mapping.trade_mapping import (FULL_FIELDS, KNOWN_STATUSES, LIST_FIELDS, TRADE_TYPES,
+                                     needs_full_detail, plan_trade)
 from ..top_client import (MalformedResponseError, OAuthClient, RateLimitError, SessionError,
                           TopClient, TopError, beijing_str, parse_beijing)
 from .base import OAuthFlow, PlatformAdapter, StockResult, TradeSummary
@@ -23,6 +24,8 @@ LIST_METHODS = {"modified": ("taobao.trades.sold.increment.get", "start_modified
 UNSHIPPED_STATUS = "WAIT_SELLER_SEND_GOODS"
 # taobao.refunds.receive.get is read one day at a time, like the trade increment.
 REFUND_WINDOW = timedelta(days=1)
+# Status filters taobao.trades.sold.get takes besides the single statuses.
+TOP_STATUS_GROUPS = frozenset(["ALL_WAIT_PAY", "ALL_CLOSED"])
 ITEM_LIST_FIELDS = "num_iid,title,outer_id,modified,approve_status,price"
 ITEM_DETAIL_FIELDS = ("num_iid,title,outer_id,price,modified,approve_status,props_name,"
                       "property_alias,sku")
@@ -33,6 +36,12 @@ ITEM_BATCH = 20
 SKU_BATCH = 40
 SHIPPING_FIELDS = "tid,status,orders.oid,orders.status,orders.consign_time,orders.invoice_no," \
                   "orders.logistics_company,orders.refund_status"
+# taobao.top.oaid.decrypt scenes a person in Odoo may have: 1006 hand-written
+# waybill, 2001 after-sales, 2002 customer care (the others are printing systems).
+TOP_REVEAL_SCENES = {"manual_waybill": "1006", "after_sales": "2001", "customer_care": "2002"}
+# taobao.trades.sold.query: 1001 consultation, 1002 after-sales.
+TOP_QUERY_SCENES = {"customer_care": "1001", "after_sales": "1002"}
+MERGE_BATCH = 100
 
 
 def neutral_error(err):
@@ -109,6 +118,11 @@ class TaobaoAdapter(PlatformAdapter):
         self.call("taobao.items.onsale.get", {"fields": "num_iid", "page_no": 1, "page_size": 1})
 
     # -- trades -------------------------------------------------------------
+    @classmethod
+    def trade_status_filters(cls):
+        # TOP's statuses are the neutral ones, plus two filters of trades.sold.get.
+        return KNOWN_STATUSES | TOP_STATUS_GROUPS
+
     def iter_trades(self, start, end, by="modified", status=None):
         method, start_key, end_key = LIST_METHODS[by]
         params = {"fields": LIST_FIELDS, "type": TRADE_TYPES, "status": status or None}
@@ -262,6 +276,41 @@ class TaobaoAdapter(PlatformAdapter):
 
     def refund_plan(self, raw):
         return plan_refund(raw)
+
+    # -- buyer privacy --------------------------------------------------------
+    reveal_scenes = TOP_REVEAL_SCENES
+
+    def decrypt_receivers(self, receivers, scene):
+        query = [{"tid": r["tid"], "oaid": r["oaid"], "scene": self.reveal_scenes[scene]}
+                 for r in receivers]
+        rows = self.call("taobao.top.oaid.decrypt",
+                         {"query_list": json.dumps(query)}).get("receiver_list") or []
+        return [_receiver(row) for row in rows]
+
+    def merge_groups(self, receivers):
+        groups = []
+        entries = [{"tid": r["tid"], "oaid": r["oaid"]} for r in receivers if r.get("oaid")]
+        for start in range(0, len(entries), MERGE_BATCH):
+            answer = self.call("taobao.top.oaid.merge", {
+                "merge_list": json.dumps(entries[start:start + MERGE_BATCH])})
+            groups += [sorted(group.split(",")) for group in answer.get("tid_list") or []]
+        return sorted(groups)
+
+    def find_trades_by_receiver(self, name=None, mobile=None, phone=None, scene=None):
+        query = {"name": name or None, "mobile": mobile or None, "phone": phone or None}
+        answer = self.call("taobao.trades.sold.query", {
+            "scene": TOP_QUERY_SCENES[scene or "customer_care"],
+            "query_list": json.dumps([{k: v for k, v in query.items() if v}])})
+        return [str(tid) for tid in answer.get("tid_list") or []]
+
+
+def _receiver(row):
+    """A decrypted TOP receiver in the neutral keys."""
+    plain = {key: str(row.get(key) or "") for key in
+             ("name", "mobile", "phone", "state", "city", "district", "town")}
+    return dict(plain, address=str(row.get("address_detail") or ""),
+                tid=str(row.get("tid") or ""), oaid=str(row.get("oaid") or ""),
+                matched=row.get("matched") in (True, "true"))
 
 
 def _item_plan(item_id, item):

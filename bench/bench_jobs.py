@@ -181,7 +181,7 @@ def check(db, shop_ids, trades, workers):
     assert not failed, "%d workers: %d failed jobs, e.g. %s: %s" % (
         workers, states.get("failed"), failed[0][0], (failed[0][1] or "")[-500:])
     methods = dict(query(db, "SELECT method_name, COUNT(*) FROM queue_job GROUP BY 1"))
-    assert set(methods) == {"job_sync_orders"}, "%d workers: other jobs than order windows " \
+    assert set(methods) == {"_job_sync_orders"}, "%d workers: other jobs than order windows " \
         "ran: %s" % (workers, methods)
     counts = dict(query(db, """SELECT s.id, COUNT(o.id) FROM ecommerce_shop s
                                  LEFT JOIN sale_order o ON o.ecommerce_shop_id = s.id

@@ -391,13 +391,23 @@ class OdooUI:
         raise AssertionError("no notebook tab %r" % text)
 
     def tab_of(self, field):
-        """Open the notebook page that holds field `field` (found by name, not label)."""
-        pane = self.d.execute_script(
-            "var el = document.querySelector('.o_form_view .o_field_widget[name=\"' +"
-            " arguments[0] + '\"]'); var pane = el && el.closest('.tab-pane');"
-            " return pane ? pane.id : null;", field)
-        assert pane, "field %s is on no notebook page" % field
-        self.click('.o_notebook a[href="#%s"]' % pane)
+        """Open the notebook page that holds field `field` (found by name, not label).
+        The pane ids are made anew each time the form renders: a form that re-renders
+        between reading the id and clicking (a button's reload, late on a busy machine)
+        is read again."""
+        for attempt in range(3):
+            pane = self.d.execute_script(
+                "var el = document.querySelector('.o_form_view .o_field_widget[name=\"' +"
+                " arguments[0] + '\"]'); var pane = el && el.closest('.tab-pane');"
+                " return pane ? pane.id : null;", field)
+            assert pane, "field %s is on no notebook page" % field
+            try:
+                self.click('.o_notebook a[href="#%s"]' % pane, timeout=WAIT if attempt == 2
+                           else 5)
+                return
+            except (TimeoutException, StaleElementReferenceException):
+                if attempt == 2:
+                    raise
 
     def save(self):
         self.click(".o_form_button_save")

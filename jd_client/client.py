@@ -49,6 +49,10 @@ STOCK_GET = 'jingdong.stock.read.findSkuStock'
 SHIPMENT = 'jingdong.pop.order.shipment'
 CARRIERS = '360buy.get.vender.all.delivery.company'
 REFUND_SEARCH = 'jingdong.pop.afs.soa.refundapply.queryPageList'
+# The attributes of a (leaf) category: the only call naming a SKU's sale attributes,
+# whose saleAttrs carry ids and values only.
+CATEGORY_ATTRS = 'jingdong.category.read.findAttrsByCategoryIdUnlimitCate'
+SALE_ATTRIBUTES = 4                # attributeType of sale attributes (颜色, 尺码, ...)
 DATE_TYPES = {'modified': 0, 'created': 1}
 SELF_DELIVERY = '1274'
 
@@ -278,6 +282,18 @@ class JdClient(object):
         skus = [s for page in pages for s in page]
         return ware, skus
 
+    def category_attrs(self, category_id, attribute_type=SALE_ATTRIBUTES):
+        """The attributes of a leaf category: [{'id', 'name', 'attributeType', ...}]."""
+        answer = self.call(CATEGORY_ATTRS, {'cid': int(category_id),
+                                            'attributeType': int(attribute_type)})
+        rows = answer.get('findattrsbycategoryidunlimitcate_result')
+        if rows is None:
+            rows = []
+        if not isinstance(rows, list):
+            raise MalformedResponseError('JD call %s returned no attribute list'
+                                         % CATEGORY_ATTRS, method=CATEGORY_ATTRS)
+        return [row for row in rows if isinstance(row, dict)]
+
     def update_sku_stock(self, sku_id, quantity, store_id=None):
         """Set one SKU's stock to ``quantity`` (absolute); True on success."""
         params = {'skuId': int(sku_id), 'stockNum': int(quantity)}
@@ -359,26 +375,37 @@ class JdClient(object):
         query = self._system_params(method)
         query['sign'] = sign(dict(query, **{'360buy_param_json': body}),
                              self._app_secret, self.sign_method)
-        try:
-            resp = self.http.post(self.gateway_url, params=query,
-                                  data={'360buy_param_json': body},
-                                  timeout=self.timeout)
-        except requests.Timeout:
+        resp, failure = self._post(query, body)
+        if failure == 'Timeout':
             raise TransportError('JD call %s timed out' % method, method=method)
-        except requests.RequestException as exc:
-            # The exception text holds the URL, hence the token: name only.
+        if failure:
             raise TransportError('JD call %s could not reach the gateway (%s)'
-                                 % (method, type(exc).__name__), method=method)
+                                 % (method, failure), method=method)
         if resp.status_code != 200:
             raise TransportError('JD call %s got HTTP status %s'
                                  % (method, resp.status_code),
                                  http_status=resp.status_code, method=method)
         return self._unwrap(method, resp.content)
 
-    def _unwrap(self, method, content):
+    def _post(self, query, body):
+        """``(answer, None)``, or ``(None, name of the failure)``.
+
+        The requests exception is dropped here rather than raised from: its
+        text holds the URL, hence the access token, and a chained exception
+        shows in every traceback (a failed job's, the server log's).
+        """
         try:
-            body = json.loads(content.decode('utf-8'))
-        except (ValueError, UnicodeDecodeError):
+            return self.http.post(self.gateway_url, params=query,
+                                  data={'360buy_param_json': body},
+                                  timeout=self.timeout), None
+        except requests.Timeout:
+            return None, 'Timeout'
+        except requests.RequestException as exc:
+            return None, type(exc).__name__
+
+    def _unwrap(self, method, content):
+        body = _json_or_none(content)
+        if body is None:
             raise MalformedResponseError(
                 'JD call %s returned a body that is not valid JSON' % method,
                 method=method)
@@ -442,6 +469,14 @@ class JdClient(object):
             'error': type(err).__name__ if err is not None else None,
             'retrying': retrying,
         })
+
+
+def _json_or_none(content):
+    """The JSON document, or None (no exception left to chain: see _post)."""
+    try:
+        return json.loads(content.decode('utf-8'))
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def _csv(value):

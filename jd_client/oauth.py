@@ -49,19 +49,27 @@ class JdOAuthClient(object):
         return self._token('refresh_token', {'grant_type': 'refresh_token',
                                              'refresh_token': refresh_token})
 
+    def _get(self, url, params):
+        """``(answer, None)`` or ``(None, name of the failure)``: the requests
+        exception is not chained, its text holds the URL, hence the secret."""
+        try:
+            return self.http.get(url, params=params, timeout=self.timeout), None
+        except requests.Timeout:
+            return None, 'Timeout'
+        except requests.RequestException as exc:
+            return None, type(exc).__name__
+
     def _token(self, endpoint, params):
         secrets = (self._app_secret, params.get('code'), params.get('refresh_token'))
         params = dict(params, app_key=self.app_key, app_secret=self._app_secret)
         grant = params['grant_type']
         url = '%s/oauth2/%s' % (self.base_url, endpoint)
-        try:
-            resp = self.http.get(url, params=params, timeout=self.timeout)
-        except requests.Timeout:
+        resp, failure = self._get(url, params)
+        if failure == 'Timeout':
             raise TransportError('JD OAuth %s request timed out' % grant, method=grant)
-        except requests.RequestException as exc:
-            # The exception text holds the URL, hence the secret: name only.
+        if failure:
             raise TransportError('JD OAuth %s request could not reach the server (%s)'
-                                 % (grant, type(exc).__name__), method=grant)
+                                 % (grant, failure), method=grant)
         body = _json_or_none(resp.content)
         if isinstance(body, dict) and not body.get('access_token') \
                 and body.get('code') not in (None, 0, '0'):

@@ -11,13 +11,12 @@ Taobao mappings produce. Pure Python: no Odoo import, no I/O.
 
 Money is Decimal throughout; JD refunds count in fen (1/100 yuan).
 """
-import hashlib
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from .item_mapping import ItemError, build_plan
 from .trade_mapping import (HOLD_FORBIDDEN, HOLD_MESSAGE, HOLD_REFUND, TradeMappingError,
-                            to_money, to_quantity)
+                            address_key, to_money, to_quantity)
 
 JD_TIME = "%Y-%m-%d %H:%M:%S"
 CENT = Decimal("0.01")
@@ -121,7 +120,8 @@ def address_of(order):
     parts["full"] = full or " ".join(
         p for p in (parts["state"], parts["city"], parts["district"], parts["town"]) if p)
     raw = "\x1f".join(parts[k] for k in sorted(parts) if k != "full")
-    parts["key"] = hashlib.sha1(raw.encode("utf-8")).hexdigest()
+    parts["oaid"] = _text(order, "oaid")
+    parts["key"] = address_key(raw, parts["oaid"])
     return parts
 
 
@@ -256,6 +256,7 @@ def plan_order(order):
         "created": created,
         "modified": _time(order, "modified") or created,
         "buyer_nick": buyer,
+        "buyer_name": buyer,
         "buyer_message": _text(order, "orderRemark"),
         "seller_memo": _text(order, "venderRemark"),
         "address": address_of(order),

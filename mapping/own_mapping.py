@@ -138,6 +138,7 @@ def _line(line, index, status):
     amount = to_money(line.get("paid"), prefix + ".paid")
     if amount < 0:
         raise TradeMappingError("%s.paid cannot be negative, got %r" % (prefix, line.get("paid")))
+    _check_line_price(line, prefix, qty, amount)
     refund = _text(line, "refund")
     if refund not in REFUND_STATUSES:
         raise TradeMappingError("%s.refund must be requested, refunded or empty, got %r"
@@ -163,6 +164,23 @@ def _line(line, index, status):
     }
 
 
+def _check_line_price(line, prefix, qty, amount):
+    """With a unit ``price``, ``paid`` must be price x qty - the line's ``discount``."""
+    if line.get("price") in (None, ""):
+        if line.get("discount") not in (None, ""):
+            raise TradeMappingError("%s has a discount but no price" % prefix)
+        return
+    price = to_money(line.get("price"), prefix + ".price")
+    discount = _optional_money(line, "discount", prefix + ".discount")
+    if price < 0:
+        raise TradeMappingError("%s.price cannot be negative, got %r"
+                                % (prefix, line.get("price")))
+    if price * qty - discount != amount:
+        raise TradeMappingError("%s.paid %s is not price %s x qty %s - discount %s = %s"
+                                % (prefix, amount, price, qty, discount,
+                                   price * qty - discount))
+
+
 def _lines(order, status):
     lines = order.get("lines")
     if not isinstance(lines, list) or not lines:
@@ -174,12 +192,13 @@ def _lines(order, status):
     return result
 
 
-def _optional_money(order, key):
+def _optional_money(order, key, name=None):
+    name = name or key
     if order.get(key) in (None, ""):
         return Decimal("0.00")
-    amount = to_money(order.get(key), key)
+    amount = to_money(order.get(key), name)
     if amount < 0:
-        raise TradeMappingError("%s cannot be negative, got %r" % (key, order.get(key)))
+        raise TradeMappingError("%s cannot be negative, got %r" % (name, order.get(key)))
     return amount
 
 
@@ -205,6 +224,8 @@ def plan_order(order):
     if order.get("payment") in (None, ""):
         raise TradeMappingError("the order lacks payment (what the buyer paid)")
     paid = to_money(order.get("payment"), "payment")
+    if paid < 0:
+        raise TradeMappingError("payment cannot be negative, got %r" % (order.get("payment"),))
     goods = sum((line["amount"] for line in lines), Decimal(0))
     if goods + postage - discount != paid:
         raise TradeMappingError(
@@ -219,6 +240,7 @@ def plan_order(order):
         "created": created,
         "modified": modified,
         "buyer_nick": buyer_of(order),
+        "buyer_name": buyer_of(order),
         "buyer_message": _text(order, "buyer_message"),
         "seller_memo": _text(order, "seller_memo"),
         "address": own_address(order),
@@ -242,4 +264,5 @@ def order_row(order):
     completely, so that a wrong one is refused before anything is stored."""
     plan = plan_order(order)
     return {"tid": plan["tid"], "status": plan["status"], "created": plan["created"],
-            "modified": plan["modified"], "own_order": order}
+            "modified": plan["modified"], "platform_status": _text(order, "status"),
+            "own_order": order}

@@ -45,7 +45,8 @@ HOLD_REFUND = "refund"
 # Fields asked from the list APIs: everything an order needs except what
 # only taobao.trade.fullinfo.get returns (messages, memos, promotions).
 LIST_FIELDS = (
-    "tid,status,type,created,modified,pay_time,buyer_nick,seller_flag,has_buyer_message,"
+    "tid,status,type,created,modified,pay_time,buyer_nick,buyer_open_uid,seller_flag,"
+    "has_buyer_message,oaid,"
     "payment,total_fee,post_fee,discount_fee,adjust_fee,"
     "receiver_name,receiver_state,receiver_city,receiver_district,receiver_town,"
     "receiver_address,receiver_zip,receiver_mobile,receiver_phone,"
@@ -147,7 +148,8 @@ def _orders(trade):
 
 
 def address_of(trade):
-    """Receiving address as plain values plus a stable dedupe key."""
+    """Receiving address as the platform gives it (masked where it masks) plus a
+    stable dedupe key and the ``oaid`` (empty for plain receivers)."""
     parts = {key: _text(trade, "receiver_" + key)
              for key in ("name", "mobile", "phone", "state", "city", "district", "town",
                          "address", "zip")}
@@ -155,8 +157,27 @@ def address_of(trade):
                                 parts["town"], parts["address"]) if p)
     raw = "\x1f".join(parts[k] for k in sorted(parts))
     parts["full"] = full
-    parts["key"] = hashlib.sha1(raw.encode("utf-8")).hexdigest()
+    parts["oaid"] = _text(trade, "oaid")
+    parts["key"] = address_key(raw, parts["oaid"])
     return parts
+
+
+def address_key(raw, oaid):
+    """The address's dedupe key: its OAID where the platform gives one, since
+    masked texts of two receivers may be equal; else the plain values."""
+    if oaid:
+        raw = "oaid\x1f" + oaid
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()
+
+
+def is_masked(text):
+    return "*" in (text or "")
+
+
+def buyer_key(nick, open_uid):
+    """Who the buyer is within a shop: the nick, or the platform's buyer id where
+    the nick comes masked (two buyers may mask alike)."""
+    return open_uid if open_uid and is_masked(nick) else nick
 
 
 def _paid_amount(order, prefix, price, qty):
@@ -275,7 +296,8 @@ def plan_trade(trade):
         "status": status,
         "created": _text(trade, "created"),
         "modified": _text(trade, "modified") or _text(trade, "created"),
-        "buyer_nick": _text(trade, "buyer_nick"),
+        "buyer_nick": buyer_key(_text(trade, "buyer_nick"), _text(trade, "buyer_open_uid")),
+        "buyer_name": _text(trade, "buyer_nick"),
         "buyer_message": _text(trade, "buyer_message"),
         "seller_memo": _text(trade, "seller_memo"),
         "address": address_of(trade),

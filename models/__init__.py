@@ -12,6 +12,7 @@ from . import ecommerce_shop_items
 from . import product_template
 from . import ecommerce_sync_log
 from . import res_partner
+from . import ecommerce_privacy_log
 from . import sale_order
 from . import sale_order_line
 from . import ecommerce_shop_orders
@@ -20,8 +21,11 @@ from . import ecommerce_shop_refunds
 from . import ecommerce_logistics_company
 from . import delivery_carrier
 from . import stock_picking
+from . import stock_move
 from . import ecommerce_shop_shipments
 from . import ecommerce_shop_own
+from . import queue_job
 from . import ecommerce_shop_jobs
 from . import ecommerce_shop_unshipped
 from . import ecommerce_shop_health
+from . import ecommerce_shop_privacy

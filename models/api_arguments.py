@@ -19,10 +19,6 @@ from datetime import datetime
 from odoo import _
 from odoo.exceptions import UserError
 
-from ..mapping.trade_mapping import KNOWN_STATUSES
-
-# Status filters taobao.trades.sold.get takes besides the single statuses.
-TRADE_STATUS_FILTERS = frozenset(KNOWN_STATUSES | {"ALL_WAIT_PAY", "ALL_CLOSED"})
 DATETIME_FORM = "%Y-%m-%d %H:%M:%S"
 # Form of an XML-RPC dateTime.iso8601 value (xmlrpc.client.DateTime.value).
 XMLRPC_DATETIME_FORM = "%Y%m%dT%H:%M:%S"
@@ -146,8 +142,10 @@ class ApiArguments(object):
                 "choices": ", ".join(sorted(choices))}, value)
         return value
 
-    def check_trade_status(self, value, name="status"):
-        return self.check_choice(value, name, TRADE_STATUS_FILTERS)
+    def check_trade_status(self, value, statuses, name="status"):
+        """One of ``statuses``, the words the shop's platform takes (its adapter's
+        trade_status_filters: its own statuses and the neutral ones)."""
+        return self.check_choice(value, name, statuses)
 
     def check_bool(self, value, name):
         """True or False (XML-RPC boolean); 0 and 1 are taken as such."""

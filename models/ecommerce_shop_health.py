@@ -39,6 +39,10 @@ class EcommerceShopHealth(models.Model):
     health_refunds_open = fields.Integer("Refunds Open", compute="_compute_health")
     health_jobs_failed = fields.Integer("Jobs Failed", compute="_compute_health")
     health_jobs_waiting = fields.Integer("Jobs Waiting", compute="_compute_health")
+    health_jobs_stalled = fields.Integer(
+        "Jobs Stalled", compute="_compute_health",
+        help="Jobs started for longer than the workers' time limit: while one holds the "
+             "shop's job channel, no other job of the shop runs.")
     session_days_left = fields.Integer(
         compute="_compute_health",
         help="Days until the platform session expires; -1 when it has no known end.")
@@ -69,7 +73,8 @@ class EcommerceShopHealth(models.Model):
     def _health_count_fields():
         return ("health_trades_waiting", "health_trades_held", "health_trades_refused",
                 "health_shipments_to_send", "health_shipments_error", "health_stock_errors",
-                "health_refunds_open", "health_jobs_failed", "health_jobs_waiting")
+                "health_refunds_open", "health_jobs_failed", "health_jobs_waiting",
+                "health_jobs_stalled")
 
     def _health_figures(self):
         """{field name: {shop id: count}} for these shops."""
@@ -115,13 +120,17 @@ class EcommerceShopHealth(models.Model):
              ("state", "in", ("failed", "pending", "enqueued"))],
             ["channel", "state", "method_name"], ["channel", "state", "method_name"],
             lazy=False)
+        stalled = self.env["queue.job"].sudo().read_group(
+            self._stalled_jobs_domain(list(channels)), ["channel"], ["channel"])
         result = {"health_jobs_failed": {}, "health_jobs_waiting": {},
-                  "health_trades_waiting": {}}
+                  "health_trades_waiting": {},
+                  "health_jobs_stalled": {channels[g["channel"]]: g["channel_count"]
+                                          for g in stalled}}
         for group in groups:
             shop_id = channels[group["channel"]]
             key = "health_jobs_failed" if group["state"] == "failed" else "health_jobs_waiting"
             result[key][shop_id] = result[key].get(shop_id, 0) + group["__count"]
-            if group["method_name"] == "job_retry_trade" and group["state"] != "failed":
+            if group["method_name"] == "_job_retry_trade" and group["state"] != "failed":
                 counts = result["health_trades_waiting"]
                 counts[shop_id] = counts.get(shop_id, 0) + group["__count"]
         return result
@@ -148,6 +157,13 @@ class EcommerceShopHealth(models.Model):
         elif lag >= LAG_AMBER:
             amber.append(_("The orders are %(minutes)d minutes behind the platform.")
                          % {"minutes": lag})
+        if values["health_jobs_stalled"]:
+            red.append(_("%(count)d background jobs have run for more than %(minutes)d "
+                         "minutes: they block shop %(shop)s (its orders, stock, shipments "
+                         "and refunds wait). A cron requeues each once; check the workers' "
+                         "time limits.") % {"count": values["health_jobs_stalled"],
+                                            "minutes": self._stalled_job_minutes(),
+                                            "shop": self.name})
         self._count_reasons(values, red, amber)
         state = "red" if red else "amber" if amber else "green"
         return state, "\n".join(red + amber) or _("Nothing to do.")
@@ -180,7 +196,7 @@ class EcommerceShopHealth(models.Model):
         for shop in self:
             shop._check_order_rights()  # whoever may import the shop's orders
             tids = shop._trades_to_retry()
-            failed = shop._failed_jobs().filtered(lambda j: j.method_name == "job_retry_trade")
+            failed = shop._failed_jobs().filtered(lambda j: j.method_name == "_job_retry_trade")
             failed.requeue()
             retried = {str(j.args[0]) for j in failed if j.args}
             shop._enqueue_trade_retries([tid for tid in tids if tid not in retried])

@@ -17,6 +17,7 @@ import logging
 from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
+from odoo.tools import config
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 from odoo.addons.queue_job.job import Job, identity_exact, job
 
@@ -40,6 +41,11 @@ LOCKED_RETRY_SECONDS = 10
 PRIORITY_ORDERS, PRIORITY_SHIPMENTS, PRIORITY_STOCK, PRIORITY_RETRY, PRIORITY_REFUNDS = (
     5, 6, 8, 10, 12)
 PRIORITY_ITEMS = 15
+PRIORITY_MISSING = 9
+# Trades stored by one order or missing-order job (plus the rest of the platform
+# page that crosses it): about 0.5 s each with its detail call, so one job ends
+# well within the worker's limits (README "Several Odoo hosts").
+JOB_TRADES = 200
 # Items per item-import job: one detail call of the platform, about 5 s of Odoo work.
 ITEM_JOB_BATCH = 20
 
@@ -146,7 +152,7 @@ class EcommerceShopJobs(models.Model):
         """One order job per shop (it chains the shop's windows) and one per trade to retry."""
         for shop in self._active_sync_shops():
             shop._delayed(_("Shop %(shop)s: order sync") % {"shop": shop.name},
-                          PRIORITY_ORDERS).job_sync_orders()
+                          PRIORITY_ORDERS)._job_sync_orders()
             shop._enqueue_unshipped_pass(datetime.utcnow())
             shop._enqueue_trade_retries(shop._trades_to_retry())
         return True
@@ -155,7 +161,7 @@ class EcommerceShopJobs(models.Model):
     def _cron_enqueue_refunds(self):
         for shop in self._active_sync_shops():
             shop._delayed(_("Shop %(shop)s: refund sync") % {"shop": shop.name},
-                          PRIORITY_REFUNDS).job_sync_refunds()
+                          PRIORITY_REFUNDS)._job_sync_refunds()
         return True
 
     @api.model
@@ -166,15 +172,15 @@ class EcommerceShopJobs(models.Model):
             return True
         pickings = self.env["stock.picking"].search(self._due_shipments_domain(shops.ids),
                                                     order="date_done, id")
-        failed = self._failed_job_keys("job_send_shipment")
+        failed = self._failed_job_keys("_job_send_shipment")
         for picking in pickings:
             shop = picking.ecommerce_shop_id
-            if self._job_key(shop, "job_send_shipment", picking.id) in failed:
+            if self._job_key(shop, "_job_send_shipment", picking.id) in failed:
                 continue
             shop._delayed(_("Shop %(shop)s: send shipment %(picking)s of trade %(tid)s")
                           % {"shop": shop.name, "picking": picking.name,
                              "tid": picking.ecommerce_tid},
-                          PRIORITY_SHIPMENTS).job_send_shipment(picking.id)
+                          PRIORITY_SHIPMENTS)._job_send_shipment(picking.id)
         return True
 
     @api.model
@@ -184,7 +190,7 @@ class EcommerceShopJobs(models.Model):
         Shops whose orders are stale are left out with their reason, as the
         per-shop push does (``_cron_push_shop_stock``).
         """
-        failed = self._failed_job_keys("job_push_item_stock")
+        failed = self._failed_job_keys("_job_push_item_stock")
         for shop in self._active_sync_shops():
             shop._enqueue_stock_jobs(failed)
         return True
@@ -193,18 +199,18 @@ class EcommerceShopJobs(models.Model):
         """This shop's stock jobs, unless its orders are stale (the reason is kept)."""
         self.ensure_one()
         if failed is None:
-            failed = self._failed_job_keys("job_push_item_stock")
+            failed = self._failed_job_keys("_job_push_item_stock")
         reason = self._stock_push_block_reason()
         if reason != (self.stock_push_block_reason or False):
             self.sudo().write({"stock_push_block_reason": reason})
         if reason:
             return
         for num_iid in self._items_to_push():
-            if self._job_key(self, "job_push_item_stock", num_iid) in failed:
+            if self._job_key(self, "_job_push_item_stock", num_iid) in failed:
                 continue
             self._delayed(_("Shop %(shop)s: push stock of item %(item)s")
                           % {"shop": self.name, "item": num_iid},
-                          PRIORITY_STOCK).job_push_item_stock(num_iid)
+                          PRIORITY_STOCK)._job_push_item_stock(num_iid)
 
     def _enqueue_item_imports(self, num_iids):
         """One job per ITEM_JOB_BATCH items of ``num_iids``; returns the number of jobs."""
@@ -214,7 +220,7 @@ class EcommerceShopJobs(models.Model):
         for batch in batches:
             self._delayed(_("Shop %(shop)s: import items %(items)s")
                           % {"shop": self.name, "items": ", ".join(batch)},
-                          PRIORITY_ITEMS).job_import_items(batch)
+                          PRIORITY_ITEMS)._job_import_items(batch)
         return len(batches)
 
     @api.model
@@ -243,22 +249,87 @@ class EcommerceShopJobs(models.Model):
         return sorted(tids)
 
     def _enqueue_trade_retries(self, tids):
-        failed = self._failed_job_keys("job_retry_trade")
+        failed = self._failed_job_keys("_job_retry_trade")
         enqueued = 0
         for tid in tids:
-            if self._job_key(self, "job_retry_trade", tid) in failed:
+            if self._job_key(self, "_job_retry_trade", tid) in failed:
                 continue
             self._delayed(_("Shop %(shop)s: import trade %(tid)s again")
-                          % {"shop": self.name, "tid": tid}, PRIORITY_RETRY).job_retry_trade(tid)
+                          % {"shop": self.name, "tid": tid}, PRIORITY_RETRY)._job_retry_trade(tid)
             enqueued += 1
         return enqueued
+
+    @api.model
+    def _cron_requeue_stalled_jobs(self):
+        """Free the channels that a job killed by the worker's time limit blocks.
+
+        Such a job stays *started* for good and takes its shop's channel slot
+        (capacity 1 by default: the shop's orders, stock, shipments and refunds
+        then wait). Past the limit its worker is gone (Odoo kills a request at
+        ``limit_time_real``) and its transaction rolled back: it is requeued
+        once; stalled again, it fails with the reason, for the seller to see.
+        """
+        stalled = self.env["queue.job"].sudo().search(self._stalled_jobs_domain())
+        stalled = stalled.filtered(self._stalled_job_is_dead)
+        again = stalled.filtered("ecommerce_requeued")
+        for record in again:
+            stalled_job = Job.load(self.env, record.uuid)
+            stalled_job.set_failed(exc_info=_(
+                "Started more than %(minutes)d minutes ago a second time: the job is "
+                "larger than the workers' time limit (README \"Several Odoo hosts\").")
+                % {"minutes": self._stalled_job_minutes()})
+            stalled_job.store()
+        first = stalled - again
+        if first:
+            _logger.warning("Requeued %d stalled e-commerce jobs: %s", len(first),
+                            ", ".join(first.mapped("uuid")))
+            first.requeue()
+            first.write({"ecommerce_requeued": True})
+        return True
+
+    def _stalled_job_is_dead(self, record):
+        """False while the shop's sync lock that the job takes is held (by the job,
+        still alive on a server without time limits): requeued, it would wait anyway.
+        The lock taken here is released with the cron's short transaction."""
+        lock_class = {"_job_sync_orders": LOCK_CLASS, "_job_retry_trade": LOCK_CLASS,
+                      "_job_check_missing_orders": LOCK_CLASS, "_job_unshipped_pass": LOCK_CLASS,
+                      "_job_sync_refunds": REFUND_LOCK_CLASS}.get(record.method_name)
+        if not lock_class or record.model_name != self._name or not record.record_ids:
+            return True
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)",
+                            (lock_class, record.record_ids[0]))
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _stalled_jobs_domain(self, channels=None):
+        limit = datetime.utcnow() - timedelta(minutes=self._stalled_job_minutes())
+        domain = [("state", "=", "started"),
+                  ("date_started", "<=", fields.Datetime.to_string(limit))]
+        if channels is None:
+            return domain + [("channel", "like", CHANNEL + ".shop_%")]
+        return domain + [("channel", "in", channels)]
+
+    @api.model
+    def _stalled_job_minutes(self):
+        """Minutes after which a started job's worker is surely gone.
+
+        ``ecommerce_sync.stalled_job_minutes`` if set, else the server's
+        ``limit_time_real`` plus a margin of 5 minutes.
+        """
+        value = self.env["ir.config_parameter"].sudo().get_param(
+            "ecommerce_sync.stalled_job_minutes")
+        try:
+            minutes = int(value) if value else 0
+        except ValueError:
+            minutes = 0
+        return minutes if minutes > 0 else -(-int(config["limit_time_real"]) // 60) + 5
 
     # ------------------------------------------------------------------
     # Jobs
     # ------------------------------------------------------------------
     @api.multi
     @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
-    def job_sync_orders(self):
+    def _job_sync_orders(self):
         """Store one increment window (at most a day) of this shop, then chain the next.
 
         Windows of a shop run one after another, never side by side: the next
@@ -277,12 +348,7 @@ class EcommerceShopJobs(models.Model):
         error = False
         try:
             with self.env.cr.savepoint():
-                windows = importer.adapter.iter_trades(start, end, "modified")
-                for _start, window_end, rows in windows:
-                    self._store_window(importer, rows, window_end, False,
-                                       update_existing=True, report_existing=True)
-                if end >= now and self._missing_check_due(now):
-                    self._sync_missing(importer, now, False)
+                end = self._store_bounded(importer, start, end, "modified")
         except SessionExpiredError as err:
             self._pause_sync(err)
             error = self._explain_error(err)
@@ -294,14 +360,73 @@ class EcommerceShopJobs(models.Model):
         self._record_order_job(importer, start, now if caught_up else None, error)
         if end < now and not error:
             self._delayed(_("Shop %(shop)s: order sync") % {"shop": self.name},
-                          PRIORITY_ORDERS).job_sync_orders()
+                          PRIORITY_ORDERS)._job_sync_orders()
         elif caught_up:
+            if self._missing_check_due(now):
+                self._enqueue_missing_check(now)
             # Right after the orders are current: quantities computed now count
             # every sale the platform made, so the push cannot oversell. The
             # pushes stay jobs of their own, even where tests run jobs inline:
             # a push that fails must not fail the sync that queued it.
             self.with_context(test_queue_job_no_delay=False)._enqueue_stock_jobs()
         return self._job_result(importer.public_summary(), error)
+
+    def _store_bounded(self, importer, start, end, by):
+        """Store the listed windows of [start, end] up to about JOB_TRADES trades.
+
+        :returns: the end of the last stored window: the caller's next job
+                  starts there. A window is stored whole, so a job holds at most
+                  JOB_TRADES plus one window (a page of the platform).
+        """
+        stored = 0
+        for _start, window_end, rows in importer.adapter.iter_trades(start, end, by):
+            self._store_window(importer, rows, window_end if by == "modified" else None,
+                               False, update_existing=True, report_existing=by == "modified")
+            stored += len(rows)
+            if stored >= JOB_TRADES and window_end < end:
+                return window_end
+        return end
+
+    def _enqueue_missing_check(self, now):
+        """The daily missing-order check, in jobs of its own (chained like the windows)."""
+        start = now - timedelta(days=self.order_check_days)
+        self.sudo().write({"order_check_last": fields.Datetime.to_string(now)})
+        self._delayed(_("Shop %(shop)s: missing-order check") % {"shop": self.name},
+                      PRIORITY_MISSING)._job_check_missing_orders(
+            fields.Datetime.to_string(start), fields.Datetime.to_string(now))
+
+    @api.multi
+    @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
+    def _job_check_missing_orders(self, date_from, date_to):
+        """Import the paid trades created in [date_from, date_to] (UTC) still missing.
+
+        At most about JOB_TRADES trades per job: the rest of the span gets the
+        next job. Imported trades whose status changed are updated too.
+        """
+        self.ensure_one()
+        if self.sync_paused:
+            return _("Shop %(shop)s is paused: nothing done.") % {"shop": self.name}
+        what = _("Shop %(shop)s: missing-order check") % {"shop": self.name}
+        self._try_job_lock(LOCK_CLASS)
+        start, end = fields.Datetime.from_string(date_from), fields.Datetime.from_string(date_to)
+        importer = self._order_importer()
+        try:
+            with self.env.cr.savepoint():
+                reached = self._store_bounded(importer, start, end, "created")
+        except SessionExpiredError as err:
+            self._pause_sync(err)
+            raise FailedJobError("%s: %s" % (what, self._explain_error(err)))
+        except PlatformError as err:
+            raise self._job_error(err, what)
+        except SetupConflict as err:
+            raise self._setup_conflict_retry(err)
+        self.env["ecommerce.sync.log"]._record(
+            self, "missing_check", importer.summary,
+            (date_from, fields.Datetime.to_string(reached)), calls=importer.adapter.calls)
+        if reached < end:
+            self._delayed(what, PRIORITY_MISSING)._job_check_missing_orders(
+                fields.Datetime.to_string(reached), date_to)
+        return self._job_result(importer.public_summary(), False)
 
     def _record_order_job(self, importer, start, success_at, error):
         vals = {"order_sync_error": error or False}
@@ -315,7 +440,7 @@ class EcommerceShopJobs(models.Model):
 
     @api.multi
     @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
-    def job_retry_trade(self, tid):
+    def _job_retry_trade(self, tid):
         """Read trade ``tid`` again and import or update its order.
 
         Fails, naming the trade and the reason, when the trade is refused
@@ -365,7 +490,7 @@ class EcommerceShopJobs(models.Model):
 
     @api.multi
     @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
-    def job_sync_refunds(self):
+    def _job_sync_refunds(self):
         """Read one window (at most a day) of refunds, then chain the next."""
         self.ensure_one()
         if self.sync_paused:
@@ -390,12 +515,12 @@ class EcommerceShopJobs(models.Model):
         importer.record_log(start, end)
         if end < now and not error:
             self._delayed(_("Shop %(shop)s: refund sync") % {"shop": self.name},
-                          PRIORITY_REFUNDS).job_sync_refunds()
+                          PRIORITY_REFUNDS)._job_sync_refunds()
         return self._job_result(self.env["ecommerce.refund.importer"]._public(summary), error)
 
     @api.multi
     @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
-    def job_send_shipment(self, picking_id):
+    def _job_send_shipment(self, picking_id):
         """Tell the platform that delivery ``picking_id`` has left."""
         self.ensure_one()
         picking = self.env["stock.picking"].browse(picking_id).exists()
@@ -419,7 +544,7 @@ class EcommerceShopJobs(models.Model):
 
     @api.multi
     @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
-    def job_push_item_stock(self, num_iid):
+    def _job_push_item_stock(self, num_iid):
         """Push the sellable quantities of item ``num_iid`` (all its SKUs, one call)."""
         self.ensure_one()
         what = _("Shop %(shop)s: stock of item %(item)s") % {"shop": self.name, "item": num_iid}
@@ -442,7 +567,7 @@ class EcommerceShopJobs(models.Model):
 
     @api.multi
     @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
-    def job_import_items(self, num_iids):
+    def _job_import_items(self, num_iids):
         """Import some platform items (products, variants, SKU mappings).
 
         The items that import are kept. An item refused in a batch gets a job of

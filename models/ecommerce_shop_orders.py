@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..adapters import PlatformError, SessionExpiredError
+from ..adapters import PlatformError, SessionExpiredError, adapter_class
 from ..synchronizers.order_importer import new_summary
 from ..top_client import parse_beijing
 from .api_arguments import ApiArguments
@@ -42,6 +42,9 @@ class EcommerceShopOrders(models.Model):
         "Daily Missing-order Check (days)", default=3,
         help="Once a day the background sync lists the trades created in these last days "
              "and imports those that are still missing.")
+    sync_log_keep_days = fields.Integer(
+        "Keep Sync Logs (days)", default=90,
+        help="A daily cron deletes this shop's sync logs older than this; 0 keeps them.")
     order_check_last = fields.Datetime("Last Missing-order Check", copy=False, readonly=True)
     order_sync_last_success = fields.Datetime(
         "Last Successful Order Sync", copy=False, readonly=True,
@@ -88,7 +91,7 @@ class EcommerceShopOrders(models.Model):
         args = ApiArguments(self, "check_missing_orders")
         args.check_single_shop()
         date_from, date_to = args.check_window(date_from, date_to)
-        status = args.check_trade_status(status)
+        status = args.check_trade_status(status, self._trade_status_filters())
         details = args.check_bool(details, "details")
         self.ensure_one()
         self._check_order_rights()
@@ -116,7 +119,7 @@ class EcommerceShopOrders(models.Model):
         args = ApiArguments(self, "import_orders")
         args.check_single_shop()
         date_from, date_to = args.check_window(date_from, date_to)
-        status = args.check_trade_status(status)
+        status = args.check_trade_status(status, self._trade_status_filters())
         tids = args.check_digit_list(tids, "tids")
         self.ensure_one()
         self._check_order_rights()
@@ -356,6 +359,13 @@ class EcommerceShopOrders(models.Model):
     # ------------------------------------------------------------------
     # Listing
     # ------------------------------------------------------------------
+    def _trade_status_filters(self):
+        """The status words the shop's platform takes: its own and the neutral ones."""
+        cls = adapter_class(self.platform)
+        if cls is None:
+            self._check_platform_supported()
+        return cls.trade_status_filters()
+
     def _list_created_trades(self, adapter, date_from, date_to, status):
         """Trades created in the window, oldest first, each once."""
         start = fields.Datetime.from_string(date_from)
@@ -389,6 +399,7 @@ class EcommerceShopOrders(models.Model):
             created = False
         return {"tid": trade["tid"], "buyer_nick": trade.get("buyer_nick") or "",
                 "payment": trade.get("payment") or "", "status": trade.get("status") or "",
+                "platform_status": trade.get("platform_status") or trade.get("status") or "",
                 "created": created}
 
     # ------------------------------------------------------------------

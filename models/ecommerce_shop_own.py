@@ -8,10 +8,13 @@ An own shop (a mini-program, a website) has no platform API to poll: it calls
 which go through the same order importer as the platforms' trades, and asks
 ``get_sellable_stock`` what it may sell, computed by the stock push's rules.
 """
+import hashlib
+import hmac
 import logging
+import secrets
 
-from odoo import _, api, models
-from odoo.exceptions import UserError
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 from ..adapters.own import OwnShopAdapter
 from ..mapping.own_mapping import order_number, order_row
@@ -29,11 +32,60 @@ MAX_ORDERS = 500
 class EcommerceShopOwn(models.Model):
     _inherit = "ecommerce.shop"
 
+    # The key itself is never stored: a SHA-256 of 32 random bytes cannot be
+    # reversed or guessed, so no slow password hash is needed (every push
+    # checks it), and the compare takes constant time.
+    own_key_hash = fields.Char(copy=False, groups="ecommerce_sync.group_ecommerce_manager")
+    own_key_hint = fields.Char(
+        "Shop Key", copy=False, readonly=True,
+        help="The first characters of the own shop's key. The key itself is shown once, "
+             "when a manager makes it; receive_orders and get_sellable_stock need it.")
+
     # ------------------------------------------------------------------
     # Public API (XML-RPC / JSON-RPC)
     # ------------------------------------------------------------------
     @api.multi
-    def receive_orders(self, orders):
+    def generate_own_key(self):
+        """Make a new key for this own shop; the previous one stops working.
+
+        Managers only. The key is returned once and never stored: keep it
+        in the shop's server.
+        :returns: ``{"key": text}``
+        """
+        ApiArguments(self, "generate_own_key").check_single_shop()
+        self.ensure_one()
+        self._check_own_key_rights()
+        self._check_own_shop("generate_own_key")
+        key = "esk_%s" % secrets.token_urlsafe(32)
+        self.sudo().write({"own_key_hash": self._own_key_digest(key),
+                           "own_key_hint": key[:10] + "…"})
+        self.message_post(body=_("A new own-shop key was made by %(user)s; the previous "
+                                 "key no longer works.") % {"user": self.env.user.name})
+        return {"key": key}
+
+    @api.multi
+    def revoke_own_key(self):
+        """Withdraw this own shop's key: pushes and stock reads stop until a new one."""
+        ApiArguments(self, "revoke_own_key").check_single_shop()
+        self.ensure_one()
+        self._check_own_key_rights()
+        self.sudo().write({"own_key_hash": False, "own_key_hint": False})
+        self.message_post(body=_("The own-shop key was withdrawn by %(user)s.")
+                          % {"user": self.env.user.name})
+        return True
+
+    @api.multi
+    def action_new_own_key(self):
+        """Button: make a key and show it once, in a dialog."""
+        key = self.generate_own_key()["key"]
+        wizard = self.env["ecommerce.own.key.wizard"].create({"shop_id": self.id})
+        return {"type": "ir.actions.act_window", "res_model": wizard._name,
+                "res_id": wizard.id, "view_mode": "form", "target": "new",
+                "context": {"ecommerce_own_key": key},
+                "name": _("Key of shop %(shop)s") % {"shop": self.name}}
+
+    @api.multi
+    def receive_orders(self, orders, key=None):
         """Store the orders an own web shop pushes (docs/own_shop.md).
 
         New orders become sales orders, known ones follow their changes
@@ -41,6 +93,7 @@ class EcommerceShopOwn(models.Model):
         newer; one refused order never stops the others.
 
         :param orders: list of order objects, at most MAX_ORDERS.
+        :param key: the shop's key (``generate_own_key``).
         :returns: ``{"results": [{"order", "result", "reason"?, "sale_order_id"?,
                   "state"?, "held"?}]}`` in the order of ``orders``; result is
                   ``created``, ``updated``, ``unchanged`` or ``refused``.
@@ -50,7 +103,11 @@ class EcommerceShopOwn(models.Model):
         orders = self._check_order_list(args, orders)
         self.ensure_one()
         self._check_order_rights()
+        if not self.env.user.has_group("ecommerce_sync.group_ecommerce_own_feed"):
+            raise AccessError(_("Only users of the group E-commerce Own Shop Feed may push "
+                                "orders into an own shop."))
         self._check_own_shop("receive_orders")
+        self._check_own_key(key)
         # Waits for another push of this shop instead of refusing it: a shop
         # sends orders as they come, two calls may overlap.
         self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_CLASS, self.id))
@@ -69,10 +126,11 @@ class EcommerceShopOwn(models.Model):
         return {"results": results}
 
     @api.multi
-    def get_sellable_stock(self, skus=None):
+    def get_sellable_stock(self, skus=None, key=None):
         """What the own shop may sell now, per merchant code, by the stock push's rules.
 
         :param skus: merchant codes to read; None for every listing of the shop.
+        :param key: the shop's key (``generate_own_key``).
         :returns: ``{"quantities": {code: qty}, "unknown": [code],
                   "skipped": [{"sku", "reason"}], "held_back": [{"sku", "qty",
                   "reason"}]}``: ``unknown`` are codes no SKU mapping of the
@@ -89,6 +147,7 @@ class EcommerceShopOwn(models.Model):
         self.check_access_rule("read")
         self.env["ecommerce.stock.sync"].check_access_rights("read")
         self._check_own_shop("get_sellable_stock")
+        self._check_own_key(key)
         return self._sellable_stock(skus)
 
     # ------------------------------------------------------------------
@@ -116,6 +175,29 @@ class EcommerceShopOwn(models.Model):
         if wrong:
             args._refuse("skus", form, wrong[0])
         return list(dict.fromkeys(sku.strip() for sku in skus))
+
+    def _check_own_key_rights(self):
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+        if not self.env.user.has_group("ecommerce_sync.group_ecommerce_manager"):
+            raise AccessError(_("Only an E-commerce Manager may make or withdraw a shop's "
+                                "key."))
+
+    @staticmethod
+    def _own_key_digest(key):
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    def _check_own_key(self, key):
+        """The caller holds this shop's key (a key of another shop is refused)."""
+        stored = self.sudo().own_key_hash
+        if not stored:
+            raise AccessError(_("Shop %(shop)s has no key yet: an E-commerce Manager makes "
+                                "one (shop form, Make a New Key).") % {"shop": self.name})
+        given = self._own_key_digest(key) if isinstance(key, str) else ""
+        if not hmac.compare_digest(given, stored):
+            _logger.warning("Shop %s: call with a wrong or missing own-shop key", self.id)
+            raise AccessError(_("The key is missing or not the key of shop %(shop)s.")
+                              % {"shop": self.name})
 
     def _check_own_shop(self, method):
         if self.platform != "own":

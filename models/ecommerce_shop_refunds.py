@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .api_arguments import ApiArguments
+
 _logger = logging.getLogger(__name__)
 
 # The refund list lags behind the platform's writes like the trade list does.
@@ -54,7 +56,7 @@ class EcommerceShopRefunds(models.Model):
         :returns: ``{"created": n, "updated": n, "failed": [{"refund_id", "reason"}]}``
                   plus ``"error"`` when the platform stopped the run.
         """
-        self.ensure_one()
+        ApiArguments(self, "sync_refunds").check_single_shop()
         start, end = self._refund_window(date_from, date_to)
         self._check_refund_rights()
         self._acquire_refund_lock()

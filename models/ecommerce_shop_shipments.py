@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..adapters import adapter_class
+from .api_arguments import ApiArguments
 from .ecommerce_shop import PLATFORM_ERRORS
 
 _logger = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ class EcommerceShopShipments(models.Model):
         :returns: ``{"sent": [tid], "skipped": [{"picking", "reason"}],
                   "failed": [{"tid", "picking", "reason"}], "api_calls": n}``
         """
-        self.ensure_one()
+        ApiArguments(self, "send_shipments").check_single_shop()
         self._check_shipment_rights()
         picking_ids = self._check_picking_ids(picking_ids)
         return self._send_shipments_run(picking_ids, commit=False)

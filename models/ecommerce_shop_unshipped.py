@@ -43,7 +43,7 @@ class EcommerceShopUnshipped(models.Model):
 
     @api.multi
     @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
-    def job_unshipped_pass(self):
+    def _job_unshipped_pass(self):
         """Store one window of the trades waiting to ship, then chain the next."""
         self.ensure_one()
         what = _("Shop %(shop)s: unshipped trades") % {"shop": self.name}
@@ -62,13 +62,13 @@ class EcommerceShopUnshipped(models.Model):
         except SetupConflict as err:
             raise self._setup_conflict_retry(err)
         if not done:
-            self._delayed(what, PRIORITY_ORDERS).job_unshipped_pass()
+            self._delayed(what, PRIORITY_ORDERS)._job_unshipped_pass()
         return self._job_result(importer.public_summary(), False)
 
     def _enqueue_unshipped_pass(self, now):
         if self._unshipped_pass_due(now):
             self._delayed(_("Shop %(shop)s: unshipped trades") % {"shop": self.name},
-                          PRIORITY_ORDERS).job_unshipped_pass()
+                          PRIORITY_ORDERS)._job_unshipped_pass()
 
     def _unshipped_pass_due(self, now):
         """A pass is in progress, or the last one is a day old (or never ran)."""

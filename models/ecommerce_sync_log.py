@@ -1,6 +1,8 @@
 # Copyright 2026 ecommerce_sync contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+from datetime import datetime, timedelta
+
 from odoo import api, fields, models
 
 
@@ -55,6 +57,19 @@ class EcommerceSyncLog(models.Model):
             "failed_count": len(summary.get("failed", [])),
             "top_calls": calls, "message": error or False, "line_ids": lines,
         })
+
+    @api.model
+    def _cron_clean_sync_logs(self):
+        """Delete the logs older than their shop's "Keep Sync Logs (days)"."""
+        shops = self.env["ecommerce.shop"].sudo().with_context(active_test=False).search(
+            [("sync_log_keep_days", ">", 0)])
+        now = datetime.utcnow()
+        for days in set(shops.mapped("sync_log_keep_days")):
+            limit = fields.Datetime.to_string(now - timedelta(days=days))
+            same = shops.filtered(lambda shop: shop.sync_log_keep_days == days)
+            self.sudo().search([("shop_id", "in", same.ids),
+                                ("date_start", "<", limit)]).unlink()
+        return True
 
 
 class EcommerceSyncLogLine(models.Model):

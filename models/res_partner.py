@@ -14,3 +14,8 @@ class ResPartner(models.Model):
         index=True, copy=False,
         help="Fingerprint of the platform receiving address: the same address of the "
              "same buyer is found again instead of being created twice.")
+    ecommerce_oaid = fields.Char(
+        "Receiver OAID", index=True, copy=False, readonly=True,
+        help="The platform's id of the masked receiver (Open Addressee ID). The name, "
+             "phone and street are stored masked, as the platform sends them; the "
+             "plaintext is only shown on purpose, never stored.")

@@ -20,6 +20,12 @@ class SaleOrderLine(models.Model):
              "it gets no delivery, so its goods are neither shipped nor taken from stock "
              "twice.")
 
+    ecommerce_platform_shipped = fields.Boolean(
+        "Shipped on the Platform", readonly=True, copy=False,
+        help="The platform shipped this sub-order outside Odoo (e.g. in Qianniu) after the "
+             "shop's go-live date: its delivery is validated as it is, so its goods leave "
+             "the stock once and are never shipped again.")
+
     @api.multi
     def _action_launch_procurement_rule(self):
         return super(SaleOrderLine, self.filtered(

@@ -1,13 +1,16 @@
 # Copyright 2026 ecommerce_sync contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 SHIPMENT_STATES = [
     ("to_send", "To send"),
     ("sent", "Sent"),
     ("error", "Refused by the platform"),
     ("attention", "Needs attention"),
+    ("part_sent", "Sent in part"),
+    ("platform", "Shipped on the platform"),
 ]
 # delivery's send_to_shipper() overwrites the tracking number with the empty
 # one of these providers when the picking is validated.
@@ -42,6 +45,26 @@ class StockPicking(models.Model):
     ecommerce_sent_sub_ids = fields.Char(
         "Sub-orders Reported", copy=False, readonly=True,
         help="Platform sub-order ids this delivery was reported with (comma-separated).")
+    ecommerce_unsent_sub_ids = fields.Char(
+        "Sub-orders Left Out", copy=False, readonly=True,
+        help="Sub-orders this delivery carries that were left out of its report because a "
+             "refund was waiting; they are reported with its waybill once the refund is "
+             "refused (comma-separated).")
+    ecommerce_hold_reason = fields.Text(
+        "Held", copy=False, readonly=True,
+        help="Why the order of this delivery is held: until the hold ends the delivery "
+             "keeps no reservation and cannot be validated.")
+    ecommerce_held = fields.Boolean(
+        "On Hold", compute="_compute_ecommerce_held", store=True, index=True)
+    ecommerce_after_sales = fields.Text(
+        "After-sales", copy=False, readonly=True,
+        help="A hold (a refund, a memo, a platform hold) arrived after this delivery was "
+             "validated: the goods have left, after-sales must act.")
+
+    @api.depends("ecommerce_hold_reason")
+    def _compute_ecommerce_held(self):
+        for picking in self:
+            picking.ecommerce_held = bool(picking.ecommerce_hold_reason)
 
     def _is_ecommerce_shipment(self):
         """The customer-facing delivery (the last step) of an order from a platform.
@@ -55,20 +78,37 @@ class StockPicking(models.Model):
                     and self.location_dest_id.usage == "customer")
 
     @api.multi
+    def button_validate(self):
+        self._check_ecommerce_not_held()
+        return super().button_validate()
+
+    @api.multi
     def action_done(self):
+        self._check_ecommerce_not_held()
         # Only mark: the platform is called after the commit (cron or button),
         # never while the warehouse validates.
         typed_refs = {p.id: p.carrier_tracking_ref for p in self if p.carrier_tracking_ref}
         result = super().action_done()
         self._restore_tracking_refs(typed_refs)
-        shipments = self.filtered(lambda p: not p.ecommerce_shipment_state
-                                  and p._is_ecommerce_shipment())
+        # sudo: a warehouse user without e-commerce rights validates the parcel; the
+        # mark for the platform is the addon's bookkeeping, not the user's.
+        shipments = self.sudo().filtered(lambda p: not p.ecommerce_shipment_state
+                                         and p._is_ecommerce_shipment())
         if shipments:
             shipments.write({"ecommerce_shipment_state": "to_send",
                              "ecommerce_shipment_reason": False,
                              "ecommerce_shipment_attempts": 0,
                              "ecommerce_shipment_next_try": False})
         return result
+
+    def _check_ecommerce_not_held(self):
+        if self.env.context.get("ecommerce_platform_shipped"):
+            return  # the platform shipped it already: the goods have left
+        held = self.filtered(lambda p: p.ecommerce_hold_reason and p.state != "done")
+        if held:
+            raise UserError(_("Delivery %(picking)s is on hold and cannot be validated: "
+                              "%(reason)s") % {"picking": held[0].name,
+                                               "reason": held[0].ecommerce_hold_reason})
 
     @api.multi
     def _add_delivery_cost_to_so(self):
@@ -112,6 +152,20 @@ class StockPicking(models.Model):
             "ecommerce_shipment_state": "to_send", "ecommerce_shipment_reason": False,
             "ecommerce_shipment_attempts": 0, "ecommerce_shipment_next_try": False})
 
+    def _ecommerce_requeue_left_out(self):
+        """A refund that held a sub-order out of its parcel's report has ended: the
+        parcel goes out again to report it (or to drop it, if it was refunded)."""
+        waiting = ("WAIT_SELLER_AGREE", "WAIT_BUYER_RETURN_GOODS", "WAIT_SELLER_CONFIRM_GOODS")
+        for picking in self.filtered(lambda p: p.ecommerce_shipment_state == "part_sent"):
+            unsent = set((picking.ecommerce_unsent_sub_ids or "").split(",")) - {""}
+            lines = picking.sale_id.order_line.filtered(
+                lambda line: line.ecommerce_oid in unsent)
+            if any(line.ecommerce_refund_status not in waiting for line in lines):
+                super(StockPicking, picking).write({
+                    "ecommerce_shipment_state": "to_send", "ecommerce_shipment_reason": False,
+                    "ecommerce_shipment_attempts": 0, "ecommerce_shipment_next_try": False})
+        return True
+
     @api.multi
     def action_ecommerce_send_shipment(self):
         """Button and list action: tell the platforms now instead of waiting for the cron."""
@@ -119,3 +173,18 @@ class StockPicking(models.Model):
             pickings = self.filtered(lambda p: p.ecommerce_shop_id == shop)
             shop.send_shipments(picking_ids=pickings.ids)
         return True
+
+    ecommerce_receiver_masked = fields.Boolean(related="sale_id.ecommerce_receiver_masked",
+                                               readonly=True)
+
+    @api.multi
+    def action_ecommerce_reveal_receiver(self):
+        """Button on the delivery: the same reveal as on its sales order."""
+        self.ensure_one()
+        return self.sale_id.action_ecommerce_reveal_receiver()
+
+    @api.multi
+    def ecommerce_reveal_receiver(self, scene):
+        """Public API: reveal the receiver of this delivery's sales order."""
+        self.ensure_one()
+        return self.sale_id.ecommerce_reveal_receiver(scene)

@@ -24,10 +24,15 @@ from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from top_sandbox import (FMT, LOOPBACK, Faults, Handler as TopHandler,  # noqa: E402
-                         beijing_now, fmt, random_token, shift_times)
+from top_sandbox import (DECRYPT_SCENES, FMT, LOOPBACK, Faults,  # noqa: E402
+                         Handler as TopHandler, beijing_now, fmt, make_oaid, mask_name,
+                         mask_number, mask_street, random_token, shift_times)
 
 SKEW_SECONDS = 360
+# Leaf category of a ware given without one (JD files every ware under one).
+DEFAULT_CATEGORY = 1349
+SALE_ATTRIBUTES = 4  # attributeType of sale attributes in the category attribute API
+BEIJING_OFFSET = datetime.timedelta(hours=8)
 ORDER_STATES = frozenset([
     'WAIT_SELLER_STOCK_OUT', 'WAIT_GOODS_RECEIVE_CONFIRM', 'FINISHED_L', 'TRADE_CANCELED',
     'LOCKED', 'POP_ORDER_PAUSE', 'PAUSE', 'WAIT_SELLER_DELIVERY', 'WAIT_SEND_CODE'])
@@ -61,6 +66,10 @@ ORDER_LISTS = ('jingdong.pop.order.search', 'jingdong.pop.order.enSearch')
 REFUND_LIST = 'jingdong.pop.afs.soa.refundapply.queryPageList'
 SECRET_PARAMS = frozenset(['sign', 'access_token', 'app_secret', 'code', 'refresh_token'])
 RESPONSE_KEYS = {'360buy.get.vender.all.delivery.company': 'vender_delivery_all_company_response'}
+CONSIGNEE_MASKS = {'fullname': mask_name, 'mobile': mask_number, 'telephone': mask_number,
+                   'fullAddress': mask_street}
+DECRYPT_CAP = 20
+ACCESS_LOG_FIELDS = ('userIp', 'appKey', 'jdId', 'deviceId', 'url', 'orderInfos', 'timeStamp')
 
 
 class JdFailure(Exception):
@@ -148,6 +157,32 @@ def within(value, low, high):
     return (not low or value >= fmt(low)) and (not high or value <= fmt(high))
 
 
+def beijing_stamp(value):
+    """Beijing time of a gateway timestamp, or None.
+
+    Plain 'yyyy-MM-dd HH:mm:ss' is Beijing time; JD's SDKs send their local time
+    with its offset, 'yyyy-MM-dd HH:mm:ss.SSS+ZZZZ' (e.g. '.000+0000' on a UTC
+    server), which is converted.
+    """
+    try:
+        stamp = datetime.datetime.strptime(value[:19], FMT)
+    except ValueError:
+        return None
+    rest = value[19:]
+    if rest.startswith('.'):
+        digits = rest[1:4]
+        if not digits.isdigit():
+            return None
+        rest = rest[1 + len(digits):]
+    if not rest:
+        return stamp
+    if len(rest) != 5 or rest[0] not in '+-' or not rest[1:].isdigit():
+        return None
+    offset = datetime.timedelta(hours=int(rest[1:3]), minutes=int(rest[3:5]))
+    utc = stamp - offset if rest[0] == '+' else stamp + offset
+    return utc + BEIJING_OFFSET
+
+
 def project(record, fields):
     if not fields:
         return copy.deepcopy(record)
@@ -180,6 +215,10 @@ class Store(object):
             self.shop_name = data.get('shop_name') or '悦享生活京东旗舰店'
             self.vender_id = str(data.get('vender_id') or '10086001')
             self.wares, self.skus, self.orders, self.refunds = {}, {}, {}, {}
+            self.categories = {}
+            for cid, attrs in (data.get('category_attrs') or {}).items():
+                for attr in attrs:
+                    self.put_category_attr(int(cid), attr)
             for ware in data.get('wares') or []:
                 self.put_ware(ware)
             for order in data.get('orders') or []:
@@ -190,12 +229,27 @@ class Store(object):
     def put_ware(self, ware):
         ware = copy.deepcopy(ware)
         ware['wareId'] = int(ware['wareId'])
+        ware['categoryId'] = int(ware.get('categoryId') or DEFAULT_CATEGORY)
         for sku_id in [k for k, s in self.skus.items() if s['wareId'] == ware['wareId']]:
             del self.skus[sku_id]
         for sku in ware.pop('skus', None) or []:
             sku['skuId'], sku['wareId'] = int(sku['skuId']), ware['wareId']
             self.skus[sku['skuId']] = sku
+            self._file_attr_names(ware['categoryId'], sku)
         self.wares[ware['wareId']] = ware
+
+    def _file_attr_names(self, category_id, sku):
+        """JD's SKU answers carry no attribute names: a name given with test data
+        goes to the ware's category, where the category attribute API finds it."""
+        for attr in sku.get('saleAttrs') or []:
+            name = attr.pop('attrName', None) if isinstance(attr, dict) else None
+            if name:
+                self.put_category_attr(category_id, {'id': attr.get('attrId'), 'name': name})
+
+    def put_category_attr(self, category_id, attr):
+        attr = dict(attr, id=int(attr['id']), categoryId=category_id)
+        attr.setdefault('attributeType', SALE_ATTRIBUTES)
+        self.categories.setdefault(category_id, {})[attr['id']] = attr
 
     def put_order(self, order):
         order = copy.deepcopy(order)
@@ -215,8 +269,11 @@ class Store(object):
                 ware['skus'] = [copy.deepcopy(s) for s in self.skus.values()
                                 if s['wareId'] == ware['wareId']]
                 wares.append(ware)
+            categories = dict((str(cid), sorted(attrs.values(), key=lambda a: a['id']))
+                              for cid, attrs in self.categories.items())
             return {'shop_name': self.shop_name, 'vender_id': self.vender_id,
-                    'wares': wares, 'orders': copy.deepcopy(list(self.orders.values())),
+                    'category_attrs': copy.deepcopy(categories), 'wares': wares,
+                    'orders': copy.deepcopy(list(self.orders.values())),
                     'refunds': copy.deepcopy(list(self.refunds.values()))}
 
     def order(self, order_id):
@@ -266,11 +323,56 @@ class Store(object):
         self.touch(order)
 
 
+class Privacy(object):
+    """Masked consignees, OAIDs, the daily decrypt quota and the access log."""
+
+    def __init__(self, app_key, masked=True, quota=None):
+        self.app_key, self.masked, self.quota = app_key, masked, quota
+        self.decrypts, self.access_logs = [], []
+
+    @staticmethod
+    def receiver(order):
+        info = order.get('consigneeInfo') or {}
+        return {'name': info.get('fullname', ''), 'mobile': info.get('mobile', ''),
+                'phone': info.get('telephone', ''), 'state': info.get('province', ''),
+                'city': info.get('city', ''), 'district': info.get('county', ''),
+                'town': info.get('town', ''), 'address': info.get('fullAddress', '')}
+
+    def oaid(self, order, vender_id):
+        return make_oaid(self.app_key, vender_id, self.receiver(order),
+                         order.get('orderStartTime', ''))
+
+    def view(self, order, row, vender_id):
+        if self.masked and isinstance(row.get('consigneeInfo'), dict):
+            info = row['consigneeInfo']
+            for key, mask in CONSIGNEE_MASKS.items():
+                if info.get(key):
+                    info[key] = mask(str(info[key]))
+            row['oaid'] = self.oaid(order, vender_id)
+        return row
+
+    def daily_quota(self, orders):
+        """About a tenth of the shop's daily orders (the sandbox: of all it holds)."""
+        return self.quota if self.quota is not None else max(5, orders // 10)
+
+    def today(self):
+        return beijing_now().strftime('%Y-%m-%d')
+
+    def used_today(self):
+        return sum(1 for d in self.decrypts if d['date'] == self.today())
+
+    def state(self, orders):
+        return {'masked': self.masked, 'quota': self.daily_quota(orders),
+                'decrypts_today': self.used_today(), 'decrypts': copy.deepcopy(self.decrypts),
+                'access_logs': copy.deepcopy(self.access_logs)}
+
+
 class Api(object):
     """The JD business APIs over a Store; handlers return the result dict."""
 
-    def __init__(self, store):
+    def __init__(self, store, privacy=None):
         self.store = store
+        self.privacy = privacy or Privacy('', masked=False)
         self.methods = {
             'jingdong.pop.order.search': self.order_search,
             'jingdong.pop.order.enSearch': self.order_search,
@@ -278,11 +380,14 @@ class Api(object):
             'jingdong.ware.read.searchWare4Valid': self.ware_search,
             'jingdong.sku.read.searchSkuList': self.sku_search,
             'jingdong.ware.read.findWareById': self.ware_get,
+            'jingdong.category.read.findAttrsByCategoryIdUnlimitCate': self.category_attrs,
             'jingdong.stock.write.updateSkuStock': self.stock_update,
             'jingdong.stock.read.findSkuStock': self.stock_get,
             'jingdong.pop.order.shipment': self.shipment,
             '360buy.get.vender.all.delivery.company': self.carriers,
             'jingdong.pop.afs.soa.refundapply.queryPageList': self.refund_search,
+            'jingdong.jos.order.oaid.decrypt': self.oaid_decrypt,
+            'jingdong.security.orderinfo.log.upload': self.access_log_upload,
         }
         # Where each method's refusal goes: its result object (None = top level).
         self.holders = {
@@ -291,6 +396,8 @@ class Api(object):
             'jingdong.pop.order.get': ('orderDetailInfo', True),
             'jingdong.pop.order.shipment': ('sopjosshipment_result', False),
             'jingdong.pop.afs.soa.refundapply.queryPageList': ('queryResult', False),
+            'jingdong.jos.order.oaid.decrypt': ('returnType', False),
+            'jingdong.security.orderinfo.log.upload': ('returnType', False),
         }
 
     def refusal(self, method, refused):
@@ -327,7 +434,8 @@ class Api(object):
                   reverse=number(params, 'sortType', 0) == 1)
         return {'searchorderinfo_result': {
             'orderTotal': len(rows), 'apiResult': api_result(),
-            'orderInfoList': [project(o, fields) for o in page_of(rows, page, size)]}}
+            'orderInfoList': [self._shown(o, project(o, fields))
+                              for o in page_of(rows, page, size)]}}
 
     def order_get(self, params):
         order = self.store.order(need(params, 'order_id'))
@@ -339,7 +447,57 @@ class Api(object):
             raise Refused('order %s is not in the asked states' % order['orderId'],
                           '订单状态不符', '202')
         return {'orderDetailInfo': {'apiResult': api_result(),
-                                    'orderInfo': project(order, fields)}}
+                                    'orderInfo': self._shown(order, project(order, fields))}}
+
+    def _shown(self, order, row):
+        return self.privacy.view(order, row, self.store.vender_id)
+
+    # -- buyer privacy --------------------------------------------------------
+    def oaid_decrypt(self, params):
+        request = params.get('getReceiverInfoListReqVO')
+        if isinstance(request, str):
+            request = json.loads(request or '{}')
+        if not isinstance(request, dict):
+            raise Refused('missing parameter getReceiverInfoListReqVO',
+                          '缺少参数getReceiverInfoListReqVO', '100')
+        if text(request, 'scenesType') not in DECRYPT_SCENES:
+            raise Refused('unknown scenesType', '解密场景错误', '10001')
+        infos = request.get('orderInfos') or []
+        if not isinstance(infos, list) or not infos or len(infos) > DECRYPT_CAP:
+            raise Refused('orderInfos takes 1 to %d orders' % DECRYPT_CAP,
+                          'orderInfos须为1至%d个订单' % DECRYPT_CAP, '103')
+        orders = [self.store.order((info or {}).get('orderId', '')) for info in infos]
+        privacy = self.privacy
+        if privacy.used_today() + len(orders) > privacy.daily_quota(len(self.store.orders)):
+            raise Refused('the daily decrypt quota is spent', '今日解密次数已达上限', '10009')
+        data = []
+        for info, order in zip(infos, orders):
+            oaid = privacy.oaid(order, self.store.vender_id)
+            plain = privacy.receiver(order)
+            data.append({'orderId': order['orderId'], 'oaid': oaid,
+                         'matched': oaid == str(info.get('oaid') or ''),
+                         'customerName': plain['name'], 'mobile': plain['mobile'],
+                         'telephone': plain['phone'], 'province': plain['state'],
+                         'city': plain['city'], 'county': plain['district'],
+                         'town': plain['town'], 'fullAddress': plain['address']})
+            privacy.decrypts.append({'date': privacy.today(), 'orderId': order['orderId'],
+                                     'scenesType': text(request, 'scenesType'),
+                                     'time': fmt(beijing_now())})
+        return {'returnType': dict(api_result(), data=data)}
+
+    def access_log_upload(self, params):
+        missing = [k for k in ACCESS_LOG_FIELDS if params.get(k) in (None, '', [])]
+        if missing:
+            raise Refused('missing parameter %s' % missing[0], '缺少参数%s' % missing[0], '100')
+        infos = params['orderInfos']
+        if isinstance(infos, str):
+            infos = json.loads(infos)
+        for info in infos:
+            self.store.order(info.get('orderId', ''))
+        self.privacy.access_logs.append(dict(
+            (k, copy.deepcopy(params[k])) for k in ACCESS_LOG_FIELDS + ('operation',)
+            if k in params))
+        return {'returnType': api_result()}
 
     # -- wares, SKUs, stock ---------------------------------------------------
     def ware_search(self, params):
@@ -372,6 +530,17 @@ class Api(object):
         fields = set(id_list(params, 'field'))
         return {'page': {'data': [project(s, fields) for s in page_of(rows, page, size)],
                          'pageNo': page, 'pageSize': size, 'totalItem': len(rows)}}
+
+    def category_attrs(self, params):
+        """The attributes of a category, of one attributeType when asked."""
+        cid = number(params, 'cid')
+        if cid is None:
+            raise Refused('missing parameter cid', '缺少参数cid', '100')
+        kind = number(params, 'attributeType')
+        rows = [copy.deepcopy(a) for a in sorted(self.store.categories.get(cid, {}).values(),
+                                                 key=lambda a: a['id'])
+                if kind is None or a.get('attributeType') == kind]
+        return {'findattrsbycategoryidunlimitcate_result': rows}
 
     def ware_get(self, params):
         ware = self.store.wares.get(number(params, 'wareId'))
@@ -461,7 +630,8 @@ class Sandbox(object):
         self.log_lock = threading.Lock()
         self.state_lock = threading.RLock()
         self.store = Store(self._read_data())
-        self.api = Api(self.store)
+        self.api = Api(self.store, Privacy(args.app_key, not args.plain_receivers,
+                                           args.decrypt_quota))
         self.reset_runtime()
         self.faults = Faults(args.fault, args.seed, args.slow_seconds)
 
@@ -486,12 +656,16 @@ class Sandbox(object):
             self.codes = {}           # code -> (redirect_uri, expiry)
             self.calls = 0
             self.by_method = {}
+            if hasattr(self, 'api'):
+                self.api.privacy.decrypts, self.api.privacy.access_logs = [], []
 
     # -- control API --------------------------------------------------------
     def control(self, verb, path, body):
         name = path[len('/_sandbox/'):]
         if verb == 'GET' and name == 'state':
             return 200, self.store.dump()
+        if verb == 'GET' and name == 'privacy':
+            return 200, self.api.privacy.state(len(self.store.orders))
         if verb == 'GET' and name == 'stats':
             return 200, {'calls': self.calls, 'by_method': dict(self.by_method),
                          'faults': dict(self.faults.counts)}
@@ -528,6 +702,15 @@ class Sandbox(object):
         faults.denied = frozenset(body.get('deny_methods') or ())
         self.faults = faults
         return {'ok': True}
+
+    def _ctl_privacy(self, body):
+        privacy = self.api.privacy
+        if 'masked' in body:
+            privacy.masked = bool(body['masked'])
+        if 'decrypt_quota' in body:
+            quota = body['decrypt_quota']
+            privacy.quota = None if quota is None else int(quota)
+        return privacy.state(len(self.store.orders))
 
     def _ctl_session(self, body):
         self.session_expired = bool(body.get('expired'))
@@ -671,9 +854,8 @@ class Sandbox(object):
         value = (value or '').strip()
         if not value:
             raise JdFailure(7)
-        try:  # the SDKs also send '.SSS+0800'
-            stamp = datetime.datetime.strptime(value[:19], FMT)
-        except ValueError:
+        stamp = beijing_stamp(value)
+        if stamp is None:
             raise JdFailure(8, 'timestamp cannot be parsed')
         if abs((beijing_now() - stamp).total_seconds()) > SKEW_SECONDS:
             raise JdFailure(8, 'timestamp is more than 6 minutes off')
@@ -818,6 +1000,11 @@ def parse_args(argv=None):
     parser.add_argument('--rebase-times', action='store_true')
     parser.add_argument('--token-expires-in', type=int, default=86400)
     parser.add_argument('--ready-file')
+    parser.add_argument('--plain-receivers', action='store_true',
+                        help='answer consignees in clear, as before the privacy upgrade')
+    parser.add_argument('--decrypt-quota', type=int, default=None,
+                        help='OAID decrypts allowed per day (default: a tenth of the '
+                             'orders held, at least 5)')
     args = parser.parse_args(argv)
     if args.host not in LOOPBACK:
         parser.error('the sandbox only binds loopback addresses (127.0.0.1, localhost, ::1)')

@@ -252,6 +252,109 @@ def page_slice(rows, page_no, page_size):
     return rows[start:start + page_size]
 
 
+# -- buyer privacy (OAID) ----------------------------------------------------
+# Decrypt scenes: 1001 SF, 1002 四通一达, 1003 EMS, 1004 other waybill, 1005 store
+# shipping, 1006 hand-written waybill, 1007 drop-ship, 2001 after-sales, 2002 care.
+DECRYPT_SCENES = frozenset(['1001', '1002', '1003', '1004', '1005', '1006', '1007',
+                            '2001', '2002'])
+QUERY_SCENES = frozenset(['1001', '1002'])  # trades.sold.query: consultation, after-sales
+DECRYPT_CAP, MERGE_CAP, QUERY_CAP = 20, 100, 20
+DECRYPT_COST = '0.05'  # yuan per decrypt: the price is the sandbox's own
+RECEIVER_PLAIN = ('name', 'mobile', 'phone', 'state', 'city', 'district', 'town',
+                  'address')
+
+
+def mask_name(value):
+    """'陈明' -> '陈*': the platforms keep the first character."""
+    return value[:1] + '*' * (len(value) - 1) if len(value) > 1 else value
+
+
+def mask_number(value):
+    """'13812341234' -> '*******1234'."""
+    return '*' * (len(value) - 4) + value[-4:] if len(value) > 4 else '*' * len(value)
+
+
+def mask_street(value):
+    """'文三路90号' -> '文三路**号': digits hidden, so different streets may mask alike."""
+    return re.sub(r'\d', '*', value)
+
+
+def mask_nick(value):
+    return value[:1] + '**' + value[-1:] if len(value) > 2 else value[:1] + '*'
+
+
+RECEIVER_MASKS = {'receiver_name': mask_name, 'receiver_mobile': mask_number,
+                  'receiver_phone': mask_number, 'receiver_address': mask_street}
+
+
+def make_oaid(app_key, seller, receiver, created):
+    """An open addressee id as the platform derives it: the receiver's plaintext,
+    the seller, the app and the week of ``created`` (orders a week apart differ)."""
+    try:
+        week = datetime.datetime.strptime(created[:10], '%Y-%m-%d').toordinal() // 7
+    except ValueError:
+        week = 0
+    raw = '\x1f'.join([app_key, seller, str(week)] + [receiver.get(k, '') for k in
+                                                      RECEIVER_PLAIN])
+    return hashlib.sha256(raw.encode('utf-8')).hexdigest()[:40]
+
+
+def json_list(params, name, cap):
+    try:
+        value = json.loads(req(params, name))
+    except ValueError:
+        raise invalid(name, '%s must be a JSON list' % name)
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise invalid(name, '%s must be a JSON list of objects' % name)
+    if not value or len(value) > cap:
+        raise invalid(name, '%s takes 1 to %d entries' % (name, cap))
+    return value
+
+
+class Privacy(object):
+    """Masked answers, OAIDs and the metered decrypts of the sandboxed app."""
+
+    def __init__(self, app_key, masked=True, quota=1000):
+        self.app_key, self.masked, self.quota = app_key, masked, quota
+        self.bills = []  # one row per decrypted receiver, as the platform bills them
+
+    def receiver(self, trade):
+        return dict((k, str(trade.get('receiver_' + k) or '')) for k in RECEIVER_PLAIN)
+
+    def oaid(self, trade, seller):
+        return make_oaid(self.app_key, seller, self.receiver(trade), trade.get('created', ''))
+
+    def view(self, trade, row, seller):
+        """``row`` (a projection of ``trade``) as today's platform answers it."""
+        if not self.masked:
+            return row
+        if any(key in row for key in RECEIVER_FIELDS):
+            for key, mask in RECEIVER_MASKS.items():
+                if row.get(key):
+                    row[key] = mask(str(row[key]))
+            row['oaid'] = self.oaid(trade, seller)
+        if row.get('buyer_nick'):
+            row['buyer_open_uid'] = 'AAH' + hashlib.sha256(
+                ('%s\x1f%s' % (self.app_key, row['buyer_nick'])).encode('utf-8')
+            ).hexdigest()[:21]
+            row['buyer_nick'] = mask_nick(row['buyer_nick'])
+        return row
+
+    def today(self):
+        return beijing_now().strftime('%Y-%m-%d')
+
+    def charge(self, count):
+        used = sum(1 for b in self.bills if b['biz_date'] == self.today())
+        if used + count > self.quota:
+            raise TopFailure(15, 'isv.decrypt-quota-exceeded',
+                             'The decrypt quota of the day (%d) is spent' % self.quota)
+
+    def state(self):
+        return {'masked': self.masked, 'quota': self.quota,
+                'decrypts_today': sum(1 for b in self.bills if b['biz_date'] == self.today()),
+                'decrypts': len(self.bills), 'bills': copy.deepcopy(self.bills)}
+
+
 class Store(object):
     """In-memory seller data with indexes; every access holds ``lock``."""
 
@@ -349,8 +452,9 @@ class Api(object):
     #: taobao.trades.sold.get shows the trades of these last days only (3 months); 0: all
     history_days = 90
 
-    def __init__(self, store):
+    def __init__(self, store, privacy=None):
         self.store = store
+        self.privacy = privacy or Privacy('', masked=False)
         self.methods = {
             'taobao.time.get': self.time_get,
             'taobao.items.onsale.get': self.items_onsale_get,
@@ -369,6 +473,10 @@ class Api(object):
             'taobao.logistics.consign.resend': self.logistics_consign_resend,
             'taobao.refunds.receive.get': self.refunds_receive_get,
             'taobao.refund.get': self.refund_get,
+            'taobao.top.oaid.decrypt': self.oaid_decrypt,
+            'taobao.top.secret.bill.detail': self.secret_bill_detail,
+            'taobao.top.oaid.merge': self.oaid_merge,
+            'taobao.trades.sold.query': self.trades_sold_query,
         }
 
     def time_get(self, params):
@@ -554,8 +662,9 @@ class Api(object):
         page_size = int_param(params, 'page_size', 40, 1, 100)
         rows = self._trade_filter(rows, params)
         page = page_slice(rows, page_no, page_size)
-        answer = {'trades': {'trade': [select(t, fields, hidden=TRADE_LIST_HIDDEN,
-                                              child_hidden=ORDER_LIST_HIDDEN) for t in page]}}
+        answer = {'trades': {'trade': [self._shown(t, select(
+            t, fields, hidden=TRADE_LIST_HIDDEN, child_hidden=ORDER_LIST_HIDDEN))
+            for t in page]}}
         if bool_param(params, 'use_has_next'):
             answer['has_next'] = page_no * page_size < len(rows)
         else:
@@ -592,7 +701,71 @@ class Api(object):
 
     def trade_fullinfo_get(self, params):
         fields = parse_fields(req(params, 'fields'))
-        return {'trade': select(self._trade(params), fields)}
+        trade = self._trade(params)
+        return {'trade': self._shown(trade, select(trade, fields))}
+
+    def _shown(self, trade, row):
+        return self.privacy.view(trade, row, self.store.seller_nick)
+
+    # -- buyer privacy --------------------------------------------------------
+    def oaid_decrypt(self, params):
+        queries = json_list(params, 'query_list', DECRYPT_CAP)
+        if any(str(q.get('scene') or '') not in DECRYPT_SCENES for q in queries):
+            raise invalid('scene', 'scene must be one of %s' % ', '.join(sorted(DECRYPT_SCENES)))
+        trades = [self._trade({'tid': str(q.get('tid') or '')}) for q in queries]
+        self.privacy.charge(len(queries))
+        receivers = []
+        for query, trade in zip(queries, trades):
+            oaid = self.privacy.oaid(trade, self.store.seller_nick)
+            plain = self.privacy.receiver(trade)
+            plain['address_detail'] = plain.pop('address')
+            receivers.append(dict(plain, tid=trade['tid'], oaid=oaid, country='中国',
+                                  matched=oaid == str(query.get('oaid') or '')))
+            self.privacy.bills.append({
+                'biz_date': self.privacy.today(), 'order_id': trade['tid'],
+                'shop_nick': self.store.seller_nick, 'cost': DECRYPT_COST,
+                'scene': str(query['scene']), 'time': fmt(beijing_now())})
+        return {'receiver_list': {'receiver': receivers}}
+
+    def secret_bill_detail(self, params):
+        day = req(params, 'biz_date')
+        if not re.match(r'^\d{4}-\d\d-\d\d$', day):
+            raise invalid('biz_date', 'biz_date must be yyyy-MM-dd')
+        page_no = int_param(params, 'page_no', 1, 1)
+        page_size = int_param(params, 'page_size', 100, 1, 1000)
+        rows = [b for b in self.privacy.bills if b['biz_date'] == day]
+        shown = [{'shop_nick': b['shop_nick'], 'cost': b['cost'], 'order_id': b['order_id'],
+                  'bill_item': 1} for b in page_slice(rows, page_no, page_size)]
+        return {'data': {'bill_detail_info': shown}, 'total_num': len(rows)}
+
+    def oaid_merge(self, params):
+        groups = {}
+        for entry in json_list(params, 'merge_list', MERGE_CAP):
+            trade = self.store.trades.get(str(entry.get('tid') or ''))
+            if trade is None or trade.get('status') not in SHIPPABLE_TRADE:
+                continue
+            oaid = self.privacy.oaid(trade, self.store.seller_nick)
+            if oaid == str(entry.get('oaid') or ''):
+                groups.setdefault(oaid, []).append(trade['tid'])
+        merged = [','.join(sorted(tids)) for tids in groups.values() if len(tids) > 1]
+        return {'tid_list': {'string': sorted(merged)}}
+
+    def trades_sold_query(self, params):
+        if req(params, 'scene') not in QUERY_SCENES:
+            raise invalid('scene', 'scene must be 1001 (consultation) or 1002 (after-sales)')
+        found = []
+        for query in json_list(params, 'query_list', QUERY_CAP):
+            wanted = dict((k, str(query.get(k) or '').strip())
+                          for k in ('name', 'mobile', 'phone'))
+            if not any(wanted.values()):
+                raise invalid('query_list', 'each query needs name, mobile or phone')
+            start = str(query.get('start_created') or '')
+            end = str(query.get('end_created') or '')
+            for trade in self.store.trades_in('created', start or None, end or None):
+                if all(str(trade.get('receiver_' + k) or '') == v
+                       for k, v in wanted.items() if v) and trade['tid'] not in found:
+                    found.append(trade['tid'])
+        return {'tid_list': {'string': found[:100]}}
 
     # -- logistics ----------------------------------------------------------
     def logistics_offline_send(self, params):
@@ -872,8 +1045,12 @@ class TradeChanges(object):
         returning = status in ('WAIT_BUYER_RETURN_GOODS', 'WAIT_SELLER_CONFIRM_GOODS')
         good = 'BUYER_RETURNED_GOODS' if status == 'WAIT_SELLER_CONFIRM_GOODS' else \
             ('BUYER_RECEIVED' if shipped else 'BUYER_NOT_RECEIVED')
+        if status != 'WAIT_SELLER_CONFIRM_GOODS':
+            good = refund.get('good_status') or good
+        # Waiting for the seller to confirm the goods means the buyer sent them back:
+        # the platform says so whatever it said before.
         refund.update(status=status, refund_fee=money(cents(fee)),
-                      good_status=body.get('good_status') or refund.get('good_status') or good,
+                      good_status=body.get('good_status') or good,
                       has_good_return=bool(body.get('has_good_return',
                                                     refund.get('has_good_return') or returning)))
         if returning or refund['has_good_return']:
@@ -936,9 +1113,11 @@ class TradeChanges(object):
         company = self.api._company(str(body.get('company_code') or 'SF'))
         out_sid = str(body.get('out_sid') or 'SF%013d' % (int(trade['tid']) % 10 ** 13))
         params = {'tid': trade['tid'], 'out_sid': out_sid, 'company_code': company['code']}
+        if body.get('sub_tid'):  # the seller ships some sub-orders in Qianniu
+            params.update(is_split='1', sub_tid=str(body['sub_tid']))
         self.api._shippable_trade(params)
         self.api._check_waybill(company, out_sid)
-        self.api._ship(trade, self.api._to_ship(trade, {}), company['code'], out_sid)
+        self.api._ship(trade, self.api._to_ship(trade, params), company['code'], out_sid)
 
     def finish(self, trade, body):
         if trade['status'] not in (SHIPPED, 'TRADE_BUYER_SIGNED'):
@@ -1154,7 +1333,8 @@ class Sandbox(object):
         self.log_lock = threading.Lock()
         self.state_lock = threading.RLock()
         self.store = Store(self._read_data())
-        self.api = Api(self.store)
+        self.api = Api(self.store, Privacy(args.app_key, not args.plain_receivers,
+                                           args.decrypt_quota))
         self.api.history_days = args.trade_history_days
         self.changes = TradeChanges(self.store, self.api)
         self.reset_runtime()
@@ -1187,9 +1367,13 @@ class Sandbox(object):
             self.codes = {}        # code -> (redirect_uri, expiry)
             self.calls = 0
             self.by_method = {}
+            if hasattr(self, 'api'):
+                self.api.privacy.bills = []
 
     # -- control API --------------------------------------------------------
     def control(self, verb, path, body):
+        if path == '/_sandbox/privacy':
+            return self._privacy(verb, body)
         if path == '/_sandbox/reset' and verb == 'POST':
             given = any(body.get(k) is not None for k in ('items', 'trades', 'refunds'))
             data = body if given else self._read_data()
@@ -1229,6 +1413,15 @@ class Sandbox(object):
                 self.tokens = dict.fromkeys(self.tokens, 0)
             return 200, {'ok': True, 'expired': self.session_expired}
         return 404, {'error': 'not_found'}
+
+    def _privacy(self, verb, body):
+        privacy = self.api.privacy
+        if verb == 'POST':
+            if 'masked' in body:
+                privacy.masked = bool(body['masked'])
+            if body.get('decrypt_quota') is not None:
+                privacy.quota = int(body['decrypt_quota'])
+        return 200, privacy.state()
 
     # -- gateway ------------------------------------------------------------
     def gateway(self, params):
@@ -1527,6 +1720,10 @@ def parse_args(argv=None):
     parser.add_argument('--token-expires-in', type=int, default=86400)
     parser.add_argument('--no-refresh', action='store_true')
     parser.add_argument('--ready-file')
+    parser.add_argument('--plain-receivers', action='store_true',
+                        help='answer receivers in clear, as before the privacy upgrade')
+    parser.add_argument('--decrypt-quota', type=int, default=1000,
+                        help='OAID decrypts allowed per day')
     args = parser.parse_args(argv)
     if args.host not in LOOPBACK:
         parser.error('the sandbox only binds loopback addresses (127.0.0.1, localhost, ::1)')

@@ -14,6 +14,7 @@ import datetime
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -25,6 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "sandbox"))
 sys.path.insert(0, os.path.join(ROOT, "soak"))
 from generate_data import generate  # noqa: E402
+from top_sandbox import mask_name, mask_number, mask_street  # noqa: E402
 from jd_data import PAYABLE_STATES as JD_PAYABLE, generate_jd  # noqa: E402
 
 PAYABLE = {"WAIT_SELLER_SEND_GOODS", "SELLER_CONSIGNED_PART", "WAIT_BUYER_CONFIRM_GOODS",
@@ -51,7 +53,19 @@ CHECKED = (
     "sent but not shipped on the platform", "oversold units (listing)",
     "oversold units (product, all shops)", "oversold units (paused shop weekend)",
     "weekends without a paused shop",
-    "JD duplicates", "JD lost", "JD orders of unpayable orders", "JD orders consigned twice")
+    "JD duplicates", "JD lost", "JD orders of unpayable orders", "JD orders consigned twice",
+    "goods shipped while held (TOP)", "goods shipped while held (JD)",
+    "stock that left without a move (TOP)", "stock that left without a move (JD)",
+    "stalled channels", "secrets found",
+    "plaintext receivers in the database dump and logs")
+# Trades per order or missing-order job in the jobs step: the addon's 200 would leave a
+# soak shop of a hundred trades in one job; 30 cuts it as 200 cuts a busy shop.
+JOB_TRADES = 30
+JOB_FIGURES = ("jobs run", "jobs failed", "missing-order check jobs", "longest job (seconds)",
+               "stalled channels")
+# Shorter values are no real credentials: the clients do not mask them either.
+MIN_SECRET_LEN = 6
+REVEALS = 3  # masked receivers a Privacy Viewer reveals per shop
 
 
 def log(message):
@@ -236,6 +250,11 @@ class Soak(object):
                           "--receipts", str(receipts))
         for key in ("validated", "not_available", "failed"):
             self.figures["deliveries %s" % key] += result.get(key, 0)
+        for key, figure in (("held refused", "held deliveries refused"),
+                            ("shipped while held", "goods shipped while held")):
+            for shop_id, count in result.get(key, {}).items():
+                platform = "JD" if int(shop_id) == self.jd_shop_id else "TOP"
+                self.figures["%s (%s)" % (figure, platform)] += count
         self.figures["receipt lines"] += result.get("received", 0)
 
     # -- go-live history and platform changes ----------------------------------------
@@ -331,6 +350,9 @@ class Soak(object):
                 self.touched.add(tid)
         for tid in take(picks, count):       # refunded at once (one sub-order)
             self.refund_now(tid, state[tid])
+        for tid in take(picks, count // 2 + 1):   # shipped in Qianniu, not from Odoo
+            if self.change(tid, "ship"):
+                self.touched.add(tid)
         for tid in take(picks, count // 2 + 1):
             if self.change(tid, "forbid"):
                 self.forbidden.append(tid)
@@ -416,7 +438,9 @@ class Soak(object):
         data = generate(items=args.items, skus_per_item=4, trades=args.trades, days=args.days,
                         seed=args.seed, start=start.strftime(FMT))
         self.control("/_sandbox/reset", data)
+        self.control("/_sandbox/privacy", {"masked": True})  # today's platforms
         if self.jd:
+            self.jd.post("/_sandbox/privacy", {"masked": True})
             jd_data = generate_jd(data["items"], orders=args.jd_orders, days=args.days,
                                   seed=args.seed, now=now)
             self.jd.post("/_sandbox/reset", jd_data)
@@ -469,10 +493,46 @@ class Soak(object):
         self.set_faults([])
         self.decide_refunds(self.trades(), self.imported())
         self.allow_forbidden()
-        self.run("reconcile", "--refunds")
+        # The daily reconciliation runs through queue_job: the order jobs, then the
+        # 3-day missing-order check of a busy shop cut into jobs of its own.
+        jobs = self.run("jobs", "--job-trades", str(JOB_TRADES))
+        for name in JOB_FIGURES:
+            self.figures[name] = jobs[name]
         self.run("refunds")
         self.run("shipments", "--due-now")
         self.check_truth(self.run("stock")["truth"])
+        self.figures["receivers revealed"] = self.run(
+            "reveal", "--reveals", str(REVEALS))["revealed"]
+
+    def privacy_scan(self, state):
+        """Every plaintext receiver the sandboxes hold, searched in a pg_dump of the
+        database and in the Odoo logs: Odoo may store the mask, never the plaintext."""
+        secrets = set()
+        for trade in state["trades"]:
+            for key, mask in (("receiver_name", mask_name), ("receiver_mobile", mask_number),
+                              ("receiver_phone", mask_number),
+                              ("receiver_address", mask_street)):
+                secrets.add((trade.get(key) or "", mask))
+        jd_orders = self.jd.get("/_sandbox/state")["orders"] if self.jd else []
+        for order in jd_orders:
+            info = order.get("consigneeInfo") or {}
+            for key, mask in (("fullname", mask_name), ("mobile", mask_number),
+                              ("telephone", mask_number), ("fullAddress", mask_street)):
+                secrets.add((str(info.get(key) or ""), mask))
+        # A value its mask does not change (a street without digits) hides nothing.
+        secrets = sorted(value for value, mask in secrets if value and mask(value) != value)
+        dump = subprocess.run(["pg_dump", "--data-only", self.args.db], check=True,
+                              stdout=subprocess.PIPE).stdout.decode("utf-8", "replace")
+        logs = [os.path.join(self.args.out_dir, n) for n in sorted(os.listdir(self.args.out_dir))
+                if n.startswith("worker-") or n == "install.log"]
+        for path in logs:
+            with open(path, encoding="utf-8", errors="replace") as stream:
+                dump += stream.read()
+        found = set(re.findall("|".join(re.escape(s) for s in secrets), dump)) if secrets \
+            else set()
+        self.figures["plaintext receivers searched"] = len(secrets)
+        self.figures["plaintext receivers in the database dump and logs"] = len(found)
+        return sorted(found)
 
     def paused_weekend(self):
         """The Taobao session expires for a weekend while JD sells the same products.
@@ -579,8 +639,10 @@ class Soak(object):
         self.check_lifecycle(platform, state["refunds"], db, problems)
         self.check_shipments(platform, db, problems)
         self.check_stock(db, problems)
+        self.check_left_without_move(platform, db, problems)
         if self.jd:
             self.check_jd(db, problems)
+        problems["plaintext receivers in the database dump and logs"] = self.privacy_scan(state)
         for kind in ("lost", "duplicates", "wrong totals", "closed not cancelled",
                      "cancelled while payable", "orders of unpayable trades",
                      "orders of unknown trades", "refused trades not held"):
@@ -589,6 +651,7 @@ class Soak(object):
         f["refused by the sync"] = len({r["tid"] for r in db["refused"]
                                         if r["shop_id"] == self.shop_id})
         f["sync logs"] = len(db["logs"])
+        f["secrets found"] = self.count_secrets()
         self.count_retries()
         return problems
 
@@ -664,10 +727,12 @@ class Soak(object):
         self.figures["deliveries sent"] = sum(1 for p in done if p["shipment"] == "sent")
         self.figures["deliveries needing attention"] = sum(
             1 for p in done if p["shipment"] in ("attention", "error"))
+        self.figures["deliveries shipped on the platform"] = sum(
+            1 for p in done if p["shipment"] == "platform")
         problems["validated deliveries unsent without reason"] = [
             (p["tid"], p["shipment"]) for p in done
-            if p["shipment"] != "sent" and not (p["shipment"] in ("attention", "error")
-                                                and p["reason"].strip())]
+            if p["shipment"] not in ("sent", "platform")
+            and not (p["shipment"] in ("attention", "error") and p["reason"].strip())]
         for picking in done:
             if picking["shipment"] != "sent" or picking["shop_id"] != self.shop_id:
                 continue
@@ -733,6 +798,30 @@ class Soak(object):
                                                      record["last_pushed_qty"]))
         self.figures["stock mismatches"] = len(problems["stock mismatches"])
 
+    def check_left_without_move(self, platform, db, problems):
+        """Sub-orders (JD: orders) the platform shipped whose goods Odoo still holds:
+        an open delivery move and none done."""
+        moves = collections.defaultdict(set)   # (shop, tid, oid) -> move states
+        for move in db["moves"]:
+            moves[(move["shop_id"], move["tid"], move["oid"])].add(move["state"])
+
+        def still_here(key):
+            states = moves.get(key, set())
+            return bool(states - {"done", "cancel"}) and "done" not in states
+        problems["stock that left without a move (TOP)"] = sorted(
+            (tid, o["oid"]) for tid, t in platform.items() for o in t["orders"]["order"]
+            if o.get("consign_time") and still_here((self.shop_id, tid, o["oid"])))
+        jd_left = []
+        if self.jd:
+            for order in self.jd.get("/_sandbox/state")["orders"]:
+                if order["orderState"] in ("WAIT_GOODS_RECEIVE_CONFIRM", "FINISHED_L"):
+                    jd_left += [key for key in moves if key[0] == self.jd_shop_id
+                                and key[1] == str(order["orderId"]) and still_here(key)]
+        problems["stock that left without a move (JD)"] = sorted(jd_left)
+        for kind in ("stock that left without a move (TOP)",
+                     "stock that left without a move (JD)"):
+            self.figures[kind] = len(problems[kind])
+
     def check_jd(self, db, problems):
         orders = collections.defaultdict(list)
         for order in db["orders"]:
@@ -752,6 +841,28 @@ class Soak(object):
                 problems["JD orders of unpayable orders"].append(order_id)
         for kind in ("JD lost", "JD duplicates", "JD orders of unpayable orders"):
             self.figures[kind] = len(problems[kind])
+
+    def count_secrets(self):
+        """Secrets (App Secrets, sessions, refresh and access tokens) in the failed jobs,
+        the sync logs, the chatter, the shops' error texts and the workers' logs."""
+        found = self.run("secrets")
+        secrets = set(found["secrets"]) | {os.environ.get(name) for name in (
+            "SANDBOX_APP_SECRET", "SANDBOX_SESSION", "JD_SANDBOX_APP_SECRET",
+            "JD_SANDBOX_TOKEN")}
+        secrets = {secret for secret in secrets if secret and len(secret) >= MIN_SECRET_LEN}
+        texts = list(found["texts"])
+        for name in sorted(os.listdir(self.args.out_dir)):
+            if name.startswith("worker-"):
+                with open(os.path.join(self.args.out_dir, name), encoding="utf-8",
+                          errors="replace") as stream:
+                    texts.append(stream.read())
+        count = 0
+        for secret in secrets:
+            hits = sum(text.count(secret) for text in texts)
+            if hits:
+                log("a secret (%s...) is shown %d times" % (secret[:3], hits))
+            count += hits
+        return count
 
     def count_retries(self):
         """Injected faults that the client retried: the same request follows it."""
@@ -793,12 +904,15 @@ class Soak(object):
             "changes refused by the platform", "JD changes applied",
             "refused by the sync", "refused trades (unmapped SKU)", "held orders (draft)",
             "refunded sub-orders", "platform refunds", "deliveries validated",
-            "deliveries not_available", "deliveries failed", "receipt lines",
+            "deliveries not_available", "deliveries failed",
+            "held deliveries refused (TOP)", "held deliveries refused (JD)", "receipt lines",
             "deliveries done", "deliveries sent", "deliveries needing attention",
+            "deliveries shipped on the platform",
             "sub-orders consigned by Odoo", "JD orders consigned", "stock records",
             "shared products", "stock truth checks", "listings checked",
             "listings not checked (push blocked or failed)", "largest under-offer (units)",
-            "soak seconds")]
+            "jobs run", "jobs failed", "missing-order check jobs", "longest job (seconds)",
+            "receivers revealed", "plaintext receivers searched", "soak seconds")]
         rows += [(name, f[name]) for name in CHECKED]
         width = max(len(name) for name, _n in rows)
         print("-" * (width + 10))

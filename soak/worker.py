@@ -13,6 +13,10 @@ Opens the database like bench/common.py and does one thing, then exits:
   reauth     the seller authorizes the Taobao shop again (action_authorize -> the
              sandbox's OAuth page -> oauth_complete), which resumes a paused shop
   reconcile  make the daily missing-order check due, then one order pass
+  jobs       the same through queue_job: the order crons' jobs (windows, then the
+             missing-order check in jobs of its own) run here one by one as the runner
+             runs them (--job-trades per job); prints the jobs run and failed, the
+             longest job and the stalled channels
   stock      the stock push of every shop
   refunds    the refund sync of every shop
   ship       the warehouse validates deliveries of confirmed orders (carrier + waybill)
@@ -20,6 +24,7 @@ Opens the database like bench/common.py and does one thing, then exits:
   shipments  the shipment write-back of every shop (--due-now: the retry delay passed)
   truth      what Odoo can really deliver per pushed listing (the oversell check's bound)
   dump       orders, lines, moves, pickings, refunds, stock records, logs
+  secrets    the shops' secrets now, and the texts of jobs, sync logs, chatter, shops
 
 The sync entry points are called directly (the plain per-shop methods, not a job
 runner), so that a SIGKILL hits a real Odoo process in the middle of an import.
@@ -29,6 +34,7 @@ import json
 import os
 import random
 import sys
+import traceback
 from collections import defaultdict
 from urllib.parse import parse_qs, urlparse
 
@@ -209,12 +215,18 @@ def ship(env, args):
     """Validate up to --deliveries ready deliveries of e-commerce orders; receive goods."""
     rng = random.Random(args.seed)
     carrier = env["delivery.carrier"].search([("name", "=", "Soak SF Express")], limit=1)
+    # Every open delivery, held ones too: a warehouse does not read the sales flags,
+    # the hold itself must stop it.
     pickings = env["stock.picking"].search([
         ("ecommerce_shop_id", "!=", False), ("picking_type_code", "=", "outgoing"),
         ("state", "in", ("confirmed", "assigned", "partially_available")),
-        ("sale_id.state", "=", "sale"), ("sale_id.ecommerce_review_needed", "=", False)])
-    out = {"validated": 0, "not_available": 0, "failed": 0, "received": 0}
+        ("sale_id.state", "=", "sale")])
+    out = {"validated": 0, "not_available": 0, "failed": 0, "received": 0,
+           "held refused": {}, "shipped while held": {}}
     for picking in rng.sample(list(pickings), min(args.deliveries, len(pickings))):
+        if picking.ecommerce_held:
+            try_held(env, picking, out)
+            continue
         picking.action_assign()
         if picking.state != "assigned":
             out["not_available"] += 1  # a seller ships only what is there
@@ -235,6 +247,21 @@ def ship(env, args):
     env.cr.commit()
     out["shipments"] = write_back(env)
     return out
+
+
+def try_held(env, picking, out):
+    """Try to validate a held delivery as it is; the hold must refuse it."""
+    from odoo.exceptions import UserError
+    shop = str(picking.ecommerce_shop_id.id)
+    try:
+        with env.cr.savepoint():
+            for move in picking.move_lines:
+                move.quantity_done = move.product_uom_qty
+            picking.action_done()
+        out["shipped while held"][shop] = out["shipped while held"].get(shop, 0) + 1
+        env.cr.commit()
+    except UserError:
+        out["held refused"][shop] = out["held refused"].get(shop, 0) + 1
 
 
 def write_back(env):
@@ -409,6 +436,98 @@ def dump(env):
             "stock": stock, "logs": logs, "refused": refused, "backlog": backlog}
 
 
+def run_jobs(env, job_trades, limit=500):
+    """The reconciliation through jobs, each run as /queue_job/runjob runs it.
+
+    ``job_trades`` replaces the trades per job (JOB_TRADES, 200): a soak shop of a
+    few hundred trades is then cut as a shop of a few thousand would be.
+    """
+    from odoo.addons.queue_job.exception import RetryableJobError
+    from odoo.addons.queue_job.job import Job
+    from odoo.addons.ecommerce_sync.models import ecommerce_shop_jobs
+    ecommerce_shop_jobs.JOB_TRADES = job_trades
+    env["ecommerce.shop"].search([]).write({"order_check_last": False})
+    env["ecommerce.shop"]._cron_enqueue_orders()
+    env.cr.commit()
+    ran = failed = 0
+    while ran < limit:
+        env.cr.execute("""SELECT uuid FROM queue_job
+                           WHERE state = 'pending' AND channel LIKE 'root.ecommerce.%%'
+                             AND (eta IS NULL OR eta <= (now() AT TIME ZONE 'UTC'))
+                           ORDER BY priority, id LIMIT 1""")
+        row = env.cr.fetchone()
+        if not row:
+            break
+        job = Job.load(env, row[0])
+        job.set_started()
+        job.store()
+        env.cr.commit()
+        ran += 1
+        try:
+            job.perform()
+            job.set_done()
+        except RetryableJobError as err:
+            env.cr.rollback()
+            env.clear()
+            job.postpone(result=str(err), seconds=err.seconds)
+            job.set_pending(reset_retry=False)
+        except Exception:  # pylint: disable=broad-except
+            env.cr.rollback()
+            env.clear()
+            text = traceback.format_exc()
+            log(text)  # the runner logs the traceback it stores
+            job.set_failed(exc_info=text)
+            failed += 1
+        job.store()
+        env.cr.commit()
+    env.cr.execute("""SELECT COALESCE(MAX(EXTRACT(EPOCH FROM date_done - date_started)), 0)
+                        FROM queue_job WHERE channel LIKE 'root.ecommerce.%%'""")
+    longest = round(float(env.cr.fetchone()[0]), 1)
+    shops = env["ecommerce.shop"].search([])
+    stalled = env["queue.job"].search_count(env["ecommerce.shop"]._stalled_jobs_domain())
+    stalled += len([shop for shop in shops if shop.health_jobs_stalled])
+    env.cr.execute("""SELECT COUNT(*) FROM queue_job
+                       WHERE channel LIKE 'root.ecommerce.%%' AND state = 'started'""")
+    left_started = env.cr.fetchone()[0]
+    env.cr.execute("""SELECT COUNT(*) FROM queue_job WHERE channel LIKE 'root.ecommerce.%%'
+                         AND method_name = '_job_check_missing_orders'""")
+    checks = env.cr.fetchone()[0]
+    return {"jobs run": ran, "jobs failed": failed, "longest job (seconds)": longest,
+            "missing-order check jobs": checks,
+            "stalled channels": stalled + left_started}
+
+
+def secret_texts(env):
+    """The secrets the shops hold now, and every text a seller or the log may show."""
+    env.cr.execute("""SELECT app_secret, session_key, refresh_token FROM ecommerce_shop""")
+    secrets = sorted({value for row in env.cr.fetchall() for value in row if value})
+    texts = []
+    for query in ("SELECT exc_info FROM queue_job", "SELECT result FROM queue_job",
+                  "SELECT message FROM ecommerce_sync_log",
+                  "SELECT reason FROM ecommerce_sync_log_line",
+                  "SELECT body FROM mail_message",
+                  """SELECT CONCAT_WS(' ', order_sync_error, refund_sync_error,
+                                      sync_pause_reason, connection_message)
+                       FROM ecommerce_shop"""):
+        env.cr.execute(query)
+        texts += [row[0] for row in env.cr.fetchall() if row[0]]
+    return {"secrets": secrets, "texts": texts}
+
+
+def reveal(env, count):
+    """A Privacy Viewer reveals ``count`` masked receivers per shop, as a packer
+    writing a waybill by hand would: the plaintext must end up nowhere."""
+    viewer = env.ref("ecommerce_sync.group_ecommerce_privacy_viewer")
+    env.user.write({"groups_id": [(4, viewer.id)]})
+    revealed = 0
+    for shop in env["ecommerce.shop"].search([]):
+        orders = env["sale.order"].search([("ecommerce_shop_id", "=", shop.id)], order="id")
+        for order in orders.filtered("ecommerce_receiver_masked")[:count]:
+            revealed += bool(order.ecommerce_reveal_receiver("manual_waybill")["ok"])
+    env.cr.commit()
+    return {"revealed": revealed}
+
+
 def shop_states(env):
     env.cr.execute("""SELECT id, order_sync_watermark, sync_paused,
                              COALESCE(stock_push_block_reason, '')
@@ -421,7 +540,8 @@ def shop_states(env):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["setup", "pass", "reauth", "reconcile", "stock",
-                                         "refunds", "ship", "shipments", "truth", "dump"])
+                                         "refunds", "ship", "shipments", "truth", "dump",
+                                         "jobs", "secrets", "reveal"])
     parser.add_argument("--db", required=True)
     parser.add_argument("--sandbox-url", default=os.environ.get("SANDBOX_URL"))
     parser.add_argument("--jd-url", default=os.environ.get("JD_SANDBOX_URL"))
@@ -432,7 +552,10 @@ def main():
     parser.add_argument("--deliveries", type=int, default=0)
     parser.add_argument("--receipts", type=int, default=0)
     parser.add_argument("--due-now", action="store_true")
+    parser.add_argument("--reveals", type=int, default=0, help="reveal: receivers per shop")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--job-trades", type=int, default=200,
+                        help="jobs: trades per order or missing-order job")
     args = parser.parse_args()
     env = odoo_env(args.db)
     print("READY", flush=True)
@@ -459,8 +582,14 @@ def main():
         out = write_back(env)
     elif args.mode == "truth":
         out = truth(env)
+    elif args.mode == "jobs":
+        out = run_jobs(env, args.job_trades)
+    elif args.mode == "secrets":
+        out = secret_texts(env)
     elif args.mode == "dump":
         out = dump(env)
+    elif args.mode == "reveal":
+        out = reveal(env, args.reveals)
     env.cr.rollback()
     out = dict(out, shops=shop_states(env))
     print(json.dumps(out, default=str), flush=True)

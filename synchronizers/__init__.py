@@ -10,3 +10,4 @@ from . import order_importer
 from . import order_follower
 from . import refund_importer
 from . import item_importer
+from . import platform_shipped

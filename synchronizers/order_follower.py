@@ -12,6 +12,28 @@ from odoo import _, api, fields, models
 from ..mapping.trade_mapping import (CLOSED_STATUSES, HOLD_FORBIDDEN, HOLD_MESSAGE,
                                      HOLD_REFUND, REFUND_PENDING_STATUSES)
 from ..top_client import parse_beijing
+from .order_importer import platform_status
+
+
+def refund_text(order, lines):
+    """The items of ``lines`` with, where the refund is known, its amount and the
+    buyer's reason."""
+    # A search: the refund may have been stored a moment ago, in this transaction.
+    refunds = order.env["ecommerce.refund"].search([
+        ("sale_order_id", "=", order.id), ("oid", "in", lines.mapped("ecommerce_oid"))],
+        order="id desc")
+    parts = []
+    for line in lines:
+        refund = refunds.filtered(lambda r, oid=line.ecommerce_oid: r.oid == oid)[:1]
+        item = line.product_id.name or line.ecommerce_oid
+        if refund:
+            parts.append(_("%(item)s (%(amount).2f, buyer's reason: %(reason)s)") % {
+                "item": item, "amount": refund.refund_fee,
+                "reason": refund.reason or _("none given")})
+        else:
+            parts.append(item)
+    return ", ".join(parts)
+
 
 # Holds the platform lifts by itself; a message or memo waits for a person.
 PLATFORM_HOLDS = frozenset([HOLD_FORBIDDEN, HOLD_REFUND])
@@ -27,8 +49,8 @@ class EcommerceOrderFollower(models.AbstractModel):
         notes = self._follow_status(importer, order, plan)
         if order.state == "cancel" or plan["status"] in CLOSED_STATUSES:
             return notes
+        notes += self._follow_lines(importer, order, plan)
         shipped = self._is_shipped(order)
-        notes += self._follow_lines(importer, order, plan, shipped)
         notes += self._follow_texts(order, plan, shipped)
         notes += self._follow_address(importer, order, plan, shipped)
         notes += self._follow_holds(order, plan, shipped)
@@ -38,13 +60,17 @@ class EcommerceOrderFollower(models.AbstractModel):
 
     # -- status -------------------------------------------------------------
     def _follow_status(self, importer, order, plan):
-        status = plan["status"]
-        if status == order.ecommerce_status:
+        status, native = plan["status"], platform_status(plan)
+        if status == order.ecommerce_status and native == order.ecommerce_native_status:
             return []
+        # In the platform's words: JD's LOCKED and POP_ORDER_PAUSE are both
+        # PAID_FORBID_CONSIGN, the seller must still tell them apart.
         notes = [_("Platform status: %(old)s → %(new)s.") % {
-            "old": order.ecommerce_status or "-", "new": status}]
-        order.write({"ecommerce_status": status})
-        if status in CLOSED_STATUSES and order.state != "cancel":
+            "old": order.ecommerce_native_status or order.ecommerce_status or "-",
+            "new": native}]
+        closing = status != order.ecommerce_status and status in CLOSED_STATUSES
+        order.write({"ecommerce_status": status, "ecommerce_native_status": native})
+        if closing and order.state != "cancel":
             reason = self._cancel_closed_order(order, status)
             if order.state == "cancel":
                 importer.summary["cancelled"].append(plan["tid"])
@@ -66,13 +92,20 @@ class EcommerceOrderFollower(models.AbstractModel):
                        "shipping.") % {"status": status}
         return reason
 
-    @staticmethod
-    def _is_shipped(order):
-        return any(p.state == "done" and p.location_dest_id.usage == "customer"
-                   for p in order.picking_ids)
+    @classmethod
+    def _is_shipped(cls, order):
+        """Whether nothing of the order is left to ship: decided per line, since a
+        partly shipped trade still has goods in its backorder."""
+        return not cls._unshipped(order.order_line.filtered("ecommerce_oid"))
+
+    @classmethod
+    def _unshipped(cls, order_lines):
+        return order_lines.filtered(
+            lambda line: line.product_uom_qty and line.product_id.type in ("product", "consu")
+            and not cls._line_shipped(line))
 
     # -- sub-orders ---------------------------------------------------------
-    def _follow_lines(self, importer, order, plan, shipped):
+    def _follow_lines(self, importer, order, plan):
         by_oid = {line["oid"]: line for line in plan["lines"] + plan["removed_lines"]
                   if line["oid"]}
         removed = {line["oid"] for line in plan["removed_lines"]}
@@ -93,6 +126,8 @@ class EcommerceOrderFollower(models.AbstractModel):
                 reduced = True
         if reduced:
             importer._settle_cents(order, plan)
+        order.picking_ids._ecommerce_requeue_left_out()
+        notes += self.env["ecommerce.platform.shipped"]._follow(order, plan)
         return notes
 
     @staticmethod
@@ -128,6 +163,9 @@ class EcommerceOrderFollower(models.AbstractModel):
             self._hold(order, HOLD_MESSAGE, _(
                 "The seller memo or buyer message changed after import: read it before "
                 "shipping.\n%(text)s") % {"text": note})
+        elif plan["seller_memo"] or plan["buyer_message"]:
+            self._hold(order, None, _("The seller memo or buyer message changed after the "
+                                      "goods left.\n%(text)s") % {"text": note})
         return [note]
 
     # -- address ------------------------------------------------------------
@@ -153,35 +191,47 @@ class EcommerceOrderFollower(models.AbstractModel):
     # -- holds --------------------------------------------------------------
     def _follow_holds(self, order, plan, shipped):
         wanted = set(plan["holds"]) & PLATFORM_HOLDS
-        current = set(filter(None, (order.ecommerce_hold_codes or "").split(",")))
+        current = order._ecommerce_hold_code_set()
         notes = []
-        if not shipped and HOLD_REFUND in wanted and HOLD_REFUND not in current:
-            items = ", ".join(line["title"] or line["oid"] for line in plan["lines"]
-                              if line["refund_status"] in REFUND_PENDING_STATUSES)
-            self._hold(order, HOLD_REFUND, _("The buyer asked for a refund of %(items)s: "
-                                             "decide on it on the platform before shipping.")
-                       % {"items": items})
-            notes.append(_("Held: refund requested for %(items)s.") % {"items": items})
+        if HOLD_REFUND in wanted and HOLD_REFUND not in current:
+            notes += self._hold_refund(order, plan)
         if HOLD_FORBIDDEN in wanted and HOLD_FORBIDDEN not in current:
             self._hold(order, HOLD_FORBIDDEN, _("The platform forbids shipping this trade "
-                                                "for now (PAID_FORBID_CONSIGN)."))
+                                                "for now (PAID_FORBID_CONSIGN, or the "
+                                                "platform locked the order)."))
             notes.append(_("Held: the platform forbids shipping."))
         lifted = (current & PLATFORM_HOLDS) - wanted
         if lifted:
             notes.append(self._release(order, current - lifted))
         return notes
 
+    def _hold_refund(self, order, plan):
+        """A refund waits: hold the sub-orders' goods still here, flag those gone."""
+        lines = order.order_line.filtered("ecommerce_oid")
+        refunding = lines.filtered(
+            lambda line: line.ecommerce_refund_status in REFUND_PENDING_STATUSES)
+        if not any(line["refund_status"] for line in plan["lines"]):
+            refunding = lines  # JD: a locked order refunds as a whole
+        text = refund_text(order, refunding)
+        left = order.picking_ids.filtered(
+            lambda p: p.state == "done" and p.location_dest_id.usage == "customer"
+            and refunding & p.move_lines.mapped("sale_line_id"))
+        if self._unshipped(refunding):
+            self._hold(order, HOLD_REFUND, _("The buyer asked for a refund of %(items)s: "
+                                             "decide on it on the platform before shipping.")
+                       % {"items": text}, left)
+            return [_("Held: refund requested for %(items)s.") % {"items": text}]
+        reason = _("The buyer asked for a refund of %(items)s after the goods left.") % {
+            "items": text}
+        if not left or all(p.ecommerce_after_sales and reason in p.ecommerce_after_sales
+                           for p in left):
+            return []
+        order._ecommerce_flag_left(reason, left)
+        return [reason]
+
     @staticmethod
-    def _hold(order, code, reason):
-        codes = set(filter(None, (order.ecommerce_hold_codes or "").split(",")))
-        if code:
-            codes.add(code)
-        reasons = [r for r in (order.ecommerce_review_reason or "").split("\n") if r]
-        if reason not in reasons:
-            reasons.append(reason)
-        order.write({"ecommerce_review_needed": True, "ecommerce_hold_codes":
-                     ",".join(sorted(codes)) or False,
-                     "ecommerce_review_reason": "\n".join(reasons)})
+    def _hold(order, code, reason, left=None):
+        order._ecommerce_hold(code, reason, left)
 
     @staticmethod
     def _release(order, remaining):

@@ -16,6 +16,7 @@ from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from ..adapters import PlatformError
+from ..mapping.region_mapping import province, province_names
 from ..mapping.trade_mapping import (CENT, CLOSED_STATUSES, HOLD_FORBIDDEN, HOLD_MESSAGE,
                                      HOLD_REFUND, KNOWN_STATUSES, TradeMappingError,
                                      first_seen_shipped, is_payable)
@@ -27,6 +28,11 @@ _logger = logging.getLogger(__name__)
 # the run stops there so that the watermark does not pass unstored trades.
 RUN_STOPPING_FAMILIES = ("transport", "session", "auth", "rate_limit", "malformed")
 SUMMARY_KEYS = ("created", "skipped", "failed", "updated", "cancelled", "held")
+TID_CONSTRAINT = "sale_order_ecommerce_tid_shop_uniq"
+# A genuine serialization failure, so that the caller's transaction is retried
+# the way Odoo retries a concurrent update.
+RUN_AGAIN_SQL = """DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'serialization_failure',
+    MESSAGE = 'ecommerce_sync: a trade was stored by a concurrent synchronisation'; END $$"""
 # First key of the advisory lock taken to create a tax's price-included twin; the
 # second is the tax id.
 TWIN_LOCK_CLASS = zlib.crc32(b"ecommerce_sync.tax_twin") & 0x7FFFFFFF
@@ -46,6 +52,11 @@ def must_rerun(err):
     return isinstance(err, SetupConflict) or (
         isinstance(err, psycopg2.OperationalError)
         and err.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY)
+
+
+def platform_status(row):
+    """The status in the platform's own words of a list row or a plan."""
+    return row.get("platform_status") or row.get("status") or False
 
 
 def new_summary():
@@ -129,6 +140,7 @@ class EcommerceOrderImporter(models.AbstractModel):
             return True  # unreadable time: read the details and let them decide
         known = fields.Datetime.from_string(order.ecommerce_modified)
         return (row.get("status") != order.ecommerce_status or known is None
+                or platform_status(row) != order.ecommerce_native_status
                 or (summary.modified and summary.modified > known))
 
     def _summary_of(self, row):
@@ -181,8 +193,10 @@ class EcommerceOrderImporter(models.AbstractModel):
         # with it a tax or a pricelist that later trades use.
         self.cache["taxes"] = self._tax_twins(products)
         self.cache["pricelist"] = self.shop._cny_pricelist()
+        first = len(self.summary["created"])
         for plan in plans:
             self._import_plan(plan, products)
+        self.shop._record_receiver_groups(self.adapter, self.summary["created"][first:])
 
     def _importable(self, plan):
         if not plan["lines"]:
@@ -206,9 +220,11 @@ class EcommerceOrderImporter(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 order = self._create_order(plan, products, pending)
-        except psycopg2.IntegrityError:
-            # Another import stored the same trade first: the constraint held.
-            self._skip(tid, _("Already imported by another synchronisation."))
+        except psycopg2.IntegrityError as err:
+            if err.diag.constraint_name != TID_CONSTRAINT:
+                self._fail(tid, self._error_text(err), plan)
+                return
+            self._stored_meanwhile(tid)
             return
         except Exception as err:  # noqa: B902 - one trade must never stop the others
             if must_rerun(err):
@@ -222,6 +238,24 @@ class EcommerceOrderImporter(models.AbstractModel):
         if order.ecommerce_review_needed:
             self.summary["held"].append({"tid": tid, "reason": order.ecommerce_review_reason})
 
+    def _stored_meanwhile(self, tid):
+        """Another synchronisation stored the trade first: the constraint held.
+
+        Where this transaction does not see that order, it began before the
+        other committed, and all it knows of the shop's orders is stale: it
+        would answer "refused" where the caller repeated an order already
+        stored. The whole call then runs again from a fresh view (Odoo retries
+        a serialization failure: XML-RPC, JSON-RPC and jobs do), and answers as
+        any later call: already imported, unchanged or updated.
+        """
+        order = self._orders_by_tid([tid]).get(tid)
+        if order:
+            self._skip(tid, _("Already imported as %(order)s.") % {"order": order.name})
+            return
+        _logger.info("Shop %s: trade %s was stored by a concurrent synchronisation since this "
+                     "one began; it runs again", self.shop.id, tid)
+        self.env.cr.execute(RUN_AGAIN_SQL, log_exceptions=False)
+
     def _create_order(self, plan, products, pending):
         buyer = self._buyer(plan, pending)
         delivery = self._delivery_address(plan, buyer, pending)
@@ -231,7 +265,8 @@ class EcommerceOrderImporter(models.AbstractModel):
             force_company=self.shop.company_id.id, mail_create_nolog=True,
             mail_create_nosubscribe=True, tracking_disable=True).create(vals)
         self._settle_cents(order, plan)
-        if not plan["holds"]:
+        # Goods that left after go-live leave the stock whatever holds the order.
+        if not plan["holds"] or (first_seen_shipped(plan) and not self._is_history(plan)):
             order.action_confirm()
         return order
 
@@ -254,6 +289,7 @@ class EcommerceOrderImporter(models.AbstractModel):
             "pricelist_id": (self.cache.get("pricelist") or shop._cny_pricelist()).id,
             "ecommerce_shop_id": shop.id, "ecommerce_tid": plan["tid"],
             "ecommerce_status": plan["status"],
+            "ecommerce_native_status": platform_status(plan),
             "ecommerce_modified": fields.Datetime.to_string(parse_beijing(plan["modified"])),
             "ecommerce_buyer_message": plan["buyer_message"] or False,
             "ecommerce_seller_memo": plan["seller_memo"] or False,
@@ -281,12 +317,16 @@ class EcommerceOrderImporter(models.AbstractModel):
     def _prepare_order_lines(self, plan, products):
         shop, twins = self.shop, self.cache["taxes"]
         shipped_first = first_seen_shipped(plan)
+        history = self._is_history(plan)
         lines = []
         for line in plan["lines"]:
+            shipped = shipped_first or line["state"] == "shipped"
             for vals in self._prepare_goods_lines(line, products, twins):
                 vals["ecommerce_refund_status"] = line["refund_status"] or False
-                # Shipped before Odoo knew the trade: never ship or move it again.
-                vals["ecommerce_no_delivery"] = shipped_first or line["state"] == "shipped"
+                # Shipped before Odoo knew the trade: never ship it again. History
+                # from before go-live moves no stock; later goods leave the stock.
+                vals["ecommerce_no_delivery"] = shipped and history
+                vals["ecommerce_platform_shipped"] = shipped and not history
                 lines.append(vals)
         if plan["postage"]:
             lines.append(self._prepare_order_line_vals(
@@ -439,7 +479,8 @@ class EcommerceOrderImporter(models.AbstractModel):
         buyer = self.cache.get(key) or pending.get(key)
         if not buyer:
             buyer = self._partner_model().create({
-                "name": plan["buyer_nick"], "ecommerce_shop_id": self.shop.id,
+                "name": plan.get("buyer_name") or plan["buyer_nick"],
+                "ecommerce_shop_id": self.shop.id,
                 "ecommerce_buyer_nick": plan["buyer_nick"], "customer": True,
                 "company_id": self.shop.company_id.id, "country_id": self._country_cn().id,
             })
@@ -453,13 +494,14 @@ class EcommerceOrderImporter(models.AbstractModel):
         if not partner:
             partner = self._partner_model().create({
                 "parent_id": buyer.id, "type": "delivery",
-                "name": address["name"] or plan["buyer_nick"],
+                "name": address["name"] or plan.get("buyer_name") or plan["buyer_nick"],
                 "mobile": address["mobile"] or False, "phone": address["phone"] or False,
                 "street": address["full"] or False, "street2": address["district"] or False,
                 "city": address["city"] or False, "zip": address["zip"] or False,
                 "state_id": self._state_of(address["state"]).id,
                 "country_id": self._country_cn().id, "company_id": self.shop.company_id.id,
                 "ecommerce_shop_id": self.shop.id, "ecommerce_address_key": address["key"],
+                "ecommerce_oaid": address.get("oaid") or False,
             })
             pending[key] = partner
         return partner
@@ -475,14 +517,20 @@ class EcommerceOrderImporter(models.AbstractModel):
         return self.env.ref("base.cn")
 
     def _state_of(self, name):
-        """Province by its Chinese name, with or without the 省/市 suffix."""
+        """Province of China by any name form the platforms use (region_mapping)."""
         if not name:
             return self.env["res.country.state"]
         if ("state", name) not in self.cache:
-            base = name[:-1] if name[-1:] in ("省", "市") else name
-            self.cache[("state", name)] = self.env["res.country.state"].search([
-                ("country_id", "=", self._country_cn().id),
-                ("name", "in", [name, base, base + "省", base + "市"])], limit=1)
+            found = province(name)
+            domain = [("name", "in", province_names(name))]
+            if found:  # l10n_cn stores 重庆's code with a trailing space
+                domain = ["|", "|"] + domain + [("code", "=", found.code),
+                                                ("code", "=", found.code + " ")]
+            states = self.env["res.country.state"].search(
+                [("country_id", "=", self._country_cn().id)] + domain)
+            # Several matches (a name and another's code): the name wins.
+            by_name = states.filtered(lambda s: s.name in province_names(name))
+            self.cache[("state", name)] = (by_name or states)[:1]
         return self.cache[("state", name)]
 
     def _tax_twins(self, products):
@@ -598,6 +646,12 @@ class EcommerceOrderImporter(models.AbstractModel):
         backlog = self.env.get("ecommerce.trade.backlog")
         if backlog is not None and tids:
             backlog.sudo()._clear_pending(self.shop, tids)
+
+    def _is_history(self, plan):
+        """Created before the shop's go-live date (or no date set): the stock was
+        counted after it, so its goods must not leave the stock again."""
+        start = fields.Datetime.from_string(self.shop.order_import_from)
+        return not start or parse_beijing(plan["created"]) < start
 
     def _before_go_live(self, row):
         start = fields.Datetime.from_string(self.shop.order_import_from)

@@ -13,10 +13,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..adapters import PlatformError, RefusedError, SessionExpiredError
-from ..mapping.refund_mapping import REFUND_DONE, goods_returned, merge_detail
-from ..mapping.trade_mapping import TradeMappingError
+from ..mapping.refund_mapping import REFUND_DONE, REFUND_PENDING, goods_returned, merge_detail
+from ..mapping.trade_mapping import HOLD_REFUND, TradeMappingError
 from ..models.ecommerce_refund import GOOD_STATUS_SELECTION
 from ..top_client import parse_beijing
+from .order_follower import refund_text
 
 _logger = logging.getLogger(__name__)
 
@@ -194,6 +195,7 @@ class RefundImporter(models.AbstractModel):
             line.write({"ecommerce_refund_status": refund.status})
         if not line:
             return
+        self._hold_goods(refund, line)
         deliveries = self._done_deliveries(line)
         if not deliveries:
             return  # before shipping: the trade re-read holds or reduces the order
@@ -203,6 +205,27 @@ class RefundImporter(models.AbstractModel):
             self._create_credit_note(refund)
         if goods_returned(plan) and not refund.return_picking_id:
             self._create_return(refund, deliveries, plan["qty"])
+
+    def _hold_goods(self, refund, line):
+        """A refund waiting on a sub-order whose goods are still here stops them; one
+        that ended lets a parcel report the sub-order it had to leave out."""
+        order = line.order_id
+        order.picking_ids._ecommerce_requeue_left_out()
+        if refund.status not in REFUND_PENDING or order.state == "cancel":
+            return
+        if not self.env["ecommerce.order.follower"]._unshipped(line):
+            # Gone already: never silently, the parcel is flagged for after-sales.
+            left = self._done_deliveries(line).mapped("picking_id")
+            order._ecommerce_flag_left(_(
+                "The buyer asked for a refund of %(items)s after the goods left.")
+                % {"items": refund_text(order, line)}, left)
+            return
+        reason = _("The buyer asked for a refund of %(items)s: decide on it on the platform "
+                   "before shipping.") % {"items": refund_text(order, line)}
+        if reason in (order.ecommerce_review_reason or "").split("\n"):
+            return
+        order._ecommerce_hold(HOLD_REFUND, reason, left=order.picking_ids.browse())
+        self._note(refund, reason)
 
     def _done_deliveries(self, line):
         # A search, not line.move_ids: the delivery may have been validated in

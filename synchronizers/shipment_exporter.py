@@ -27,7 +27,8 @@ RETRY_FAMILIES = ("rate_limit", "transport", "malformed")
 # After these, every further call of the run would fail the same way.
 RUN_STOPPING_FAMILIES = RETRY_FAMILIES + ("session", "auth", "permission")
 STATE_FIELDS = ["ecommerce_shipment_state", "ecommerce_sent_waybill",
-                "ecommerce_sent_company_code", "ecommerce_sent_sub_ids"]
+                "ecommerce_sent_company_code", "ecommerce_sent_sub_ids",
+                "ecommerce_unsent_sub_ids"]
 
 
 class ShipmentProblem(Exception):
@@ -107,6 +108,8 @@ class ShipmentExporter(models.AbstractModel):
         picking.invalidate_cache(STATE_FIELDS, picking.ids)
         if picking.ecommerce_shipment_state == "sent":
             self._skip(picking, _("Already sent to the platform."))
+        elif picking.ecommerce_shipment_state == "platform":
+            self._skip(picking, _("Shipped on the platform: nothing to report."))
         elif explicit or picking.ecommerce_shipment_state == "to_send":
             self._export(picking)
         else:
@@ -134,6 +137,8 @@ class ShipmentExporter(models.AbstractModel):
     # ------------------------------------------------------------------
     def _prepare(self, picking):
         """(Shipment or None when nothing is left to tell, resend?, note)."""
+        if picking.ecommerce_unsent_sub_ids and picking.ecommerce_sent_sub_ids:
+            return self._prepare_left_out(picking)
         if picking.ecommerce_sent_waybill:
             return self._prepare_resend(picking, self._carrier(picking))
         send_ids, all_ids, note = self._sub_orders(picking)
@@ -175,6 +180,31 @@ class ShipmentExporter(models.AbstractModel):
             "old": picking.ecommerce_sent_waybill, "new": waybill}
         return Shipment(picking.sale_id.ecommerce_tid, company.code, waybill, sub_ids,
                         sorted(shipped_by_all), False), True, note
+
+    def _prepare_left_out(self, picking):
+        """Sub-orders left out for a refund that was then refused: they left in this
+        parcel, so they are reported with its waybill (a split send)."""
+        unsent = _split_ids(picking.ecommerce_unsent_sub_ids)
+        refunding = self._refunding_ids(picking)
+        send_ids = [oid for oid in unsent if oid not in refunding
+                    and oid not in self._refunded_ids(picking)]
+        if not send_ids:
+            return None, False, picking.ecommerce_shipment_note
+        reported = self._reported_sub_ids(picking.sale_id, None)
+        all_ids = [line.ecommerce_oid for line in picking.sale_id.order_line
+                   if line.ecommerce_oid and line.ecommerce_oid not in reported
+                   and line.ecommerce_refund_status not in REFUNDED]
+        note = _("Sub-orders %(ids)s, left out while a refund was waiting, were reported "
+                 "with waybill %(waybill)s.") % {
+            "ids": ", ".join(send_ids), "waybill": picking.ecommerce_sent_waybill}
+        return Shipment(picking.sale_id.ecommerce_tid, picking.ecommerce_sent_company_code or "",
+                        picking.ecommerce_sent_waybill or "", send_ids, all_ids,
+                        not picking.ecommerce_sent_waybill), False, note
+
+    def _refunded_ids(self, picking):
+        return picking.sale_id.order_line.filtered(
+            lambda line: line.ecommerce_oid and line.ecommerce_refund_status in REFUNDED) \
+            .mapped("ecommerce_oid")
 
     def _check_waybill(self, picking, carrier):
         waybill = (picking.carrier_tracking_ref or "").strip()
@@ -306,12 +336,29 @@ class ShipmentExporter(models.AbstractModel):
     def _mark_sent(self, picking, shipment, note):
         vals = {"ecommerce_shipment_state": "sent", "ecommerce_shipment_reason": False,
                 "ecommerce_shipment_next_try": False, "ecommerce_shipment_note": note or False}
+        sent = _split_ids(picking.ecommerce_sent_sub_ids)
         if shipment is not None:
+            sent = list(dict.fromkeys(sent + list(shipment.sub_ids)))
             vals.update(ecommerce_sent_waybill=shipment.waybill or False,
                         ecommerce_sent_company_code=shipment.carrier_code or False,
-                        ecommerce_sent_sub_ids=",".join(shipment.sub_ids) or False)
+                        ecommerce_sent_sub_ids=",".join(sent) or False)
+        unsent = self._left_out(picking, sent)
+        vals["ecommerce_unsent_sub_ids"] = ",".join(unsent) or False
+        if unsent:
+            # Not "sent": a sub-order of this parcel is still unshipped on the platform.
+            vals["ecommerce_shipment_state"] = "part_sent"
         picking.write(vals)
         self.summary["sent"].append(picking.sale_id.ecommerce_tid)
+
+    def _left_out(self, picking, sent):
+        """Sub-orders this parcel carries that the platform was not told about."""
+        if not sent:
+            return []  # reported as a whole trade
+        carried = picking.move_lines.filtered(lambda m: m.state == "done") \
+            .mapped("sale_line_id").filtered("ecommerce_oid").mapped("ecommerce_oid")
+        skip = set(sent) | self._reported_sub_ids(picking.sale_id, picking) | \
+            set(self._refunded_ids(picking))
+        return [oid for oid in dict.fromkeys(carried) if oid not in skip]
 
     def _refused(self, picking, err, stop=False):
         reason = self._explain(err)

@@ -24,8 +24,15 @@ from . import test_refund_rpc
 from . import test_trade_lifecycle
 from . import test_sync_robustness
 from . import test_own_shop_rpc
+from . import test_own_shop_concurrency
 from . import test_jd_shop
 from . import test_jobs
 from . import test_item_import_jobs
+from . import test_holds
+from . import test_holds_rpc
+from . import test_job_limits
+from . import test_public_surface
+from . import test_secrets_in_records
+from . import test_privacy_rpc
 from . import test_stock_stale_shops
 from . import test_unshipped_pass

@@ -37,7 +37,7 @@ def start_sandbox_in_process():
     from ..sandbox import top_sandbox
     args = top_sandbox.parse_args([
         "--port", "0", "--data", SANDBOX_DATA, "--app-key", APP_KEY,
-        "--app-secret", APP_SECRET, "--session", SESSION])
+        "--app-secret", APP_SECRET, "--session", SESSION, "--plain-receivers"])
     server = ThreadingHTTPServer((args.host, args.port), top_sandbox.Handler)
     server.daemon_threads = True
     server.sandbox = top_sandbox.Sandbox(args)
@@ -91,6 +91,13 @@ class Sandbox(object):
     def state(self):
         return requests.get(self.url + "/_sandbox/state", timeout=30).json()
 
+    def privacy(self, **settings):
+        """Masked mode and decrypt quota (``masked``, ``decrypt_quota``); no settings
+        reads the mode, the day's decrypts and (JD) the access logs."""
+        if not settings:
+            return requests.get(self.url + "/_sandbox/privacy", timeout=30).json()
+        return self._post("/_sandbox/privacy", settings)
+
     def stats(self):
         return requests.get(self.url + "/_sandbox/stats", timeout=30).json()
 
@@ -115,8 +122,9 @@ class Sandbox(object):
     def set_message(self, tid, message):
         return self._change(tid, "message", {"buyer_message": message})
 
-    def ship(self, tid, company_code=None, out_sid=None):
-        return self._change(tid, "ship", {"company_code": company_code, "out_sid": out_sid})
+    def ship(self, tid, company_code=None, out_sid=None, sub_tid=None):
+        return self._change(tid, "ship", {"company_code": company_code, "out_sid": out_sid,
+                                          "sub_tid": sub_tid})
 
     def finish(self, tid):
         return self._change(tid, "finish")

@@ -23,7 +23,8 @@ def start_jd_sandbox_in_process():
     """Serve the JD sandbox (empty) in a daemon thread; returns its base URL."""
     from ..sandbox import jd_sandbox
     args = jd_sandbox.parse_args(["--port", "0", "--app-key", JD_APP_KEY,
-                                  "--app-secret", JD_APP_SECRET, "--access-token", JD_TOKEN])
+                                  "--app-secret", JD_APP_SECRET, "--access-token", JD_TOKEN,
+                                  "--plain-receivers"])
     return serve_in_thread(jd_sandbox.make_server(args), "JD sandbox")
 
 
@@ -42,9 +43,10 @@ class JdSandbox(Sandbox):
     def __init__(self, url=JD_SANDBOX_URL):
         super().__init__(url)
 
-    def reset(self, wares=None, orders=None, refunds=None):
+    def reset(self, wares=None, orders=None, refunds=None, category_attrs=None):
         return self._post("/_sandbox/reset", {"wares": wares or [], "orders": orders or [],
-                                              "refunds": refunds or []})
+                                              "refunds": refunds or [],
+                                              "category_attrs": category_attrs or {}})
 
     def upsert(self, wares=None, orders=None, refunds=None):
         return self._post("/_sandbox/upsert", {"wares": wares or [], "orders": orders or [],

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import requests
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import common
 
 from .common import EcommerceRpcCase
@@ -19,20 +20,28 @@ TSHIRT, MUG = 30001, 30002
 BLACK_S, BLACK_M, MUG_SKU = 300011, 300012, 300021
 
 
-def sale_attr(attr_id, name, value_id, value, index):
-    return {"attrId": attr_id, "attrName": name, "attrValues": [value_id],
-            "attrValueAlias": [value], "index": index}
+TSHIRTS = 1349  # JD leaf category
+# What jingdong.category.read.findAttrsByCategoryIdUnlimitCate answers for it.
+JD_CATEGORIES = {str(TSHIRTS): [{"id": 1000000041, "name": "颜色", "attributeType": 4},
+                                {"id": 1000000046, "name": "尺码", "attributeType": 4}]}
+
+
+def sale_attr(attr_id, value_id, value, index):
+    """A sale attribute as JD's SKU answers give it: ids and values, no name."""
+    return {"attrId": attr_id, "attrValues": [value_id], "attrValueAlias": [value],
+            "index": index}
 
 
 def jd_wares():
     """A T-shirt in two sizes (merchant codes per SKU) and a mug without sale attributes."""
-    color = sale_attr("1000000041", "颜色", "1500001", "黑色", 1)
+    color = sale_attr("1000000041", "1500001", "黑色", 1)
     sizes = [("1600001", "S", "59.00"), ("1600002", "M", "64.00")]
-    tshirt = {"wareId": TSHIRT, "title": "纯棉T恤", "itemNum": "TS-1", "wareStatus": 8,
+    tshirt = {"wareId": TSHIRT, "title": "纯棉T恤", "categoryId": TSHIRTS, "itemNum": "TS-1",
+              "wareStatus": 8,
               "jdPrice": "59.00", "modified": beijing(60), "skus": [
                   {"skuId": sku_id, "outerId": "TS-1-BK-%s" % size, "status": 1,
                    "jdPrice": price, "stockNum": 5, "modified": beijing(60),
-                   "saleAttrs": [color, sale_attr("1000000046", "尺码", value_id, size, 2)]}
+                   "saleAttrs": [color, sale_attr("1000000046", value_id, size, 2)]}
                   for sku_id, (value_id, size, price) in zip((BLACK_S, BLACK_M), sizes)]}
     mug = {"wareId": MUG, "title": "陶瓷马克杯", "itemNum": "MUG-1", "wareStatus": 2,
            "jdPrice": "20.00", "modified": beijing(30), "skus": [
@@ -79,7 +88,7 @@ class JdShopCase(common.SavepointCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.jd = JdSandbox()
-        cls.jd.reset(wares=jd_wares())
+        cls.jd.reset(wares=jd_wares(), category_attrs=JD_CATEGORIES)
         cls.shop = cls.env["ecommerce.shop"].create(jd_shop_vals())
         cls.imported = cls.shop.import_platform_items()
         cls.shop.write({"order_sync_last_success": fields.Datetime.now(),
@@ -88,7 +97,7 @@ class JdShopCase(common.SavepointCase):
 
     def setUp(self):
         super().setUp()
-        self.jd.reset(wares=jd_wares())
+        self.jd.reset(wares=jd_wares(), category_attrs=JD_CATEGORIES)
 
     def product(self, code):
         return self.env["product.product"].search([("default_code", "=", code)])
@@ -130,6 +139,9 @@ class TestJdConnectionAndItems(JdShopCase):
         self.assertEqual(small.product_tmpl_id, medium.product_tmpl_id)
         self.assertEqual(small.product_tmpl_id.name, "纯棉T恤")
         self.assertEqual(sorted(medium.attribute_value_ids.mapped("name")), ["M", "黑色"])
+        # JD's SKUs name no attribute: the names come from the category's attributes.
+        self.assertEqual(sorted(medium.attribute_value_ids.mapped("attribute_id.name")),
+                         ["尺码", "颜色"])
         self.assertEqual((small.lst_price, medium.lst_price), (59.0, 64.0))
         mug = self.product("MUG-1")
         self.assertFalse(mug.attribute_value_ids)
@@ -189,6 +201,51 @@ class TestJdOrders(JdShopCase):
         self.assertEqual(locked.state, "sale")
         self.assertFalse(locked.ecommerce_review_needed)
         self.assertEqual(self.order_of(7203).state, "draft")
+
+    def test_jd_words_filter_the_api_and_each_order_keeps_its_jd_state(self):
+        self.jd.upsert(orders=[jd_order(7211), jd_order(7212, "LOCKED"),
+                               jd_order(7213, "POP_ORDER_PAUSE")])
+        missing = self.shop.check_missing_orders(utc(120), utc(0), "WAIT_SELLER_STOCK_OUT",
+                                                 details=True)
+        self.assertEqual(missing["missing"], ["7211"])
+        self.assertEqual((missing["trades"][0]["status"], missing["trades"][0]["platform_status"]),
+                         ("WAIT_SELLER_SEND_GOODS", "WAIT_SELLER_STOCK_OUT"))
+        self.assertEqual(self.shop.check_missing_orders(utc(120), utc(0), "LOCKED")["missing"],
+                         ["7212"])
+        # The neutral word still works, and stands for both JD pauses.
+        self.assertEqual(sorted(self.shop.check_missing_orders(
+            utc(120), utc(0), "PAID_FORBID_CONSIGN")["missing"]), ["7212", "7213"])
+        result = self.shop.import_orders(utc(120), utc(0), "POP_ORDER_PAUSE")
+        self.assertEqual(result["created"], self.order_of(7213).ids)
+        self.shop.import_orders(utc(120), utc(0), "LOCKED")
+        states = {o: (self.order_of(o).ecommerce_status, self.order_of(o).ecommerce_native_status)
+                  for o in (7212, 7213)}
+        self.assertEqual(states, {7212: ("PAID_FORBID_CONSIGN", "LOCKED"),
+                                  7213: ("PAID_FORBID_CONSIGN", "POP_ORDER_PAUSE")})
+        found = self.env["sale.order"].search([("ecommerce_shop_id", "=", self.shop.id),
+                                               ("ecommerce_native_status", "=", "LOCKED")])
+        self.assertEqual(found, self.order_of(7212))
+        # JD moves the lock to a pause: the neutral status stays, the order follows.
+        self.jd.set_state(7212, "POP_ORDER_PAUSE")
+        self.assertFalse(self.shop.sync_orders().get("error"))
+        self.assertEqual(self.order_of(7212).ecommerce_native_status, "POP_ORDER_PAUSE")
+        self.assertIn("LOCKED → POP_ORDER_PAUSE", self.order_of(7212).message_ids[0].body)
+        with self.assertRaises(UserError) as caught:
+            self.shop.check_missing_orders(utc(120), utc(0), "TRADE_NO_CREATE_PAY")
+        self.assertIn("WAIT_SELLER_STOCK_OUT", caught.exception.name)
+
+    def test_wizard_checks_a_jd_state_and_lists_jd_words(self):
+        self.jd.upsert(orders=[jd_order(7221, "LOCKED"), jd_order(7222, "POP_ORDER_PAUSE")])
+        wizard = self.env["ecommerce.order.import.wizard"].create({
+            "shop_id": self.shop.id, "status": "LOCKED", "date_from": utc(120),
+            "date_to": utc(0)})
+        wizard.action_check_missing()
+        self.assertEqual([(line.tid, line.status) for line in wizard.line_ids],
+                         [("7221", "LOCKED")])
+        wizard.write({"status": "PAID_FORBID_CONSIGN"})
+        wizard.action_check_missing()
+        self.assertEqual(sorted((line.tid, line.status) for line in wizard.line_ids),
+                         [("7221", "LOCKED"), ("7222", "POP_ORDER_PAUSE")])
 
     def test_background_sync_imports_by_modified_time_and_moves_the_watermark(self):
         self.jd.upsert(orders=[jd_order(7301), jd_order(7302, minutes_ago=50)])
@@ -256,7 +313,7 @@ class TestJdRpc(EcommerceRpcCase):
 
     def test_import_wares_and_orders_over_xmlrpc(self):
         jd = JdSandbox()
-        jd.reset(wares=jd_wares(), orders=[jd_order(7601)])
+        jd.reset(wares=jd_wares(), orders=[jd_order(7601)], category_attrs=JD_CATEGORIES)
         shop_id = self.rpc("admin", "ecommerce.shop", "create", jd_shop_vals(code="JDR"))
         result = self.rpc("admin", "ecommerce.shop", "import_platform_items", [shop_id])
         self.assertEqual((result["templates_created"], result["errors"]), (2, []))

@@ -101,7 +101,7 @@ class TestJobs(JobCase):
     def test_cron_enqueues_one_order_job_per_shop_in_its_channel(self):
         self.env["ecommerce.shop"]._cron_enqueue_orders()
         self.env["ecommerce.shop"]._cron_enqueue_orders()  # still waiting: no second job
-        job = self.jobs("job_sync_orders")
+        job = self.jobs("_job_sync_orders")
         self.assertEqual(len(job), 1)
         self.assertEqual(job.state, "pending")
         self.assertEqual(job.channel, "root.ecommerce.shop_%d" % self.shop.id)
@@ -138,7 +138,7 @@ class TestJobs(JobCase):
         self.env["ecommerce.shop"]._cron_enqueue_orders()
         self.run_pending()
         self.assertEqual(sorted(self.orders().mapped("name")), ["TB6001", "TB6002"])
-        self.assertEqual(self.jobs("job_sync_orders").mapped("state"), ["done"])
+        self.assertEqual(self.jobs("_job_sync_orders").mapped("state"), ["done"])
         watermark = fields.Datetime.from_string(self.shop.order_sync_watermark)
         self.assertGreaterEqual(watermark, self.now - timedelta(seconds=5))
         self.assertTrue(self.shop.order_sync_last_success)
@@ -149,17 +149,17 @@ class TestJobs(JobCase):
                   tf.trade("6012", created=tf.ago(days=2), modified=tf.ago(hours=40)),
                   tf.trade("6013", modified=tf.ago(hours=2)))
         self.env["ecommerce.shop"]._cron_enqueue_orders()
-        first = self.jobs("job_sync_orders")
+        first = self.jobs("_job_sync_orders")
         self.run_job(first)
         # One day stored, the watermark there, and the next window waits in the queue.
         self.assertEqual(self.orders().mapped("name"), ["TB6011"])
-        self.assertEqual(len(self.jobs("job_sync_orders", "pending")), 1)
+        self.assertEqual(len(self.jobs("_job_sync_orders", "pending")), 1)
         self.assertFalse(self.shop.order_sync_last_success)
         self.run_pending()
         self.assertEqual(sorted(self.orders().mapped("name")),
                          ["TB6011", "TB6012", "TB6013"])
-        self.assertEqual(set(self.jobs("job_sync_orders").mapped("state")), {"done"})
-        self.assertEqual(len(self.jobs("job_sync_orders")), 4)
+        self.assertEqual(set(self.jobs("_job_sync_orders").mapped("state")), {"done"})
+        self.assertEqual(len(self.jobs("_job_sync_orders")), 4)
         self.assertTrue(self.shop.order_sync_last_success)
 
     def test_synchronous_jobs_in_tests(self):
@@ -169,12 +169,26 @@ class TestJobs(JobCase):
         self.assertEqual(self.orders().mapped("name"), ["TB6021"])
         self.assertFalse(self.jobs())
 
+    def test_the_order_cron_queues_the_daily_pass_over_the_unshipped_trades(self):
+        # Paid 40 days ago, still waiting to ship: outside the increment and the
+        # 3-day check; the pass (first sync, then daily) stores it.
+        self.load(tf.trade("6025", created=tf.ago(days=40), modified=tf.ago(days=40)))
+        self.shop.order_unshipped_pass_last = False
+        self.env["ecommerce.shop"]._cron_enqueue_orders()
+        self.assertEqual(len(self.jobs("_job_unshipped_pass")), 1)
+        self.run_pending()
+        self.assertEqual(self.orders().mapped("name"), ["TB6025"])
+        self.assertEqual(set(self.jobs("_job_unshipped_pass").mapped("state")), {"done"})
+        self.assertTrue(self.shop.order_unshipped_pass_last)
+        self.env["ecommerce.shop"]._cron_enqueue_orders()  # the pass is a day away
+        self.assertFalse(self.jobs("_job_unshipped_pass", "pending"))
+
     def test_transient_failure_postpones_the_job_and_stores_nothing(self):
         self.load(tf.trade("6031", modified=tf.ago(hours=1)))
         before = self.shop.order_sync_watermark
         self.sandbox.faults(["transient@%d" % n for n in range(1, 9)])
         self.env["ecommerce.shop"]._cron_enqueue_orders()
-        job = self.run_job(self.jobs("job_sync_orders"))
+        job = self.run_job(self.jobs("_job_sync_orders"))
         self.assertEqual((job.state, job.retry), ("pending", 1))
         self.assertTrue(job.eta, "a retried job waits for its backoff")
         self.assertIn("cannot be reached", job.result)
@@ -189,14 +203,14 @@ class TestJobs(JobCase):
         self.sandbox.expire_session()
         try:
             self.env["ecommerce.shop"]._cron_enqueue_orders()
-            job = self.run_job(self.jobs("job_sync_orders"))
+            job = self.run_job(self.jobs("_job_sync_orders"))
         finally:
             self.sandbox.expire_session(False)
         self.assertEqual(job.state, "done")
         self.assertTrue(self.shop.sync_paused)
         self.assertEqual(self.health().health_state, "red")
         self.env["ecommerce.shop"]._cron_enqueue_orders()
-        self.assertEqual(len(self.jobs("job_sync_orders")), 1, "a paused shop gets no jobs")
+        self.assertEqual(len(self.jobs("_job_sync_orders")), 1, "a paused shop gets no jobs")
 
     def test_refused_trade_fails_its_job_and_a_requeue_imports_it_once_fixed(self):
         self.load(tf.trade("6041", [tf.line(sku_id=UNMAPPED_SKU, outer_sku_id="")],
@@ -207,7 +221,7 @@ class TestJobs(JobCase):
         self.assertEqual(self.health().health_trades_refused, 1)
         # The next cron retries exactly the refused trade; still unmapped: the job fails.
         self.env["ecommerce.shop"]._cron_enqueue_orders()
-        retry = self.jobs("job_retry_trade")
+        retry = self.jobs("_job_retry_trade")
         self.assertEqual(retry.args, ["6041"])
         self.assertIn("6041", retry.name)
         self.run_pending()
@@ -218,7 +232,7 @@ class TestJobs(JobCase):
         self.assertEqual((shop.health_jobs_failed, shop.health_state), (1, "red"))
         # A failed trade is the seller's to requeue: the cron does not pile up new jobs.
         self.env["ecommerce.shop"]._cron_enqueue_orders()
-        self.assertEqual(len(self.jobs("job_retry_trade")), 1)
+        self.assertEqual(len(self.jobs("_job_retry_trade")), 1)
         self.env["ecommerce.sku.mapping"].create({
             "shop_id": self.shop.id, "num_iid": tf.NUM_IID, "sku_id": UNMAPPED_SKU,
             "product_id": self.widget.id})
@@ -238,10 +252,10 @@ class TestJobs(JobCase):
         self.sandbox.close("6061")
         self.shop._enqueue_trade_retries(["6061"])
         self.run_pending()
-        self.assertEqual(self.jobs("job_retry_trade").state, "done")
+        self.assertEqual(self.jobs("_job_retry_trade").state, "done")
         self.assertEqual(self.health().health_trades_refused, 0)
         self.env["ecommerce.shop"]._cron_enqueue_orders()
-        self.assertEqual(len(self.jobs("job_retry_trade")), 1, "nothing left to retry")
+        self.assertEqual(len(self.jobs("_job_retry_trade")), 1, "nothing left to retry")
 
     def test_retry_button_reimports_exactly_the_refused_trades(self):
         self.load(tf.trade("6051", [tf.line(sku_id=UNMAPPED_SKU, outer_sku_id="")],
@@ -257,14 +271,14 @@ class TestJobs(JobCase):
                                             "sales_team.group_sale_salesman"])
         self.shop.sudo(seller).action_retry_trades()
         self.shop.sudo(seller).action_retry_trades()  # a second click adds nothing
-        self.assertEqual(self.jobs("job_retry_trade").mapped("args"), [["6051"]])
+        self.assertEqual(self.jobs("_job_retry_trade").mapped("args"), [["6051"]])
         self.assertEqual(self.health().health_trades_waiting, 1)
         self.run_pending()
         self.assertEqual(sorted(self.orders().mapped("name")), ["TB6051", "TB6052"])
 
     def test_a_job_finding_the_shop_locked_waits_without_counting_a_retry(self):
         self.env["ecommerce.shop"]._cron_enqueue_orders()
-        job = self.jobs("job_sync_orders")
+        job = self.jobs("_job_sync_orders")
         self.run_job_while_locked(job, self._lock_class(), self.shop.id)
         self.assertEqual((job.state, job.retry), ("pending", 0))
         self.assertIn("another synchronisation", job.result)
@@ -285,7 +299,7 @@ class TestJobs(JobCase):
         self.widget.taxes_id = tax9
         self.load(tf.trade("6101", modified=tf.ago(minutes=30)))
         self.env["ecommerce.shop"]._cron_enqueue_orders()
-        job = self.jobs("job_sync_orders")
+        job = self.jobs("_job_sync_orders")
         self.run_job_while_locked(job, TWIN_LOCK_CLASS, tax9.id)
         self.assertEqual((job.state, job.retry), ("pending", 0))
         self.assertIn("price-included twin of tax VAT 9% test", job.result)
@@ -333,13 +347,13 @@ class TestShopHealth(JobCase):
 
     def test_a_synced_shop_is_green(self):
         self.load(tf.trade("6101", modified=tf.ago(hours=1)))
-        self.shop.with_context(test_queue_job_no_delay=True).job_sync_orders()
+        self.shop.with_context(test_queue_job_no_delay=True)._job_sync_orders()
         self.assertEqual(self.health().health_state, "green", self.health().health_reasons)
         self.assertLess(self.health().order_sync_lag_minutes, 15)
         self.assertEqual(self.health().session_days_left, -1)
 
     def test_a_session_expiring_soon_is_amber_and_counts_down(self):
-        self.shop.job_sync_orders()
+        self.shop._job_sync_orders()
         self.shop.session_expires_at = fields.Datetime.to_string(
             self.now + timedelta(days=3, hours=1))
         self.assertEqual(self.health().session_days_left, 3)
@@ -381,7 +395,7 @@ class TestShipmentJobs(JobRunnerMixin, ShipmentCase):
             self.validate(picking, self.sf, SF_WAYBILL)
         self.env["ecommerce.shop"]._cron_enqueue_shipments()
         self.env["ecommerce.shop"]._cron_enqueue_shipments()
-        jobs = self.jobs("job_send_shipment")
+        jobs = self.jobs("_job_send_shipment")
         self.assertEqual(sorted(jobs.mapped("args")), sorted([[first.id], [second.id]]))
         self.assertIn("6201", jobs.filtered(lambda j: j.args == [first.id]).name)
         self.run_pending()
@@ -395,13 +409,13 @@ class TestShipmentJobs(JobRunnerMixin, ShipmentCase):
         trade = self.sandbox.trade("6203")
         self.sandbox.upsert(trades=[dict(trade, status="TRADE_CLOSED_BY_TAOBAO")])
         self.env["ecommerce.shop"]._cron_enqueue_shipments()
-        job = self.run_job(self.jobs("job_send_shipment"))
+        job = self.run_job(self.jobs("_job_send_shipment"))
         self.assertEqual(job.state, "failed")
         self.assertIn(picking.name, job.exc_info)
         self.assertIn("6203", job.exc_info)
         self.assertIn("TRADE_CLOSED_BY_TAOBAO", job.exc_info)
         self.env["ecommerce.shop"]._cron_enqueue_shipments()
-        self.assertEqual(len(self.jobs("job_send_shipment")), 1, "the seller requeues it")
+        self.assertEqual(len(self.jobs("_job_send_shipment")), 1, "the seller requeues it")
         self.sandbox.upsert(trades=[trade])  # the platform lets it ship again
         job.requeue()
         self.run_job(job)
@@ -412,7 +426,7 @@ class TestShipmentJobs(JobRunnerMixin, ShipmentCase):
         picking = self.shipped("6204")
         self.sandbox.faults(["transient@%d" % n for n in range(1, 9)])
         self.env["ecommerce.shop"]._cron_enqueue_shipments()
-        job = self.run_job(self.jobs("job_send_shipment"))
+        job = self.run_job(self.jobs("_job_send_shipment"))
         self.assertEqual((job.state, job.retry), ("pending", 1))
         self.assertGreater(fields.Datetime.from_string(job.eta), datetime.utcnow())
         self.sandbox.faults([])
@@ -424,16 +438,16 @@ class TestStockJobs(JobRunnerMixin, StockPushCase):
 
     def test_one_job_per_item_whose_quantity_changed(self):
         self.env["ecommerce.shop"]._cron_enqueue_stock()
-        jobs = self.jobs("job_push_item_stock")
+        jobs = self.jobs("_job_push_item_stock")
         self.assertEqual(sorted(jobs.mapped("args")), [[str(ITEM_A)], [str(ITEM_B)]])
         self.run_pending()
         self.assertEqual(self.platform(), ({4201001: 12, 4201002: 0, 4201003: 5}, 7))
         # Nothing changed since: no new job.
         self.env["ecommerce.shop"]._cron_enqueue_stock()
-        self.assertEqual(len(self.jobs("job_push_item_stock")), 2)
+        self.assertEqual(len(self.jobs("_job_push_item_stock")), 2)
         self.receive(self.b, 3)
         self.env["ecommerce.shop"]._cron_enqueue_stock()
-        self.assertEqual(self.jobs("job_push_item_stock", "pending").mapped("args"),
+        self.assertEqual(self.jobs("_job_push_item_stock", "pending").mapped("args"),
                          [[str(ITEM_B)]])
 
     def test_unknown_item_fails_its_job_naming_the_item(self):
@@ -442,7 +456,7 @@ class TestStockJobs(JobRunnerMixin, StockPushCase):
         self.factory.records(map_c)
         self.env["ecommerce.shop"]._cron_enqueue_stock()
         self.run_pending()
-        failed = self.jobs("job_push_item_stock", "failed")
+        failed = self.jobs("_job_push_item_stock", "failed")
         self.assertEqual(failed.args, [str(ITEM_C)])
         self.assertIn(str(ITEM_C), failed.name)
         self.assertIn("does not exist", failed.exc_info)
@@ -458,16 +472,16 @@ class TestStockJobs(JobRunnerMixin, StockPushCase):
         self.shop.write({
             "order_sync_watermark": fields.Datetime.to_string(now - timedelta(minutes=30)),
             "order_check_last": fields.Datetime.to_string(now)})
-        self.shop._delayed("order sync", 5).job_sync_orders()
+        self.shop._delayed("order sync", 5)._job_sync_orders()
         self.run_pending()
-        self.assertEqual(sorted(self.jobs("job_push_item_stock", "done").mapped("args")),
+        self.assertEqual(sorted(self.jobs("_job_push_item_stock", "done").mapped("args")),
                          [[str(ITEM_A)], [str(ITEM_B)]])
         self.assertEqual(self.platform(), ({4201001: 12, 4201002: 0, 4201003: 5}, 7))
 
     def test_stale_orders_enqueue_no_push(self):
         self.shop.order_sync_error = "The platform cannot be reached"
         self.env["ecommerce.shop"]._cron_enqueue_stock()
-        self.assertFalse(self.jobs("job_push_item_stock"))
+        self.assertFalse(self.jobs("_job_push_item_stock"))
         self.assertIn("last order sync failed", self.shop.stock_push_block_reason)
 
 
@@ -481,7 +495,7 @@ class TestRefundJobs(JobRunnerMixin, RefundCase):
         self.sandbox.faults(["transient@%d" % n for n in range(1, 9)])
         self.env["ecommerce.shop"]._cron_enqueue_refunds()
         self.env["ecommerce.shop"]._cron_enqueue_refunds()
-        job = self.run_job(self.jobs("job_sync_refunds"))
+        job = self.run_job(self.jobs("_job_sync_refunds"))
         self.assertEqual((job.state, job.retry), ("pending", 1))
         self.assertFalse(self.refunds())
         self.assertEqual(self.shop.refund_sync_watermark, before)
@@ -539,7 +553,7 @@ class TestTwoWorkers(common.TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             barrier.wait(timeout=30)
             try:
-                env["ecommerce.shop"].browse(self.shop_id).job_sync_orders()
+                env["ecommerce.shop"].browse(self.shop_id)._job_sync_orders()
                 outcomes.append("done")
             except RetryableJobError:
                 cr.rollback()

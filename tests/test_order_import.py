@@ -9,6 +9,7 @@ import odoo
 from odoo.exceptions import UserError
 from odoo.tools import mute_logger
 
+from ..mapping.region_mapping import PROVINCES
 from ..models.ecommerce_shop_orders import LOCK_CLASS
 from . import trade_factory as tf
 from .common import EcommerceCase
@@ -40,8 +41,8 @@ class OrderCase(EcommerceCase):
                         "outer_id": "MUG-X", "product_id": cls.mug.id})
         mapping.create({"shop_id": cls.shop.id, "num_iid": "520000000010", "sku_id": "",
                         "product_id": cls.sample.id})
-        cls.zhejiang = env["res.country.state"].create({
-            "name": "浙江省", "code": "ZJT", "country_id": env.ref("base.cn").id})
+        # The provinces of China come with l10n_cn.
+        cls.zhejiang = env.ref("l10n_cn.state_ZJ")
 
     def window(self, hours=24):
         now = datetime.utcnow().replace(microsecond=0)
@@ -215,6 +216,25 @@ class TestOrderImport(OrderCase):
         buyer = orders.mapped("partner_id")
         self.assertEqual(len(buyer.child_ids), 2)
 
+    def test_short_and_full_province_names_find_the_state_of_china(self):
+        """The forms JD and Taobao write for the regions all land on Odoo's state
+        (l10n_cn's data, which the addon depends on)."""
+        states = self.env["res.country.state"].search(
+            [("country_id", "=", self.env.ref("base.cn").id)])
+        self.assertFalse({p.name for p in PROVINCES} - set(states.mapped("name")),
+                         "every province of the table is a state of China in Odoo")
+        cases = {"3030": ("广西", "广西壮族自治区"), "3031": ("内蒙古", "内蒙古自治区"),
+                 "3032": ("新疆", "新疆维吾尔自治区"), "3033": ("宁夏", "宁夏回族自治区"),
+                 "3034": ("西藏自治区", "西藏自治区"), "3035": ("香港", "香港特别行政区"),
+                 "3036": ("澳门特区", "澳门特别行政区"), "3037": ("北京", "北京市"),
+                 "3038": ("广西自治区", "广西壮族自治区"), "3039": ("浙江", "浙江省")}
+        self.load(*[tf.trade(tid, address=dict(tf.ADDRESS, receiver_state=written))
+                    for tid, (written, _official) in cases.items()])
+        self.import_window()
+        for tid, (written, official) in cases.items():
+            ship = self.order_of(tid).partner_shipping_id
+            self.assertEqual(ship.state_id.name, official, written)
+
     def test_reimport_skips_with_reason_and_creates_nothing(self):
         self.load(tf.trade("3011"))
         first = self.import_window()
@@ -253,7 +273,12 @@ class TestOrderImport(OrderCase):
         self.import_window()
         importer_class = type(self.env["ecommerce.order.importer"])
         original = importer_class._orders_by_tid
-        importer_class._orders_by_tid = lambda importer, tids: {}
+        searches = []
+
+        def late_search(importer, tids):
+            searches.append(tids)
+            return original(importer, tids) if len(searches) > 1 else {}
+        importer_class._orders_by_tid = late_search
         try:
             with mute_logger("odoo.sql_db"):
                 summary = self.import_window()
@@ -262,6 +287,26 @@ class TestOrderImport(OrderCase):
         self.assertEqual(summary["skipped"], ["3017"])
         self.assertEqual(summary["created"], [])
         self.assertEqual(len(self.order_of("3017")), 1)
+        self.assertEqual(self.shop.import_orders(*self.window()),
+                         dict(summary, skipped=["3017"]))
+
+    def test_a_run_that_cannot_see_the_order_stored_meanwhile_runs_again(self):
+        """Stored by a transaction that committed after this one began: the call is
+        retried as Odoo retries a concurrent update, never answered from stale data."""
+        self.load(tf.trade("3018"))
+        self.import_window()
+        importer_class = type(self.env["ecommerce.order.importer"])
+        original = importer_class._orders_by_tid
+        importer_class._orders_by_tid = lambda importer, tids: {}
+        try:
+            with self.assertRaises(psycopg2.OperationalError) as caught, \
+                    mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                self.import_window()
+        finally:
+            importer_class._orders_by_tid = original
+        self.assertEqual(caught.exception.pgcode, "40001")
+        self.assertIn(caught.exception.pgcode, odoo.service.model.PG_CONCURRENCY_ERRORS_TO_RETRY)
+        self.assertEqual(len(self.order_of("3018")), 1)
 
     def test_second_cursor_cannot_sync_the_shop_at_the_same_time(self):
         """A sync running on another connection (the cron) blocks this one."""

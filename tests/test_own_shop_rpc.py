@@ -3,6 +3,7 @@
 
 """Own web shop (issue 14) over real XML-RPC: orders pushed in, sellable stock out."""
 import copy
+import hashlib
 
 from .common import EcommerceRpcCase
 
@@ -39,6 +40,8 @@ class TestOwnShopRpc(EcommerceRpcCase):
         self.rpc("admin", "ecommerce.sku.mapping", "create", {
             "shop_id": self.shop_id, "num_iid": "WA-01-S", "product_id": self.product_id})
         self.set_stock(self.product_id, 20)
+        self.key = self.rpc("admin", "ecommerce.shop", "generate_own_key",
+                            [self.shop_id])["key"]
 
     # -- helpers ------------------------------------------------------------
     def product(self, code):
@@ -57,14 +60,14 @@ class TestOwnShopRpc(EcommerceRpcCase):
             "location_id": warehouse["lot_stock_id"][0], "new_quantity": qty})
         self.rpc("admin", "stock.change.product.qty", "change_product_qty", [wizard])
 
-    def push(self, *orders, login="admin"):
+    def push(self, *orders, login="admin", key=None):
         return self.rpc(login, "ecommerce.shop", "receive_orders", [self.shop_id],
-                        list(orders))["results"]
+                        list(orders), key=key or self.key)["results"]
 
-    def stock(self, skus=None, login="admin"):
+    def stock(self, skus=None, login="admin", key=None):
         kwargs = {"skus": skus} if skus is not None else {}
         return self.rpc(login, "ecommerce.shop", "get_sellable_stock", [self.shop_id],
-                        **kwargs)
+                        key=key or self.key, **kwargs)
 
     def order(self, order_id, fields=("name", "state", "amount_total", "partner_id",
                                       "partner_shipping_id", "ecommerce_review_needed",
@@ -272,21 +275,98 @@ class TestOwnShopRpc(EcommerceRpcCase):
                                [self.shop_id, taobao]).faultString
         self.assertIn("Call get_sellable_stock on one shop", fault)
 
+    def count_orders(self, number):
+        return self.rpc("admin", "sale.order", "search_count", [("ecommerce_tid", "=", number)])
+
     def test_rights(self):
-        seller = self.create_user("seller", ["ecommerce_sync.group_ecommerce_user"])
+        feed = self.create_user("feed", ["ecommerce_sync.group_ecommerce_own_feed"])
         # Confirming an order that reserves stock posts a tracking message, which
         # needs the author's email (Odoo 11).
-        self.rpc("admin", "res.users", "write", [seller], {"email": "seller@example.com"})
-        [result] = self.push(own_order("R1"), login="seller")
+        self.rpc("admin", "res.users", "write", [feed], {"email": "feed@example.com"})
+        [result] = self.push(own_order("R1"), login="feed")
         self.assertEqual(result["result"], "created")
-        self.assertEqual(self.stock(login="seller")["quantities"], {"WA-01-S": 18})
-        self.create_user("clerk", ["base.group_user"])
-        self.assertRpcAccessError("clerk", "ecommerce.shop", "receive_orders", [self.shop_id],
-                                  [own_order("R2")])
-        self.assertRpcAccessError("clerk", "ecommerce.shop", "get_sellable_stock",
+        self.assertEqual(self.stock(login="feed")["quantities"], {"WA-01-S": 18})
+        self.create_user("user", ["base.group_user"])
+        self.assertRpcAccessError("user", "ecommerce.shop", "receive_orders", [self.shop_id],
+                                  [own_order("R2")], key=self.key)
+        self.assertRpcAccessError("user", "ecommerce.shop", "get_sellable_stock",
+                                  [self.shop_id], key=self.key)
+        # A warehouse clerk (E-commerce User) reads the stock but pushes no order,
+        # even holding the shop's key.
+        self.create_user("clerk", ["ecommerce_sync.group_ecommerce_user"])
+        self.assertEqual(self.stock(login="clerk")["quantities"], {"WA-01-S": 18})
+        fault = self.assertRpcAccessError("clerk", "ecommerce.shop", "receive_orders",
+                                          [self.shop_id], [own_order("R2")], key=self.key)
+        self.assertIn("E-commerce Own Shop Feed", fault)
+        self.assertEqual(self.count_orders("R2"), 0)
+
+    def test_the_shop_key_is_needed_and_is_this_shops(self):
+        fault = self.assertRpcAccessError("admin", "ecommerce.shop", "receive_orders",
+                                          [self.shop_id], [own_order("K1")])
+        self.assertIn("The key is missing or not the key of shop Mini-program", fault)
+        self.assertRpcAccessError("admin", "ecommerce.shop", "get_sellable_stock",
                                   [self.shop_id])
-        self.assertEqual(self.rpc("admin", "sale.order", "search_count",
-                                  [("ecommerce_tid", "=", "R2")]), 0)
+        for key in (False, "", "esk_not-the-key", 42, self.key + "x"):
+            fault = self.assertRpcAccessError("admin", "ecommerce.shop", "receive_orders",
+                                              [self.shop_id], [own_order("K1")], key=key)
+            self.assertIn("not the key of shop Mini-program", fault)
+            self.assertRpcAccessError("admin", "ecommerce.shop", "get_sellable_stock",
+                                      [self.shop_id], key=key)
+        other = self.rpc("admin", "ecommerce.shop", "create", {
+            "name": "Website", "code": "WEB", "platform": "own"})
+        other_key = self.rpc("admin", "ecommerce.shop", "generate_own_key", [other])["key"]
+        self.assertRpcAccessError("admin", "ecommerce.shop", "receive_orders", [self.shop_id],
+                                  [own_order("K1")], key=other_key)
+        self.assertEqual(self.count_orders("K1"), 0)
+        [result] = self.push(own_order("K1"))
+        self.assertEqual(result["result"], "created")
+
+    def test_the_key_is_shown_once_stored_as_a_hash_and_revocable(self):
+        [shop] = self.rpc("admin", "ecommerce.shop", "read", [self.shop_id],
+                          ["own_key_hash", "own_key_hint"])
+        self.assertNotIn(self.key, str(shop))
+        self.assertEqual(shop["own_key_hash"], hashlib.sha256(self.key.encode()).hexdigest())
+        self.assertTrue(self.key.startswith(shop["own_key_hint"].rstrip("…")))
+        # Not a manager: no key made or withdrawn, the hash not even readable.
+        self.create_user("clerk", ["ecommerce_sync.group_ecommerce_own_feed"])
+        self.assertRpcAccessError("clerk", "ecommerce.shop", "generate_own_key", [self.shop_id])
+        self.assertRpcAccessError("clerk", "ecommerce.shop", "revoke_own_key", [self.shop_id])
+        self.assertRpcAccessError("clerk", "ecommerce.shop", "read", [self.shop_id],
+                                  ["own_key_hash"])
+        # A new key replaces the old one; a withdrawn key opens nothing.
+        old = self.key
+        self.key = self.rpc("admin", "ecommerce.shop", "generate_own_key",
+                            [self.shop_id])["key"]
+        self.assertNotEqual(old, self.key)
+        self.assertRpcAccessError("admin", "ecommerce.shop", "receive_orders", [self.shop_id],
+                                  [own_order("K2")], key=old)
+        self.assertEqual(self.push(own_order("K2"))[0]["result"], "created")
+        self.rpc("admin", "ecommerce.shop", "revoke_own_key", [self.shop_id])
+        fault = self.assertRpcAccessError("admin", "ecommerce.shop", "receive_orders",
+                                          [self.shop_id], [own_order("K3")], key=self.key)
+        self.assertIn("has no key yet", fault)
+        self.assertEqual(self.count_orders("K3"), 0)
+        # The button shows the key in the dialog's context, never in a stored row.
+        action = self.rpc("admin", "ecommerce.shop", "action_new_own_key", [self.shop_id])
+        key = action["context"]["ecommerce_own_key"]
+        [wizard] = self.rpc("admin", action["res_model"], "read", [action["res_id"]], ["key"])
+        self.assertFalse(wizard["key"])
+        self.assertEqual(self.push(own_order("K4"), key=key)[0]["result"], "created")
+
+    def test_prices_outside_the_rules_are_refused(self):
+        negative = own_order("P1", lines=[dict(ORDER["lines"][0], paid="-180.00")])
+        wrong_line = own_order("P2", lines=[dict(ORDER["lines"][0], price="95.00")])
+        wrong_total = own_order("P3", payment="177.99")
+        good = own_order("P4", lines=[dict(ORDER["lines"][0], price="95.00",
+                                           discount="10.00")])
+        results = self.push(negative, wrong_line, wrong_total, good)
+        self.assertEqual([r["result"] for r in results],
+                         ["refused", "refused", "refused", "created"])
+        self.assertIn("paid cannot be negative", results[0]["reason"])
+        self.assertIn("paid 180.00 is not price 95.00 x qty 2", results[1]["reason"])
+        self.assertIn("payment 177.99 is not", results[2]["reason"])
+        self.assertEqual(self.order(results[3]["sale_order_id"])["amount_total"], 178.0)
+        self.assertEqual(sum(self.count_orders(n) for n in ("P1", "P2", "P3")), 0)
 
     def test_shipped_delivery_waits_for_no_platform(self):
         """The own shop reads its orders' state itself: nothing queues for a platform."""

@@ -289,8 +289,9 @@ class TestRefundSync(RefundCase):
         with self.assertRaises(UserError) as caught:
             self.shop.sync_refunds("2024-05-02 00:00:00", "2024-05-01 00:00:00")
         self.assertIn("after", caught.exception.name)
-        with self.assertRaises(ValueError):
+        with self.assertRaises(UserError) as caught:
             (self.shop | self.shop.copy({"code": "TB9"})).sync_refunds()
+        self.assertIn("one shop", caught.exception.name)
 
     def test_session_expiry_pauses_the_shop(self):
         self.put_refunds(refund("6014"))

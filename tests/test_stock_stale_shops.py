@@ -82,7 +82,8 @@ class TestStaleShopHoldsStock(EcommerceRpcCase):
         return self.jd.sku_stock()[JD_SKU]
 
     def web_stock(self):
-        return self.rpc("admin", "ecommerce.shop", "get_sellable_stock", [self.web])
+        key = self.rpc("admin", "ecommerce.shop", "generate_own_key", [self.web])["key"]
+        return self.rpc("admin", "ecommerce.shop", "get_sellable_stock", [self.web], key=key)
 
     def expire_taobao(self):
         """The Taobao session expires: its next order sync pauses the shop."""

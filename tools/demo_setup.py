@@ -26,7 +26,9 @@ if not env["res.users"].search([("login", "=", "seller")]):
     env["res.users"].with_context(no_reset_password=True).create({
         "name": "店主 (seller)", "login": "seller", "password": "seller", "lang": "zh_CN",
         "email": "seller@example.com",
+        # The shop's owner, granted the reveal of masked receivers by name.
         "groups_id": [(6, 0, [env.ref("ecommerce_sync.group_ecommerce_manager").id,
+                              env.ref("ecommerce_sync.group_ecommerce_privacy_viewer").id,
                               env.ref("sales_team.group_sale_manager").id,
                               env.ref("stock.group_stock_manager").id])],
     })

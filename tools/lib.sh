@@ -19,7 +19,7 @@ start_sandbox() {
     rm -f "$dir/sandbox.port"
     "$PY37" "$ROOT/sandbox/top_sandbox.py" --port 0 --ready-file "$dir/sandbox.port" \
         --data "$data" --app-key "$SANDBOX_APP_KEY" --app-secret "$SANDBOX_APP_SECRET" \
-        --session "$SANDBOX_SESSION" "$@" >"$dir/sandbox.log" 2>&1 &
+        --session "$SANDBOX_SESSION" --plain-receivers "$@" >"$dir/sandbox.log" 2>&1 &
     SANDBOX_PID=$!
     SANDBOX_URL="$(sandbox_url "$SANDBOX_PID" "$dir/sandbox.port" "$dir/sandbox.log")" || return 1
     export SANDBOX_URL

@@ -47,7 +47,8 @@ start_health_sandbox() {  # an empty TOP sandbox of the health step's new shop
     "$PY37" "$ROOT/sandbox/top_sandbox.py" --port 0 --ready-file "$DIR/health_sandbox.port" \
         --data "$DIR/health_data.json" --app-key "$SANDBOX_APP_KEY" \
         --app-secret "$SANDBOX_APP_SECRET" --session "$SANDBOX_SESSION" \
-        --call-log "$DIR/health-sandbox-calls.jsonl" >"$DIR/health_sandbox.log" 2>&1 &
+        --call-log "$DIR/health-sandbox-calls.jsonl" --plain-receivers \
+        >"$DIR/health_sandbox.log" 2>&1 &
     HEALTH_SANDBOX_PID=$!
     HEALTH_SANDBOX_URL="$(sandbox_url "$HEALTH_SANDBOX_PID" "$DIR/health_sandbox.port" \
         "$DIR/health_sandbox.log")" || return 1
@@ -60,7 +61,7 @@ start_jd_sandbox() {  # the JD shop's sandbox: sets JD_SANDBOX_PID and JD_SANDBO
         --data "$ROOT/sandbox/jd_demo_data.json" --rebase-times \
         --app-key "$JD_SANDBOX_APP_KEY" --app-secret "$JD_SANDBOX_APP_SECRET" \
         --access-token "$JD_SANDBOX_TOKEN" --call-log "$DIR/jd-sandbox-calls.jsonl" \
-        >"$DIR/jd_sandbox.log" 2>&1 &
+        --plain-receivers >"$DIR/jd_sandbox.log" 2>&1 &
     JD_SANDBOX_PID=$!
     JD_SANDBOX_URL="$(sandbox_url "$JD_SANDBOX_PID" "$DIR/jd_sandbox.port" "$DIR/jd_sandbox.log")" \
         || return 1

@@ -45,11 +45,12 @@ echo "[demo] job runner channels: $(sed -n 's/^channels = //p' "$OUT/odoo-jobs.c
 echo "[demo] TOP sandbox on http://127.0.0.1:$SANDBOX_PORT; Odoo on http://localhost:$HTTP_PORT"
 echo "[demo] log in as admin/admin, or seller/seller (Simplified Chinese); Ctrl-C stops"
 # Prefork workers run the jobs the runner (a thread of the main process) hands out over
-# HTTP; a job reads at most one day of one shop, well inside the time limit.
+# HTTP; a job stores at most about 200 trades, well inside the time limits (README
+# "Several Odoo hosts").
 ODOO_JOB_RUNNER_CONF="$OUT/odoo-jobs.conf" "$ROOT/tools/odoo.sh" -d "$DEMO_DB" \
     --db-filter="^$DEMO_DB\$" --http-port="$HTTP_PORT" \
     --longpolling-port="${LONGPOLLING_PORT:-8072}" --workers="${DEMO_WORKERS:-3}" \
-    --max-cron-threads=1 --limit-time-real=900 --log-level=info --logfile="$OUT/odoo.log" &
+    --max-cron-threads=1 --limit-time-cpu=300 --limit-time-real=600 --log-level=info --logfile="$OUT/odoo.log" &
 ODOO_PID=$!
 trap 'kill $ODOO_PID $SANDBOX_PID 2>/dev/null' EXIT INT TERM
 wait $ODOO_PID

@@ -17,7 +17,7 @@ JD_SANDBOX_TOKEN="${JD_SANDBOX_TOKEN:-jdtoken-abcdef123456}"
 "$PY37" "$ROOT/sandbox/jd_sandbox.py" --port 0 --ready-file "$OUT/jd-sandbox.port" \
     --app-key "$JD_SANDBOX_APP_KEY" --app-secret "$JD_SANDBOX_APP_SECRET" \
     --access-token "$JD_SANDBOX_TOKEN" --call-log "$OUT/jd-sandbox-calls.jsonl" \
-    >"$OUT/jd-sandbox.log" 2>&1 &
+    --plain-receivers >"$OUT/jd-sandbox.log" 2>&1 &
 JD_SANDBOX_PID=$!
 DB="ecs_soak_$$"
 trap 'kill $SANDBOX_PID $JD_SANDBOX_PID 2>/dev/null' EXIT

@@ -113,6 +113,14 @@ def naive_utc_second(moment):
     return moment.replace(microsecond=0)
 
 
+def _json_or_none(content):
+    """The JSON document, or None (no exception left to chain: see _post)."""
+    try:
+        return json.loads(content.decode('utf-8'))
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
 def response_key(method):
     name = method[len('taobao.'):] if method.startswith('taobao.') else method
     return name.replace('.', '_') + '_response'
@@ -391,24 +399,35 @@ class TopClient(object):
         form = dict(business)
         form.update(self._system_params(method))
         form['sign'] = sign(form, self._app_secret, self.sign_method)
-        try:
-            resp = self.http.post(self.gateway_url, data=form,
-                                  timeout=self.timeout)
-        except requests.Timeout:
+        resp, failure = self._post(form)
+        if failure == 'Timeout':
             raise TransportError('TOP call %s timed out' % method, method=method)
-        except requests.RequestException as exc:
+        if failure:
             raise TransportError('TOP call %s could not reach the gateway (%s)'
-                                 % (method, type(exc).__name__), method=method)
+                                 % (method, failure), method=method)
         if resp.status_code != 200:
             raise TransportError('TOP call %s got HTTP status %s'
                                  % (method, resp.status_code),
                                  http_status=resp.status_code, method=method)
         return self._unwrap(method, resp.content)
 
-    def _unwrap(self, method, content):
+    def _post(self, form):
+        """``(answer, None)``, or ``(None, name of the failure)``.
+
+        The requests exception is dropped here rather than raised from: its
+        text may hold the URL and the form (session, signature), and a chained
+        exception shows in every traceback (a failed job's, the server log's).
+        """
         try:
-            body = json.loads(content.decode('utf-8'))
-        except (ValueError, UnicodeDecodeError):
+            return self.http.post(self.gateway_url, data=form, timeout=self.timeout), None
+        except requests.Timeout:
+            return None, 'Timeout'
+        except requests.RequestException as exc:
+            return None, type(exc).__name__
+
+    def _unwrap(self, method, content):
+        body = _json_or_none(content)
+        if body is None:
             raise MalformedResponseError(
                 'TOP call %s returned a body that is not valid JSON' % method,
                 method=method)

@@ -45,17 +45,26 @@ class OAuthClient(object):
         return self._token({'grant_type': 'refresh_token',
                             'refresh_token': refresh_token})
 
+    def _post(self, form):
+        """``(answer, None)`` or ``(None, name of the failure)``: the requests
+        exception is not chained, its text may hold the client secret."""
+        try:
+            return self.http.post(self.token_url, data=form, timeout=self.timeout), None
+        except requests.Timeout:
+            return None, 'Timeout'
+        except requests.RequestException as exc:
+            return None, type(exc).__name__
+
     def _token(self, form):
         form = dict(form, client_id=self.client_id,
                     client_secret=self._client_secret)
         grant = form['grant_type']
-        try:
-            resp = self.http.post(self.token_url, data=form, timeout=self.timeout)
-        except requests.Timeout:
+        resp, failure = self._post(form)
+        if failure == 'Timeout':
             raise TransportError('OAuth %s request timed out' % grant, method=grant)
-        except requests.RequestException as exc:
+        if failure:
             raise TransportError('OAuth %s request could not reach the server (%s)'
-                                 % (grant, type(exc).__name__), method=grant)
+                                 % (grant, failure), method=grant)
         body = _json_or_none(resp.content)
         if isinstance(body, dict) and body.get('error'):
             raise OAuthError('OAuth %s was refused: %s' % (grant, body['error']),

@@ -5,3 +5,5 @@ from . import ecommerce_item_import_wizard
 from . import ecommerce_item_import_wizard_line
 from . import ecommerce_order_import_wizard
 from . import ecommerce_order_import_wizard_line
+from . import ecommerce_own_key_wizard
+from . import ecommerce_privacy_reveal_wizard

@@ -14,6 +14,14 @@ STATUSES = [
     ("WAIT_BUYER_PAY", "Waiting for payment"),
     ("TRADE_CLOSED", "Closed after refund"),
     ("TRADE_CLOSED_BY_TAOBAO", "Closed before payment"),
+    ("PAID_FORBID_CONSIGN", "Paid, shipping forbidden by the platform"),
+    # JD's own states (the ones above stand for JD's states of the same meaning).
+    ("WAIT_SELLER_STOCK_OUT", "JD: waiting to ship (WAIT_SELLER_STOCK_OUT)"),
+    ("LOCKED", "JD: locked (LOCKED)"),
+    ("POP_ORDER_PAUSE", "JD: paused (POP_ORDER_PAUSE)"),
+    ("WAIT_GOODS_RECEIVE_CONFIRM", "JD: shipped (WAIT_GOODS_RECEIVE_CONFIRM)"),
+    ("FINISHED_L", "JD: finished (FINISHED_L)"),
+    ("TRADE_CANCELED", "JD: cancelled (TRADE_CANCELED)"),
 ]
 
 
@@ -65,8 +73,11 @@ class EcommerceOrderImportWizard(models.TransientModel):
 
     @staticmethod
     def _line_vals(trade):
-        return {key: trade[key] or False
+        vals = {key: trade[key] or False
                 for key in ("tid", "buyer_nick", "payment", "status", "created")}
+        # The platform's own word, as its seller centre shows the order.
+        vals["status"] = trade.get("platform_status") or vals["status"]
+        return vals
 
     @api.multi
     def action_import_orders(self):

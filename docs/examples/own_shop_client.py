@@ -11,8 +11,9 @@ Against the demo (`make demo`, in another terminal):
 It makes sure an own shop "WEB" with one listing (WEB-TEE-M, 10 in stock) exists, then
 pushes a new order and one with an unknown merchant code, pushes the first again (nothing
 changes), adds a seller memo (the order is held), and reads the sellable stock.
-Creating the shop needs an E-commerce Manager (admin and seller in the demo); pushing
-orders and reading stock only an E-commerce User.
+Creating the shop and making its key need an E-commerce Manager (admin and seller in the
+demo); pushing orders needs the group E-commerce Own Shop Feed and the shop's key
+(``--key``; without it a manager's login makes a new key, which replaces the last one).
 """
 import argparse
 import json
@@ -91,12 +92,17 @@ def main():
     parser.add_argument("--db", default="ecommerce_demo")
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
+    parser.add_argument("--key", help="the shop's key (made once by a manager)")
     args = parser.parse_args()
     odoo = Odoo(args.url, args.db, args.login, args.password)
     shop_id = ensure_shop(odoo)
+    key = args.key
+    if not key:
+        key = odoo.call("ecommerce.shop", "generate_own_key", [shop_id])["key"]
+        show("A new key of the shop (shown once: keep it, pass it with --key):", key)
 
     def shop(method, *params, **kwargs):
-        return odoo.call("ecommerce.shop", method, [shop_id], *params, **kwargs)
+        return odoo.call("ecommerce.shop", method, [shop_id], *params, key=key, **kwargs)
 
     created = beijing_now()
     number = "W" + created.replace("-", "").replace(" ", "").replace(":", "")

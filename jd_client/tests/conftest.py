@@ -19,13 +19,13 @@ APP_KEY, APP_SECRET, TOKEN = 'JDAPPKEY01', 'jd-sandbox-secret-789', 'jdtoken-abc
 
 
 class JdSandbox(object):
-    def __init__(self, tmpdir, extra=()):
+    def __init__(self, tmpdir, extra=(), plain=True):
         self.call_log = os.path.join(tmpdir, 'jd_calls.jsonl')
         ready = os.path.join(tmpdir, 'jd_port')
         cmd = [sys.executable, JD_SANDBOX, '--port', '0', '--data', JD_DATA,
                '--app-key', APP_KEY, '--app-secret', APP_SECRET, '--access-token', TOKEN,
                '--call-log', self.call_log, '--ready-file', ready,
-               '--rebase-times'] + list(extra)
+               '--rebase-times'] + (['--plain-receivers'] if plain else []) + list(extra)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.time() + 15
         while not os.path.exists(ready):

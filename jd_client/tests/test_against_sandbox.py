@@ -115,6 +115,53 @@ def test_wares_skus_and_stock(jd_fresh, jd_client):
         list(jd_client.iter_ware_pages(ware_ids=range(1, 22)))
 
 
+def test_sale_attribute_names_come_from_the_category(jd_fresh, jd_client):
+    """JD's SKUs give sale attributes as ids and values; the category names them."""
+    ware, skus = jd_client.get_ware_with_skus(10023450001)
+    attrs = [a for s in skus for a in s['saleAttrs']]
+    assert attrs and not any('attrName' in a for a in attrs)
+    names = {str(a['id']): a['name'] for a in jd_client.category_attrs(ware['categoryId'])}
+    assert names == {'1000000041': '颜色', '1000000046': '尺码'}
+    assert jd_client.category_attrs(ware['categoryId'], attribute_type=1) == []
+    assert jd_client.category_attrs(999999) == []
+
+    from ecommerce_sync.adapters.jd import JdAdapter
+    adapter = JdAdapter.from_credentials('127.0.0.1:%d' % jd_fresh.port, APP_KEY, APP_SECRET,
+                                         session=TOKEN)
+    [[(_ware_id, plan, error)]] = list(adapter.item_plans(['10023450001']))
+    assert error is None
+    assert [name for name, _values in plan['attributes']] == ['颜色', '尺码']
+    calls = adapter.calls
+    list(adapter.item_plans(['10023450002']))  # same attribute ids, another category
+    list(adapter.item_plans(['10023450001']))  # its category is read once per run
+    assert adapter.calls - calls == 2 + 1 + 2
+
+
+def test_timestamps_with_a_zone_offset_are_converted(jd_fresh):
+    """JD's SDK sends its server's local time with the offset (.000+0000 in UTC)."""
+    utc = datetime.datetime.utcnow()
+    for stamp, accepted in ((utc.strftime('%Y-%m-%d %H:%M:%S.000+0000'), True),
+                            ((utc + datetime.timedelta(hours=8)).strftime(
+                                '%Y-%m-%d %H:%M:%S.000+0800'), True),
+                            ((utc - datetime.timedelta(hours=5)).strftime(
+                                '%Y-%m-%d %H:%M:%S-0500'), True),
+                            (utc.strftime('%Y-%m-%d %H:%M:%S'), False),
+                            (utc.strftime('%Y-%m-%d %H:%M:%S.000+00:00'), False)):
+        client = make_client(jd_fresh)
+        client._system_params = _with_timestamp(client._system_params, stamp)
+        if accepted:
+            assert client.carriers(), stamp
+        else:
+            with pytest.raises(InvalidParameterError, match='code 8'):
+                client.carriers()
+
+
+def _with_timestamp(system_params, stamp):
+    def params(method):
+        return dict(system_params(method), timestamp=stamp)
+    return params
+
+
 def test_shipment_moves_the_order_and_bumps_modified(jd_fresh, jd_client):
     orders = state_of(jd_fresh)['orders']
     to_ship = [o for o in orders if o['orderState'] == 'WAIT_SELLER_STOCK_OUT']

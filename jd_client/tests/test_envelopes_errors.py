@@ -3,6 +3,7 @@
 
 """Envelopes, error families and retries, against a scripted HTTP double."""
 import json
+import traceback
 
 import pytest
 import requests
@@ -37,6 +38,15 @@ class ScriptedHttp(object):
         if isinstance(answer, Exception):
             raise answer
         return answer if isinstance(answer, Answer) else Answer(answer)
+
+
+def chain(err):
+    """``err`` and every exception chained to it (cause or context)."""
+    found = []
+    while err is not None and err not in found:
+        found.append(err)
+        err = err.__cause__ or err.__context__
+    return found
 
 
 def client(*answers, **kw):
@@ -212,7 +222,9 @@ def test_no_secret_in_repr_or_messages():
             jd.call('jingdong.pop.order.shipment')
         err = info.value
         texts += [str(err), repr(err), str(err.args), str(err.msg), str(err.zh_desc),
-                  str(getattr(err, 'english_err_code', ''))]
+                  str(getattr(err, 'english_err_code', '')),
+                  ''.join(traceback.format_exception(type(err), err, err.__traceback__))]
+        assert chain(err) == [err], 'an exception chained to %r' % err
     joined = '\n'.join(texts)
     assert TOKEN not in joined and SECRET not in joined
     assert '***' in joined

@@ -173,8 +173,14 @@ def test_malformed_orders_are_refused_with_a_reason(change, message):
         plan_order(['not', 'an', 'order'])
 
 
+def category_names(demo, ware):
+    """{attribute id: name} as findAttrsByCategoryIdUnlimitCate gives the ware's category."""
+    return {str(a['id']): a['name'] for a in demo['category_attrs'][str(ware['categoryId'])]}
+
+
 def test_demo_wares_become_item_plans(demo):
-    plans = dict((p['num_iid'], p) for p in (plan_ware(w, w['skus']) for w in demo['wares']))
+    plans = dict((p['num_iid'], p) for p in (plan_ware(w, w['skus'], category_names(demo, w))
+                                             for w in demo['wares']))
     shirt = plans['10023450001']
     assert shirt['attributes'] == [('颜色', ['黑色', '白色', '藏青色']),
                                    ('尺码', ['S', 'M', 'L', 'XL'])]
@@ -195,12 +201,14 @@ def test_demo_wares_become_item_plans(demo):
 def test_ware_attribute_names_and_times(demo):
     ware = demo['wares'][2]
     skus = copy.deepcopy(ware['skus'])
-    for sku in skus:
-        for attr in sku['saleAttrs']:
-            del attr['attrName']
+    # JD's SKUs carry no attribute names: without the category's, the id is all there is.
     assert plan_ware(ware, skus)['attributes'][0][0] == '1000000041'
     named = plan_ware(ware, skus, attr_names={1000000041: '颜色分类'})
     assert named['attributes'][0][0] == '颜色分类'
+    for attr in skus[0]['saleAttrs']:
+        attr['attrName'] = '颜色 (given with the SKU)'
+    assert plan_ware(ware, skus, attr_names={1000000041: '颜色分类'})['attributes'][0][0] == \
+        '颜色分类'
     assert jd_time(1717200000000) == '2024-06-01 08:00:00'
     assert jd_time('2024-06-01 08:00:00') == '2024-06-01 08:00:00'
     with pytest.raises(ItemError):

@@ -144,6 +144,7 @@ def test_modified_defaults_to_created():
     ({"discount": "1.005"}, "discount is not an amount in cents"),
     ({"buyer": "小王"}, "buyer must be an object"),
     ({"address": ["x"]}, "address must be an object"),
+    ({"discount": "300.00", "payment": "-12.10"}, "payment cannot be negative"),
 ])
 def test_wrong_order_fields_are_named(changes, message):
     with pytest.raises(TradeMappingError, match=message):
@@ -160,10 +161,20 @@ def test_wrong_order_fields_are_named(changes, message):
     ({"refund": "maybe"}, r"lines\[1\].refund must be requested, refunded or empty"),
     ({"refund": "refunded", "line_id": None}, r"lines\[1\] has a refund but no line_id"),
     ({"line_id": "1"}, "two lines have the same line_id"),
+    ({"price": "-99.90"}, r"lines\[1\].price cannot be negative"),
+    ({"price": "89.90"}, r"lines\[1\].paid 99.90 is not price 89.90 x qty 1 - discount 0.00"),
+    ({"price": "109.90", "discount": "-10.00"}, r"lines\[1\].discount cannot be negative"),
+    ({"discount": "10.00"}, r"lines\[1\] has a discount but no price"),
 ])
 def test_wrong_line_fields_are_named(changes, message):
     with pytest.raises(TradeMappingError, match=message):
         plan_order(with_line(1, **changes))
+
+
+def test_a_line_price_and_its_discount_must_give_what_was_paid():
+    plan = plan_order(with_line(0, price="95.00", discount="10.00"))
+    assert plan["lines"][0]["amount"] == Decimal("180.00")
+    assert plan_order(with_line(1, price="99.90"))["payment"] == Decimal("277.90")
 
 
 def test_not_an_object():

@@ -65,8 +65,16 @@ def test_coverage(data):
     assert any('pin' not in o and o.get('open_id_buyer') for o in orders)
     assert any(isinstance(s['modified'], int) for w in data['wares'] for s in w['skus'])
     assert any(s['status'] == 4 for w in data['wares'] for s in w['skus'])
-    names = {a['attrName'] for w in data['wares'] for s in w['skus'] for a in s['saleAttrs']}
-    assert names == {'颜色', '尺码', '规格'}
+    # As JD answers: sale attributes as ids and values; their names are the category's.
+    attrs = [a for w in data['wares'] for s in w['skus'] for a in s['saleAttrs']]
+    assert attrs and not any('attrName' in a for a in attrs)
+    names = {}
+    for ware in data['wares']:
+        category = {str(a['id']): a['name']
+                    for a in data['category_attrs'][str(ware['categoryId'])]}
+        for sku in ware['skus']:
+            names.update((a['attrId'], category[a['attrId']]) for a in sku['saleAttrs'])
+    assert set(names.values()) == {'颜色', '尺码', '规格'}
 
 
 def test_refunds_in_fen(data):

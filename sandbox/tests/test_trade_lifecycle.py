@@ -270,6 +270,20 @@ def test_refund_after_shipping_keeps_payment_and_all_closed_closes(box, client):
     assert full(client)['status'] == 'WAIT_BUYER_CONFIRM_GOODS'
 
 
+def test_goods_sent_back_read_as_returned(box, client):
+    """The buyer ships the goods back: the refund says so, whatever it said before."""
+    trade = three_order_trade(box)
+    oid = trade['orders']['order'][1]['oid']
+    send(client)
+    change(box, 'refund', {'oid': oid, 'status': 'WAIT_SELLER_AGREE'})
+    assert refunds(client)['refunds'][0]['good_status'] == 'BUYER_RECEIVED'
+    change(box, 'refund', {'oid': oid, 'status': 'WAIT_BUYER_RETURN_GOODS'})
+    change(box, 'refund', {'oid': oid, 'status': 'WAIT_SELLER_CONFIRM_GOODS',
+                           'company_name': '顺丰速运', 'sid': 'SF1000000001'})
+    row = refunds(client, status='WAIT_SELLER_CONFIRM_GOODS')['refunds'][0]
+    assert row['good_status'] == 'BUYER_RETURNED_GOODS' and row['has_good_return'] is True
+
+
 def test_pre_shipping_refunds_close_the_trade(box, client):
     trade = three_order_trade(box)
     first, second, gift = trade['orders']['order']

@@ -25,7 +25,7 @@ def small_data():
 
 
 class Sandbox(object):
-    def __init__(self, tmpdir, extra=()):
+    def __init__(self, tmpdir, extra=(), plain=True):
         self.data_file = os.path.join(tmpdir, 'data.json')
         self.call_log = os.path.join(tmpdir, 'calls.jsonl')
         ready = os.path.join(tmpdir, 'port')
@@ -34,7 +34,7 @@ class Sandbox(object):
         cmd = [sys.executable, SANDBOX, '--port', '0', '--data', self.data_file,
                '--app-key', APP_KEY, '--app-secret', APP_SECRET, '--session', SESSION,
                '--call-log', self.call_log, '--ready-file', ready,
-               '--rebase-times'] + list(extra)
+               '--rebase-times'] + (['--plain-receivers'] if plain else []) + list(extra)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.time() + 15
         while not os.path.exists(ready):

@@ -163,11 +163,18 @@ def test_connection_refused_is_transport_error():
     sock.bind(('127.0.0.1', 0))
     port = sock.getsockname()[1]
     sock.close()
-    client = TopClient('127.0.0.1:%d' % port, APP_KEY, APP_SECRET, max_retries=1,
-                       backoff=0.01)
-    with pytest.raises(TransportError):
+    client = TopClient('127.0.0.1:%d' % port, APP_KEY, APP_SECRET, session=SESSION,
+                       max_retries=1, backoff=0.01)
+    with pytest.raises(TransportError) as info:
         client.call('taobao.time.get')
     assert client.stats['calls'] == 2
+    # Nothing chained: the requests error names the URL and the form (session, sign).
+    err = info.value
+    assert err.__cause__ is None and err.__context__ is None
+    oauth = OAuthClient('http://127.0.0.1:%d/token' % port, APP_KEY, APP_SECRET)
+    with pytest.raises(TransportError) as info:
+        oauth.refresh('a-refresh-token-123')
+    assert info.value.__cause__ is None and info.value.__context__ is None
 
 
 def test_malformed_wrapper(fresh, client, monkeypatch):
