@@ -10,6 +10,7 @@ of them: ``summary(row)`` (enough to decide whether to read the details) and
 of ``adapters.errors``.
 """
 from collections import namedtuple
+from datetime import timedelta
 
 from ..mapping.trade_mapping import KNOWN_STATUSES
 
@@ -120,6 +121,19 @@ class PlatformAdapter(object):
         window is yielded, the caller may move its watermark to its end.
         """
         raise NotImplementedError
+
+    def iter_unshipped(self, start, end):
+        """Yield ``(window_start, window_end, rows)`` of the trades still waiting to
+        ship (paid, not shipped), created in [start, end], oldest window first.
+
+        ``start`` no earlier than ``now - unshipped_horizon``: the platform
+        lists no older trade. Each window is read in one call where it can be,
+        so that trades shipped meanwhile do not shift others out of a page.
+        """
+        raise NotImplementedError
+
+    #: how far back the platform lists trades (TOP and JD keep 3 months)
+    unshipped_horizon = timedelta(days=90)
 
     def summary(self, row):
         """TradeSummary of a list row."""

@@ -41,7 +41,7 @@ NEUTRAL_STATUS = {
 # it changes meanwhile, and a shifted order would be passed by the watermark.
 ORDER_PAGE = 100
 ORDER_SPAN = timedelta(days=1)     # JD allows a month; a day keeps windows small
-MIN_SPLIT = timedelta(seconds=60)  # below this, page through the window instead
+UNSHIPPED_SPAN = timedelta(days=30)  # jingdong.pop.order.search allows a month
 ONE_SECOND = timedelta(seconds=1)
 REFUND_SPAN = timedelta(days=1)
 REFUND_PAGE = 50
@@ -170,19 +170,25 @@ class JdAdapter(PlatformAdapter):
             for window in self._complete_windows(day_start, day_end, by, states):
                 yield window
 
+    def iter_unshipped(self, start, end):
+        # Month windows (JD's limit), cut where they fill a page: a quiet shop's
+        # three months take three calls.
+        states = jd_states("WAIT_SELLER_SEND_GOODS") + jd_states("PAID_FORBID_CONSIGN")
+        for month_start, month_end in split_window(start, end, UNSHIPPED_SPAN):
+            for window in self._complete_windows(month_start, month_end, "created", states):
+                yield window
+
     def _complete_windows(self, start, end, by, states):
-        """Yield [start, end] as windows each listed by one call where possible."""
-        rows = self._order_rows(start, end, by, states, max_pages=1)
-        if len(rows) >= self.page_size and end - start >= MIN_SPLIT:
-            middle = start + timedelta(seconds=int((end - start).total_seconds()) // 2)
-            for window in self._complete_windows(start, middle, by, states):
-                yield window
-            for window in self._complete_windows(middle + ONE_SECOND, end, by, states):
-                yield window
-            return
-        if len(rows) >= self.page_size:
-            rows = self._order_rows(start, end, by, states)
-        yield start, end, rows
+        """Yield [start, end] as windows each listed by one call.
+
+        A window filling a page is cut in two, down to one second: pages of a
+        window shift when one of its orders changes meanwhile, and the order
+        shifted past a page boundary would be lost. Only a single second
+        holding a full page is paged (see _stable_rows).
+        """
+        def read(lo, hi, max_pages=None):
+            return self._order_rows(lo, hi, by, states, max_pages)
+        return _one_page_windows(start, end, [read], self.page_size)
 
     def _order_rows(self, start, end, by, states, max_pages=None):
         pages = self.client.iter_order_pages(start, end, states, ORDER_FIELDS, date_type=by,
@@ -368,20 +374,17 @@ class JdAdapter(PlatformAdapter):
 
     # -- refunds ------------------------------------------------------------
     def iter_refunds(self, start, end):
-        """Day windows of the applications applied for or checked in them."""
-        window_start = start
-        while window_start < end:
-            window_end = min(window_start + REFUND_SPAN, end)
-            rows = {}
-            for key in ("applyTime", "checkTime"):
-                for row in self._refund_rows(key, window_start, window_end):
-                    rows[str(row.get("id"))] = row
-            yield window_start, window_end, list(rows.values())
-            window_start = window_end
+        """Windows of the applications applied for or checked in them, at most a
+        day long, each read in one call per time key (cut as orders are)."""
+        readers = [lambda lo, hi, max_pages=None, key=key: self._refund_rows(
+            key, lo, hi, max_pages) for key in ("applyTime", "checkTime")]
+        for day_start, day_end in split_window(start, end, REFUND_SPAN):
+            for window in _one_page_windows(day_start, day_end, readers, REFUND_PAGE):
+                yield window
 
-    def _refund_rows(self, key, start, end):
+    def _refund_rows(self, key, start, end, max_pages=None):
         rows, page = [], 1
-        while True:
+        while max_pages is None or page <= max_pages:
             answer = self.call("jingdong.pop.afs.soa.refundapply.queryPageList", {
                 key + "Start": start, key + "End": end, "pageIndex": page,
                 "pageSize": REFUND_PAGE, "showSku": "true"})
@@ -390,8 +393,9 @@ class JdAdapter(PlatformAdapter):
             rows.extend(dict(r, refund_id=str(r.get("id") or ""),
                              tid=str(r.get("orderId") or "")) for r in batch)
             if len(batch) < REFUND_PAGE or len(rows) >= int(result.get("totalCount") or 0):
-                return rows
+                break
             page += 1
+        return rows
 
     def refund_needs_detail(self, raw):
         return False
@@ -430,6 +434,44 @@ def _receiver(row):
             "phone": str(row.get("telephone") or ""), "state": str(row.get("province") or ""),
             "city": str(row.get("city") or ""), "district": str(row.get("county") or ""),
             "town": str(row.get("town") or ""), "address": str(row.get("fullAddress") or "")}
+
+
+def _one_page_windows(start, end, readers, page_size):
+    """Yield ``(start, end, rows)`` covering [start, end], each window read with
+    one page per reader; a window filling a page is cut in two down to one
+    second. ``readers`` are ``read(lo, hi, max_pages=None) -> rows`` (each row
+    with ``tid`` or ``refund_id``); rows of several readers are merged by id."""
+    firsts = [read(start, end, 1) for read in readers]
+    full = any(len(rows) >= page_size for rows in firsts)
+    if full and end > start:
+        middle = start + timedelta(seconds=int((end - start).total_seconds()) // 2)
+        for window in _one_page_windows(start, middle, readers, page_size):
+            yield window
+        for window in _one_page_windows(middle + ONE_SECOND, end, readers, page_size):
+            yield window
+        return
+    merged = {}
+    for read, rows in zip(readers, firsts):
+        if len(rows) >= page_size:
+            rows = _stable_rows(read, start, end)
+        merged.update((_row_id(row), row) for row in rows)
+    yield start, end, list(merged.values())
+
+
+def _stable_rows(read, start, end):
+    """Every row of a one-second window holding more than a page: read all its
+    pages again until a reading shows no row the earlier ones missed."""
+    rows = {}
+    while True:
+        fresh = {_row_id(row): row for row in read(start, end)}
+        if rows and set(fresh) <= set(rows):
+            rows.update(fresh)
+            return list(rows.values())
+        rows.update(fresh)
+
+
+def _row_id(row):
+    return str(row.get("refund_id") or row.get("tid") or id(row))
 
 
 def _chunks(values, size):

@@ -21,6 +21,8 @@ from .errors import (PlatformError, RateLimitedError, RefusedError, SessionExpir
 LIST_METHODS = {"modified": ("taobao.trades.sold.increment.get", "start_modified",
                              "end_modified"),
                 "created": ("taobao.trades.sold.get", "start_created", "end_created")}
+# Paid and not shipped; a refund in progress does not change the trade's status.
+UNSHIPPED_STATUS = "WAIT_SELLER_SEND_GOODS"
 # taobao.refunds.receive.get is read one day at a time, like the trade increment.
 REFUND_WINDOW = timedelta(days=1)
 # Status filters taobao.trades.sold.get takes besides the single statuses.
@@ -139,6 +141,11 @@ class TaobaoAdapter(PlatformAdapter):
             rows.extend(page)
         yield start, end, rows
 
+    def iter_unshipped(self, start, end):
+        # taobao.trades.sold.get with the status: windows of one page each by
+        # creation time (see iter_trades), never pages that shift as trades ship.
+        return self.iter_trades(start, end, "created", UNSHIPPED_STATUS)
+
     def summary(self, row):
         modified = row.get("modified") or row.get("created")
         return TradeSummary(str(row.get("tid") or ""), row.get("status") or "",
@@ -256,21 +263,18 @@ class TaobaoAdapter(PlatformAdapter):
 
     # -- refunds ------------------------------------------------------------
     def iter_refunds(self, start, end):
-        """One window per day at most, so that a caller's watermark moves day by day.
+        """Windows of one page each, at most a day long (see iter_trades).
 
-        No ``use_has_next``: paging backwards needs ``total_results``.
+        Paging one day's listing backwards skipped a refund that changed while
+        it was read (its row moved to a page already read): a window read in
+        one call has no page boundary to move across.
         """
-        window_start = start
-        while window_start < end:
-            window_end = min(window_start + REFUND_WINDOW, end)
-            params = {"fields": REFUND_FIELDS, "start_modified": window_start,
-                      "end_modified": window_end}
-            rows = []
-            for page in self._pages(self.client.iter_pages_backwards(
-                    "taobao.refunds.receive.get", params, "refunds", self.page_size)):
-                rows.extend(page)
+        iterator = self.client.iter_time_windows(
+            "taobao.refunds.receive.get", {"fields": REFUND_FIELDS}, "refunds",
+            "start_modified", "end_modified", start, end, page_size=self.page_size,
+            id_key="refund_id", max_span=REFUND_WINDOW)
+        for window_start, window_end, rows in self._pages(iterator):
             yield window_start, window_end, _unique_refunds(rows)
-            window_start = window_end
 
     def refund_needs_detail(self, raw):
         return needs_refund_detail(raw)
@@ -335,7 +339,7 @@ def _item_plan(item_id, item):
 
 
 def _unique_refunds(rows):
-    """Paging backwards may show a refund twice (see iter_pages_backwards): keep the newest."""
+    """A crowded second is paged and may show a refund twice: keep the newest row."""
     latest = {}
     for row in rows:
         key = str(row.get("refund_id") or "") if isinstance(row, dict) else ""

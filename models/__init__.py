@@ -26,5 +26,6 @@ from . import ecommerce_shop_shipments
 from . import ecommerce_shop_own
 from . import queue_job
 from . import ecommerce_shop_jobs
+from . import ecommerce_shop_unshipped
 from . import ecommerce_shop_health
 from . import ecommerce_shop_privacy

@@ -153,6 +153,7 @@ class EcommerceShopJobs(models.Model):
         for shop in self._active_sync_shops():
             shop._delayed(_("Shop %(shop)s: order sync") % {"shop": shop.name},
                           PRIORITY_ORDERS)._job_sync_orders()
+            shop._enqueue_unshipped_pass(datetime.utcnow())
             shop._enqueue_trade_retries(shop._trades_to_retry())
         return True
 
@@ -291,7 +292,7 @@ class EcommerceShopJobs(models.Model):
         still alive on a server without time limits): requeued, it would wait anyway.
         The lock taken here is released with the cron's short transaction."""
         lock_class = {"_job_sync_orders": LOCK_CLASS, "_job_retry_trade": LOCK_CLASS,
-                      "_job_check_missing_orders": LOCK_CLASS,
+                      "_job_check_missing_orders": LOCK_CLASS, "_job_unshipped_pass": LOCK_CLASS,
                       "_job_sync_refunds": REFUND_LOCK_CLASS}.get(record.method_name)
         if not lock_class or record.model_name != self._name or not record.record_ids:
             return True

@@ -235,6 +235,8 @@ class EcommerceShopOrders(models.Model):
             self._sync_increment(importer, now, commit)
             if self._missing_check_due(now):
                 self._sync_missing(importer, now, commit)
+            if self._unshipped_pass_due(now):
+                self._sync_unshipped(importer, now, commit)
         except SessionExpiredError as err:
             self._pause_sync(err)
             error = self._explain_error(err)

@@ -132,9 +132,12 @@ class EcommerceShopOwn(models.Model):
         :param skus: merchant codes to read; None for every listing of the shop.
         :param key: the shop's key (``generate_own_key``).
         :returns: ``{"quantities": {code: qty}, "unknown": [code],
-                  "skipped": [{"sku", "reason"}]}``: ``unknown`` are codes no
-                  SKU mapping of the shop holds, ``skipped`` listings whose
-                  quantity is not computed (and why).
+                  "skipped": [{"sku", "reason"}], "held_back": [{"sku", "qty",
+                  "reason"}]}``: ``unknown`` are codes no SKU mapping of the
+                  shop holds, ``skipped`` listings whose quantity is not
+                  computed (and why), ``held_back`` quantities lowered or set to
+                  0 because another shop selling the product is stale (which
+                  shop, and why).
         """
         args = ApiArguments(self, "get_sellable_stock")
         args.check_single_shop()
@@ -289,13 +292,18 @@ class EcommerceShopOwn(models.Model):
             ("shop_id", "=", self.id), ("sync", "=", True),
             ("num_iid", "in", [code for code in wanted_codes if code in by_code])])
         rows = records._read_push_rows()
-        quantities, not_computed = records._plan_quantities(rows)
+        held = {}
+        quantities, not_computed = records._plan_quantities(rows, held)
+        result["held_back"] = []
         for code in wanted_codes:
             key = (self.id, (code, ""))
             if code not in by_code:
                 result["unknown"].append(code)
             elif key in quantities:
                 result["quantities"][code] = quantities[key]
+                if key in held:
+                    result["held_back"].append({"sku": code, "qty": quantities[key],
+                                                "reason": held[key]})
             else:
                 result["skipped"].append({"sku": code, "reason": not_computed.get(key) or _(
                     "No stock sync record of this listing is flagged for sync: the shop "

@@ -8,6 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .api_arguments import ApiArguments
+from .ecommerce_shop import SYNC_PLATFORMS
 
 _logger = logging.getLogger(__name__)
 
@@ -33,6 +34,17 @@ class EcommerceShop(models.Model):
         "Stock Push Blocked Because", readonly=True, copy=False,
         help="Why the stock cron did not push this shop at its last run.")
     trade_backlog_count = fields.Integer(compute="_compute_trade_backlog_count")
+    # Default 0: the quantity last sent was computed before the other shop's
+    # unseen sales, so keeping it lets two platforms sell the same units; a
+    # listing at 0 only waits until the other shop is fresh again.
+    stock_stale_policy = fields.Selection(
+        [("zero", "Offer 0"), ("skip", "Keep the quantity last sent")],
+        "When a Shop Sharing the Stock Is Stale", default="zero", required=True,
+        help="A product this shop sells is also sold by another shop whose orders are "
+             "stale (paused, failing, lagging): that shop may have sold units Odoo does not "
+             "know. Where its listings' quantities are known, this shop's quantity is "
+             "lowered by them; where they are not, this shop either offers 0 of the "
+             "product or keeps the quantity last sent (no push) until that shop is fresh.")
 
     @api.constrains("stock_push_max_lag_minutes")
     def _check_stock_push_max_lag(self):
@@ -67,8 +79,12 @@ class EcommerceShop(models.Model):
         :returns: ``{"pushed": n, "unchanged": n, "api_calls": n,
                   "errors": [{"num_iid", "sku_id", "reason"}],
                   "skipped": [{"num_iid", "sku_id", "reason"}],
+                  "held_back": [{"num_iid", "sku_id", "qty", "reason"}],
                   "orders_stale": False or why the orders may be out of date}``;
                   a stale order sync does not stop a push asked for by a user.
+                  ``held_back`` are the quantities lowered or set to 0 because
+                  another shop selling the same product is stale (its name and
+                  why are in the reason).
         """
         args = ApiArguments(self, "push_stock")
         args.check_some_records()
@@ -115,6 +131,14 @@ class EcommerceShop(models.Model):
         if shop.order_sync_error:
             return _("Shop %(shop)s: the last order sync failed, so the orders may be out of "
                      "date (%(error)s).") % {"shop": shop.name, "error": shop.order_sync_error}
+        if shop.sync_paused:
+            return _("Shop %(shop)s: the synchronisation is paused, so the orders sold since "
+                     "are unknown (%(reason)s).") % {"shop": shop.name,
+                                                     "reason": shop.sync_pause_reason or "-"}
+        if not shop.order_unshipped_pass_last:
+            return _("Shop %(shop)s: the trades waiting to ship were never all listed yet (the "
+                     "first full pass runs with the order sync), so an old unshipped trade "
+                     "may be unknown.") % {"shop": shop.name}
         last = fields.Datetime.from_string(shop.order_sync_last_success)
         if not last:
             return _("Shop %(shop)s: the orders were never synchronised, so units sold on "
@@ -127,6 +151,17 @@ class EcommerceShop(models.Model):
                          "shop": shop.name, "minutes": lag.total_seconds() // 60,
                          "limit": limit}
         return False
+
+    @api.model
+    def _stale_shops(self):
+        """{shop id: reason} of the platform shops whose orders are stale now.
+
+        Their platforms may have sold units Odoo does not know yet: every
+        other shop selling the same products must allow for them.
+        """
+        shops = self.sudo().search([("platform", "in", SYNC_PLATFORMS)])
+        reasons = {shop.id: shop._stock_push_block_reason() for shop in shops}
+        return {shop_id: reason for shop_id, reason in reasons.items() if reason}
 
     @api.multi
     def action_push_stock(self):

@@ -276,9 +276,12 @@ class EcommerceStockSync(models.Model):
         """{(shop id, target): sellable qty} of ``rows``, computed in batch."""
         return self._plan_quantities(rows)[0]
 
-    def _plan_quantities(self, rows):
+    def _plan_quantities(self, rows, held=None):
         """What each target of ``rows`` may sell, and the targets left out.
 
+        :param held: a dict filled with {(shop id, target): reason} of the
+            targets lowered or offered 0 because another shop selling the same
+            products is stale (see _allow_for_stale_shops).
         :returns: ``(wanted, skipped)``: {(shop id, target): qty} and
                   {(shop id, target): reason}.
         """
@@ -291,6 +294,10 @@ class EcommerceStockSync(models.Model):
             by_target[(row.shop_id, row.target)].append(row)
         shops = self.env["ecommerce.shop"].sudo().browse({row.shop_id for row in rows})
         buffers = {shop.id: shop.stock_safety_buffer for shop in shops}
+        policies = {shop.id: shop.stock_stale_policy for shop in shops}
+        stale = self._read_stale_sales(
+            {pid for parts in components.values() for pid, _units, _type in parts})
+        held = {} if held is None else held
         wanted, skipped = {}, {}
         for key, target_rows in by_target.items():
             first = target_rows[0]
@@ -304,10 +311,76 @@ class EcommerceStockSync(models.Model):
             free = {pid: free_quantity([stocks.get((pid, row.location_id), (0.0, 0.0))
                                         for row in target_rows]) - sold.get(pid, 0.0)
                     for pid, _units, _type in parts}
+            hold = self._allow_for_stale_shops(key[0], parts, stale, free)
+            if hold and hold[0] != "lowered":
+                if policies[key[0]] == "skip":
+                    skipped[key] = hold[1]
+                else:
+                    wanted[key], held[key] = 0, hold[1]
+                continue
+            if hold:
+                held[key] = hold[1]
             sets = complete_sets(free, {pid: units for pid, units, _type in parts},
                                  first.percent)
             wanted[key] = allocated_quantity(sets, buffers[key[0]], first.cap)
         return wanted, skipped
+
+    def _allow_for_stale_shops(self, shop_id, parts, stale, free):
+        """Lower ``free`` {product id: units} by what stale shops other than
+        ``shop_id`` may have sold of ``parts``.
+
+        A stale shop's platform can have sold at most the quantities it was
+        last sent; where one of its listings has no known quantity, nothing
+        bounds its sales and the target is held back instead.
+
+        :returns: None, ``("lowered", reason)`` or ``("held", reason)``.
+        """
+        lowered, unknown, reasons = 0.0, False, []
+        for pid, _units, _type in parts:
+            for other_id, reason, units in stale.get(pid, []):
+                if other_id == shop_id:
+                    continue
+                reasons.append(reason)
+                if units is None:
+                    unknown = True
+                else:
+                    free[pid] -= units
+                    lowered += units
+        if not reasons:
+            return None
+        why = " ".join(sorted(set(reasons)))
+        if unknown:
+            return "held", _("Held back: a shop selling the same product has stale orders "
+                             "and no known quantity on its platform, so its sales since are "
+                             "unbounded. %(why)s") % {"why": why}
+        return "lowered", _("Lowered by %(units)d units that a shop selling the same product "
+                            "may have sold since its orders went stale (the quantities it was "
+                            "last sent). %(why)s") % {"units": lowered, "why": why}
+
+    def _read_stale_sales(self, product_ids):
+        """{product id: [(shop id, reason, units or None)]} of the stale shops'
+        listings selling ``product_ids``: the units of the product their
+        platforms were last sent (None where unknown: never pushed, the last
+        push failed, or not pushed by Odoo)."""
+        stale = self.env["ecommerce.shop"]._stale_shops() if product_ids else {}
+        if not stale:
+            return {}
+        self.env.cr.execute("""
+            SELECT m.shop_id, COALESCE(c.product_id, m.product_id),
+                   COALESCE(c.product_qty, m.product_qty) * (
+                       SELECT CASE WHEN s.sync AND s.last_push_date IS NOT NULL
+                                        AND s.last_error IS NULL THEN s.last_pushed_qty END
+                         FROM ecommerce_stock_sync s WHERE s.mapping_id = m.id
+                        ORDER BY s.id LIMIT 1)
+              FROM ecommerce_sku_mapping m
+              LEFT JOIN ecommerce_sku_mapping_component c ON c.mapping_id = m.id
+             WHERE m.active AND m.shop_id = ANY(%s)
+               AND COALESCE(c.product_id, m.product_id) = ANY(%s)""",
+                            [list(stale), list(product_ids)])
+        result = defaultdict(list)
+        for shop_id, product_id, units in self.env.cr.fetchall():
+            result[product_id].append((shop_id, stale[shop_id], units))
+        return result
 
     def _read_components(self, mapping_ids):
         """{mapping id: [(product id, units, product type)]} in one query."""
@@ -413,7 +486,7 @@ class EcommerceStockSync(models.Model):
         ``force``). Results are written on the records; see README "Stock rules".
 
         :returns: ``{"pushed", "unchanged", "api_calls", "errors", "skipped",
-                  "orders_stale"}``
+                  "held_back", "orders_stale"}``
         """
         args = ApiArguments(self, "push_stock")
         args.check_existing()
@@ -441,6 +514,7 @@ class EcommerceStockSync(models.Model):
                 result[key] += shop_result[key]
             result["errors"].extend(shop_result["errors"])
             result["skipped"].extend(shop_result["skipped"])
+            result["held_back"].extend(shop_result["held_back"])
             if shop_result["orders_stale"]:
                 stale.append(shop_result["orders_stale"])
         result["orders_stale"] = "\n".join(stale) or False

@@ -62,6 +62,8 @@ EN_DESC = {2: 'Call limit exceeded', 4: 'Missing version', 5: 'Unsupported versi
            19: 'Invalid access_token', 21: 'Invalid app_key',
            24: 'The shop may not call this API', 62: 'JSON conversion error',
            65: 'Platform timed out connecting to the backend service'}
+ORDER_LISTS = ('jingdong.pop.order.search', 'jingdong.pop.order.enSearch')
+REFUND_LIST = 'jingdong.pop.afs.soa.refundapply.queryPageList'
 SECRET_PARAMS = frozenset(['sign', 'access_token', 'app_secret', 'code', 'refresh_token'])
 RESPONSE_KEYS = {'360buy.get.vender.all.delivery.company': 'vender_delivery_all_company_response'}
 CONSIGNEE_MASKS = {'fullname': mask_name, 'mobile': mask_number, 'telephone': mask_number,
@@ -279,6 +281,31 @@ class Store(object):
         if order is None:
             raise Refused('order %s does not exist' % order_id, '订单%s不存在' % order_id, '201')
         return order
+
+    def churn_orders(self, params, count, rng):
+        """``count`` orders of the listed window change: `modified` moves later,
+        still inside the window, so the orders listed after them shift by one."""
+        lo, hi = when(params, 'start_date'), when(params, 'end_date')
+        hi = min(hi or beijing_now(), beijing_now())
+        rows = [o for o in self.orders.values()
+                if within(o.get('modified'), lo, hi) and o.get('modified', '') < fmt(hi)]
+        for order in rng.sample(rows, min(count, len(rows))):
+            old = datetime.datetime.strptime(order['modified'], FMT)
+            span = int((hi - old).total_seconds())
+            order['modified'] = fmt(old + datetime.timedelta(seconds=rng.randint(1, span)))
+        return bool(rows)
+
+    def churn_refunds(self, params, count, rng):
+        """``count`` refunds of the listed check-time window are checked again now:
+        they leave the window, and the refunds listed after them shift by one."""
+        lo, hi = when(params, 'checkTimeStart'), when(params, 'checkTimeEnd')
+        if not (lo or hi):
+            return False
+        rows = [r for r in self.refunds.values() if r.get('checkTime')
+                and within(r.get('checkTime'), lo, hi)]
+        for refund in rng.sample(rows, min(count, len(rows))):
+            self.touch(refund, 'checkTime')
+        return bool(rows)
 
     @staticmethod
     def touch(record, key='modified'):
@@ -763,6 +790,7 @@ class Sandbox(object):
             with self.store.lock:
                 business = self.validate(params)
                 body = self._answer(method, business, info)
+                self._churn(method, business)
         except JdFailure as failure:
             body = failure.body()
             info['code'] = failure.code
@@ -770,6 +798,25 @@ class Sandbox(object):
         if 'malformed' in fired:
             raw = raw[:max(1, len(raw) // 2)]
         return 200, raw, info
+
+    def _churn(self, method, business):
+        """Churn faults (top_sandbox.Churn's every / modify / refund_modify): rows of
+        the listed window change once a page is answered, as on a busy day."""
+        churn = self.faults.churn
+        if churn is None:
+            return
+        if method in ORDER_LISTS and churn.modify:
+            churn.pages += 1
+            fired = not churn.pages % churn.every and self.store.churn_orders(
+                business, churn.modify, self.faults.rng)
+        elif method == REFUND_LIST and churn.refund_modify:
+            churn.refund_pages += 1
+            fired = not churn.refund_pages % churn.every and self.store.churn_refunds(
+                business, churn.refund_modify, self.faults.rng)
+        else:
+            fired = False
+        if fired:
+            self.faults.counts['churn'] += 1
 
     def _answer(self, method, business, info):
         try:

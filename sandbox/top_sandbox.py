@@ -451,6 +451,9 @@ def later_than(old):
 class Api(object):
     """The TOP business APIs, operating on a Store."""
 
+    #: taobao.trades.sold.get shows the trades of these last days only (3 months); 0: all
+    history_days = 90
+
     def __init__(self, store, privacy=None):
         self.store = store
         self.privacy = privacy or Privacy('', masked=False)
@@ -675,6 +678,10 @@ class Api(object):
         end = params.get('end_created', '').strip()
         start = fmt(parse_dt(start, 'start_created')) if start else None
         end = fmt(parse_dt(end, 'end_created')) if end else None
+        if self.history_days:
+            # Older trades are gone from the list, whatever the dates asked.
+            oldest = fmt(beijing_now() - datetime.timedelta(days=self.history_days))
+            start = max(start or oldest, oldest)
         return self._trade_page(params, self.store.trades_in('created', start, end))
 
     def trades_sold_increment_get(self, params):
@@ -1208,10 +1215,17 @@ class Faults(object):
         return fired
 
     def after_list_page(self, store, method, params):
-        """Let churn change the listed window once a trade-list page is answered."""
-        if self.churn is not None and method in TRADE_LIST_KEYS:
-            if self.churn.after_page(store, TRADE_LIST_KEYS[method], params, self.rng):
-                self.counts['churn'] += 1
+        """Let churn change the listed window once a trade or refund list page is answered."""
+        if self.churn is None:
+            return
+        if method in TRADE_LIST_KEYS:
+            fired = self.churn.after_page(store, TRADE_LIST_KEYS[method], params, self.rng)
+        elif method == 'taobao.refunds.receive.get':
+            fired = self.churn.after_refund_page(store, params, self.rng)
+        else:
+            fired = False
+        if fired:
+            self.counts['churn'] += 1
 
 
 class Churn(object):
@@ -1231,7 +1245,9 @@ class Churn(object):
         self.every = max(1, int(spec.get('every', 1)))
         self.insert = max(0, int(spec.get('insert', 2)))
         self.modify = max(0, int(spec.get('modify', 1)))
+        self.refund_modify = max(0, int(spec.get('refund_modify', 0)))
         self.pages = 0
+        self.refund_pages = 0
         self.seq = 0
 
     def after_page(self, store, keys, params, rng):
@@ -1247,6 +1263,23 @@ class Churn(object):
         for _n in range(self.modify):
             self._modify(store, key, window, rng)
         return True
+
+    def after_refund_page(self, store, params, rng):
+        """``refund_modify`` refunds of the listed window change (their `modified`
+        moves later, still inside it): the rows after them shift by one."""
+        self.refund_pages += 1
+        if not self.refund_modify or self.refund_pages % self.every:
+            return False
+        lo = params.get('start_modified', '').strip()
+        hi = min(params.get('end_modified', '').strip() or fmt(beijing_now()),
+                 fmt(beijing_now()))
+        rows = [r for r in store.refunds.values()
+                if (not lo or r.get('modified', '') >= lo) and r.get('modified', '') < hi]
+        for refund in rng.sample(rows, min(self.refund_modify, len(rows))):
+            old = datetime.datetime.strptime(refund['modified'], FMT)
+            span = int((datetime.datetime.strptime(hi, FMT) - old).total_seconds())
+            refund['modified'] = fmt(old + datetime.timedelta(seconds=rng.randint(1, span)))
+        return bool(rows)
 
     @staticmethod
     def _window(store, keys, params):
@@ -1314,6 +1347,7 @@ class Sandbox(object):
         self.store = Store(self._read_data())
         self.api = Api(self.store, Privacy(args.app_key, not args.plain_receivers,
                                            args.decrypt_quota))
+        self.api.history_days = args.trade_history_days
         self.changes = TradeChanges(self.store, self.api)
         self.reset_runtime()
         self.faults = Faults(args.fault, args.seed, args.slow_seconds)
@@ -1387,6 +1421,8 @@ class Sandbox(object):
             return self.changes.handle(path[len('/_sandbox/trade/'):], body)
         if path == '/_sandbox/session' and verb == 'POST':
             self.session_expired = bool(body.get('expired'))
+            if body.get('tokens'):  # the OAuth tokens issued so far expire too
+                self.tokens = dict.fromkeys(self.tokens, 0)
             return 200, {'ok': True, 'expired': self.session_expired}
         return 404, {'error': 'not_found'}
 
@@ -1690,6 +1726,9 @@ def parse_args(argv=None):
     parser.add_argument('--seed', type=int, default=None)
     parser.add_argument('--slow-seconds', type=float, default=2.0)
     parser.add_argument('--rebase-times', action='store_true')
+    parser.add_argument('--trade-history-days', type=int, default=90,
+                        help='taobao.trades.sold.get lists the trades created in these '
+                             'last days only, as TOP does (3 months); 0 lists all')
     parser.add_argument('--token-expires-in', type=int, default=86400)
     parser.add_argument('--no-refresh', action='store_true')
     parser.add_argument('--ready-file')

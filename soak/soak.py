@@ -33,6 +33,8 @@ PAYABLE = {"WAIT_SELLER_SEND_GOODS", "SELLER_CONSIGNED_PART", "WAIT_BUYER_CONFIR
            "TRADE_BUYER_SIGNED", "TRADE_FINISHED", "PAID_FORBID_CONSIGN"}
 SHIPPED = {"WAIT_BUYER_CONFIRM_GOODS", "TRADE_BUYER_SIGNED", "TRADE_FINISHED"}
 RATE_FAULTS = ["transient:0.1", "rate_limit:0.03", "slow:0.03", "malformed:0.03"]
+# Refunds (TOP and JD) change while their listing is read: rows shift between pages.
+REFUND_CHURN = {"kind": "churn", "every": 1, "insert": 0, "modify": 0, "refund_modify": 1}
 RETRIED_FAULTS = {"transient", "rate_limit", "malformed"}
 EARLY_FAULTS = {"transient", "rate_limit", "session_expiry"}
 TOP_CONSIGNS = {"taobao.logistics.offline.send", "taobao.logistics.dummy.send"}
@@ -51,7 +53,8 @@ CHECKED = (
     "JD refunds never booked",
     "sub-orders consigned twice", "validated deliveries unsent without reason",
     "sent but not shipped on the platform", "oversold units (listing)",
-    "oversold units (product, all shops)",
+    "oversold units (product, all shops)", "oversold units (paused shop weekend)",
+    "weekends without a paused shop",
     "JD duplicates", "JD lost", "JD orders of unpayable orders", "JD orders consigned twice",
     "goods shipped while held (TOP)", "goods shipped while held (JD)",
     "stock that left without a move (TOP)", "stock that left without a move (JD)",
@@ -142,7 +145,7 @@ class Soak(object):
         if self.jd:
             self.jd_fault_counts.update(self.jd.get("/_sandbox/stats")["faults"])
             self.jd.post("/_sandbox/faults", {
-                "faults": [f for f in faults if not f.startswith("session_expiry")],
+                "faults": [f for f in faults if not str(f).startswith("session_expiry")],
                 "seed": self.rng.randint(1, 10 ** 6), "slow_seconds": 0.3})
 
     def sql(self, query):
@@ -514,8 +517,11 @@ class Soak(object):
             if caught_up and not paused and expired and number >= 1:
                 break
         self.mutate()
+        self.set_faults(RATE_FAULTS + [REFUND_CHURN])
         self.cron_pass(stock=True)
+        self.set_faults(RATE_FAULTS)
         self.warehouse()
+        self.paused_weekend()
         self.cron_pass(stock=True)
         self.figures["soak seconds"] = int(time.time() - started)
         # Faults off: the refund decisions still open are taken, then the daily
@@ -564,6 +570,54 @@ class Soak(object):
         self.figures["plaintext receivers searched"] = len(secrets)
         self.figures["plaintext receivers in the database dump and logs"] = len(found)
         return sorted(found)
+
+    def paused_weekend(self):
+        """The Taobao session expires for a weekend while JD sells the same products.
+
+        The order sync pauses the Taobao shop; JD's push must leave room for all Taobao
+        still offers (it may sell every unit of it before Monday). For the weekend the
+        seller lets JD sell all of the shared products' stock (share 100 %): only what
+        Taobao may sell keeps JD from overselling then."""
+        if not self.jd:
+            return
+        shares = self.sql("SELECT id, allocation_percent FROM ecommerce_stock_sync "
+                          "WHERE shop_id = %d AND allocation_mode = 'share' "
+                          "AND allocation_percent < 100" % self.jd_shop_id)
+        self.set_shares(shares, 100)
+        self.control("/_sandbox/session", {"expired": True, "tokens": True})
+        result = self.run("pass", "--stock")
+        if not self.shop_row()[1]:
+            self.figures["weekends without a paused shop"] += 1
+        self.figures["paused weekends"] += 1
+        self.check_weekend(result["truth"])
+        self.control("/_sandbox/session", {"expired": False})
+        self.after_pass()
+        for record_id, percent in shares:
+            self.set_shares([(record_id, percent)], percent)
+
+    def set_shares(self, records, percent):
+        if records:
+            self.sql("UPDATE ecommerce_stock_sync SET allocation_percent = %s WHERE id IN (%s)"
+                     % (float(percent), ",".join(str(int(r[0])) for r in records)))
+
+    def check_weekend(self, truth):
+        """JD offers no unit that Taobao, paused, may sell too."""
+        quantities = self.platform_quantities()
+        paused, pushed = collections.defaultdict(float), collections.defaultdict(float)
+        for row in truth["listings"]:
+            key = (row["shop_id"], row["num_iid"], row["sku_id"])
+            qty = quantities.get(key, 0)
+            for pid, units in row["parts"].items():
+                if row["shop_id"] == self.shop_id:
+                    paused[(row["location_id"], pid)] += qty * units
+                elif not row["blocked"] and not row["error"]:
+                    pushed[(row["location_id"], pid)] += qty * units
+        for (loc, pid), units in pushed.items():
+            free = max(0.0, truth["deliverable"].get(str(loc), {}).get(pid, 0.0))
+            excess = min(units, units + paused.get((loc, pid), 0.0) - free)
+            if paused.get((loc, pid)) and excess > 1e-6:
+                self.oversold.append(("paused weekend", pid, units, free))
+                self.figures["oversold units (paused shop weekend)"] += int(excess + 0.999)
 
     # -- stock truth ----------------------------------------------------------------
     def platform_quantities(self):
@@ -930,7 +984,8 @@ class Soak(object):
         rows += [("  %s" % kind, n) for kind, n in sorted(jd_faults.items()) if n]
         rows += [(name, f[name]) for name in (
             "retries", "gateway calls", "cron passes", "worker kills", "concurrent passes",
-            "lock refusals", "session pauses", "re-authorizations", "history changes",
+            "lock refusals", "session pauses", "paused weekends", "re-authorizations",
+            "history changes",
             "platform changes", "changes applied")]
         rows += [(name, n) for name, n in sorted(f.items()) if name.startswith("  ")]
         rows += [(name, f[name]) for name in (

@@ -25,7 +25,7 @@ class StockExporter(models.AbstractModel):
 
     def _empty_summary(self):
         return {"pushed": 0, "unchanged": 0, "api_calls": 0, "errors": [], "skipped": [],
-                "orders_stale": False}
+                "held_back": [], "orders_stale": False}
 
     def _start(self, shop, commit=False):
         """A new exporter for one run of ``shop``; ``commit`` after each call (cron)."""
@@ -44,9 +44,14 @@ class StockExporter(models.AbstractModel):
     def _push_rows(self, rows, force=False):
         """Push the PushRows of this shop; returns the run's summary."""
         records = self.env["ecommerce.stock.sync"]
-        wanted, skipped = records._plan_quantities(rows)
+        held = {}
+        wanted, skipped = records._plan_quantities(rows, held)
         wanted = {target: qty for (_shop_id, target), qty in wanted.items()}
         self._note_skipped(skipped)
+        self.summary["held_back"].extend(
+            {"num_iid": num_iid, "sku_id": sku_id, "qty": wanted[(num_iid, sku_id)],
+             "reason": reason}
+            for (_shop_id, (num_iid, sku_id)), reason in sorted(held.items()))
         ids_by_target = defaultdict(list)
         for row in rows:
             ids_by_target[row.target].append(row.id)

@@ -35,3 +35,5 @@ from . import test_job_limits
 from . import test_public_surface
 from . import test_secrets_in_records
 from . import test_privacy_rpc
+from . import test_stock_stale_shops
+from . import test_unshipped_pass

@@ -280,7 +280,7 @@ class TestBadStock(EcommerceCase):
         # The shop never synchronised its orders: the push runs, and says so.
         self.assertIn("order", result.pop("orders_stale"))
         self.assertEqual(result, {"pushed": 3, "unchanged": 0, "api_calls": 2, "errors": [],
-                                  "skipped": []})
+                                  "skipped": [], "held_back": []})
         self.assertEqual(int(self.sandbox.item(5401)["num"]), 0)
         quantities = {int(s["sku_id"]): int(s["quantity"])
                       for s in self.sandbox.item(5402)["skus"]["sku"]}

@@ -92,6 +92,7 @@ class JdShopCase(common.SavepointCase):
         cls.shop = cls.env["ecommerce.shop"].create(jd_shop_vals())
         cls.imported = cls.shop.import_platform_items()
         cls.shop.write({"order_sync_last_success": fields.Datetime.now(),
+                        "order_unshipped_pass_last": fields.Datetime.now(),
                         "order_sync_error": False})
 
     def setUp(self):

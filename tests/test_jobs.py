@@ -169,6 +169,20 @@ class TestJobs(JobCase):
         self.assertEqual(self.orders().mapped("name"), ["TB6021"])
         self.assertFalse(self.jobs())
 
+    def test_the_order_cron_queues_the_daily_pass_over_the_unshipped_trades(self):
+        # Paid 40 days ago, still waiting to ship: outside the increment and the
+        # 3-day check; the pass (first sync, then daily) stores it.
+        self.load(tf.trade("6025", created=tf.ago(days=40), modified=tf.ago(days=40)))
+        self.shop.order_unshipped_pass_last = False
+        self.env["ecommerce.shop"]._cron_enqueue_orders()
+        self.assertEqual(len(self.jobs("_job_unshipped_pass")), 1)
+        self.run_pending()
+        self.assertEqual(self.orders().mapped("name"), ["TB6025"])
+        self.assertEqual(set(self.jobs("_job_unshipped_pass").mapped("state")), {"done"})
+        self.assertTrue(self.shop.order_unshipped_pass_last)
+        self.env["ecommerce.shop"]._cron_enqueue_orders()  # the pass is a day away
+        self.assertFalse(self.jobs("_job_unshipped_pass", "pending"))
+
     def test_transient_failure_postpones_the_job_and_stores_nothing(self):
         self.load(tf.trade("6031", modified=tf.ago(hours=1)))
         before = self.shop.order_sync_watermark

@@ -65,7 +65,8 @@ class OrderCase(EcommerceCase):
 
 
 class SyncCase(OrderCase):
-    """A shop whose background sync resumes from 3 hours ago; the daily check just ran."""
+    """A shop whose background sync resumes from 3 hours ago; the daily check and the
+    daily pass over the unshipped trades just ran."""
 
     def setUp(self):
         super().setUp()
@@ -73,7 +74,8 @@ class SyncCase(OrderCase):
         self.shop.write({
             "order_sync_watermark": odoo.fields.Datetime.to_string(
                 self.now - timedelta(hours=3)),
-            "order_check_last": odoo.fields.Datetime.to_string(self.now)})
+            "order_check_last": odoo.fields.Datetime.to_string(self.now),
+            "order_unshipped_pass_last": odoo.fields.Datetime.to_string(self.now)})
 
     def orders(self):
         return self.env["sale.order"].search([("ecommerce_shop_id", "=", self.shop.id)])

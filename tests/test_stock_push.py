@@ -42,6 +42,7 @@ class StockPushCase(EcommerceCase):
         cls.customer = cls.env["res.partner"].create({"name": "Buyer"})
         # The orders are in sync: the push trusts them (see test_stock_truth for stale ones).
         cls.shop.write({"order_sync_last_success": fields.Datetime.now(),
+                        "order_unshipped_pass_last": fields.Datetime.now(),
                         "order_sync_error": False})
 
     def setUp(self):
@@ -97,7 +98,7 @@ class TestStockPush(StockPushCase):
     def test_push_items_with_and_without_skus(self):
         result = self.shop.push_stock()
         self.assertEqual(result, {"pushed": 4, "unchanged": 0, "api_calls": 2, "errors": [],
-                                  "skipped": [], "orders_stale": False})
+                                  "skipped": [], "held_back": [], "orders_stale": False})
         self.assertEqual(self.platform(), ({4201001: 12, 4201002: 0, 4201003: 5}, 7))
         self.assertEqual(self.calls(SKUS_METHOD), 1)
         self.assertEqual(self.calls(ITEM_METHOD), 1)
@@ -133,7 +134,7 @@ class TestStockPush(StockPushCase):
         calls = self.calls()
         result = self.shop.push_stock()
         self.assertEqual(result, {"pushed": 0, "unchanged": 4, "api_calls": 0, "errors": [],
-                                  "skipped": [], "orders_stale": False})
+                                  "skipped": [], "held_back": [], "orders_stale": False})
         self.assertEqual(self.calls(), calls)
         # Only the changed SKU goes: the platform's drift on another one stays.
         item = sandbox_item(ITEM_A, SKUS_A)

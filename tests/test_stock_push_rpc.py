@@ -19,7 +19,8 @@ class TestStockPushRpc(EcommerceRpcCase):
         self.sandbox.reset(items=[sandbox_item(ITEM_A, SKUS_A), sandbox_item(ITEM_B)])
         self.shop_id = self.create_shop()
         self.rpc("admin", "ecommerce.shop", "write", [self.shop_id],
-                 {"order_sync_last_success": self.now()})
+                 {"order_sync_last_success": self.now(),
+                  "order_unshipped_pass_last": self.now()})
         [shop] = self.rpc("admin", "ecommerce.shop", "read", [self.shop_id], ["warehouse_id"])
         [warehouse] = self.rpc("admin", "stock.warehouse", "read", [shop["warehouse_id"][0]],
                                ["lot_stock_id"])
@@ -53,7 +54,7 @@ class TestStockPushRpc(EcommerceRpcCase):
     def test_push_stock_over_xmlrpc(self):
         result = self.rpc("admin", "ecommerce.shop", "push_stock", [self.shop_id])
         self.assertEqual(result, {"pushed": 3, "unchanged": 0, "api_calls": 2, "errors": [],
-                                  "skipped": [], "orders_stale": False})
+                                  "skipped": [], "held_back": [], "orders_stale": False})
         self.assertEqual(self.platform(), ({4301001: 6, 4301002: 0}, 3))
         records = self.rpc("admin", "ecommerce.stock.sync", "search_read",
                            [("shop_id", "=", self.shop_id)], ["last_pushed_qty", "sku_id"])
@@ -61,7 +62,7 @@ class TestStockPushRpc(EcommerceRpcCase):
                          [("", 3), (str(SKUS_A[0]), 6), (str(SKUS_A[1]), 0)])
         result = self.rpc("admin", "ecommerce.shop", "push_stock", [self.shop_id])
         self.assertEqual(result, {"pushed": 0, "unchanged": 3, "api_calls": 0, "errors": [],
-                                  "skipped": [], "orders_stale": False})
+                                  "skipped": [], "held_back": [], "orders_stale": False})
 
     def test_force_and_product_filter_keywords(self):
         self.rpc("admin", "ecommerce.shop", "push_stock", [self.shop_id])
