@@ -1674,16 +1674,17 @@ class Handler(BaseHTTPRequestHandler):
             params.update(parse_qsl(raw.decode('utf-8', 'replace'), keep_blank_values=True))
         if parts.path == '/router/rest':
             status, payload, info = sandbox.gateway(params)
-            self._send(status, payload, 'application/json;charset=UTF-8' if status == 200
-                       else 'text/html')
+            ctype = 'application/json;charset=UTF-8' if status == 200 else 'text/html'
+            reply = lambda: self._send(status, payload, ctype)  # noqa: E731
             method, extra = params.get('method', ''), info
         elif parts.path == '/oauth/authorize' and verb == 'GET':
             status, headers, html = sandbox.authorize(params)
-            self._send(status, html.encode('utf-8'), 'text/html;charset=UTF-8', headers)
+            reply = lambda: self._send(  # noqa: E731
+                status, html.encode('utf-8'), 'text/html;charset=UTF-8', headers)
             method, extra = 'oauth.authorize', {}
         elif parts.path == '/oauth/token' and verb == 'POST':
             status, body = sandbox.token(params)
-            self._json(status, body)
+            reply = lambda: self._json(status, body)  # noqa: E731
             method, extra = 'oauth.token', {'code': body.get('error')}
         else:
             return self._json(404, {'error': 'not_found'})
@@ -1692,7 +1693,10 @@ class Handler(BaseHTTPRequestHandler):
                  'time': fmt(beijing_now())}
         entry.update((k, v) for k, v in extra.items() if v is not None)
         entry['ok'] = status in (200, 302) and 'code' not in extra
+        # Logged before the answer leaves: a client that reads the log right after its
+        # call must find the call there.
         sandbox.log_call(entry)
+        reply()
 
     def _body(self):
         length = int(self.headers.get('Content-Length') or 0)
