@@ -45,6 +45,10 @@ class EcommercePlatformShipped(models.AbstractModel):
     def _validate_part(self, picking, moves):
         others = picking.move_lines.filtered(
             lambda m: m.state not in ("done", "cancel")) - moves
+        if not others.filtered("sale_line_id.ecommerce_oid"):
+            # What is left is only extra goods (a platform gift): they left in the same
+            # parcel; alone they would be a delivery with nothing to report.
+            moves, others = moves | others, others.browse()
         if others:
             # Only these sub-orders left: they go in a delivery of their own.
             part = picking.copy({"move_lines": [], "move_line_ids": [],

@@ -260,6 +260,18 @@ class TestGoodsThatLeftLeft(HoldCase):
         self.assertEqual(self.platform_orders("9703")["970301"][:2],
                          ("WAIT_BUYER_CONFIRM_GOODS", "SF1234567891"))
 
+    def test_a_promotion_gift_leaves_with_the_last_sub_order_shipped_in_qianniu(self):
+        """The platform's gift (no sub-order of its own) went in the parcel shipped in
+        千牛: no delivery is left holding only the gift, unsent and unreportable."""
+        order, picking = self.confirmed("9707", promo_gifts=[(520000000002, "Mug", 1)])
+        self.assertEqual(picking.move_lines.mapped("product_id"), self.widget | self.mug)
+        self.sandbox.ship("9707", out_sid=SF_WAYBILL)
+        time.sleep(1)  # shipping bumps the trade twice: a second ahead
+        self.sync()
+        self.assertEqual(order.picking_ids, picking)
+        self.assertEqual((picking.state, picking.ecommerce_shipment_state), ("done", "platform"))
+        self.assertEqual((self.widget.qty_available, self.mug.qty_available), (4, 4))
+
     def test_goods_shipped_on_the_platform_leave_even_while_held(self):
         order, picking = self.confirmed("9704", TWO)
         self.sandbox.set_memo("9704", "等通知再发")
