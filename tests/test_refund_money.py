@@ -285,12 +285,22 @@ class TestJdRefundsReachTheirLines(JdShopCase):
         note = refund.credit_note_id
         self.assertAlmostEqual(note.amount_total, 20.0, places=2)
         self.assertEqual(note.invoice_line_ids.product_id, self.product("MUG-1"))
+        # JD says nothing of the goods: its refund of goods that left is the
+        # after-sales return, prepared as a draft of the mug alone.
+        returned = refund.return_picking_id
+        self.assertEqual([(m.product_id.default_code, m.product_uom_qty)
+                          for m in returned.move_lines], [("MUG-1", 1.0)])
+        self.assertNotEqual(returned.state, "done")
+        self.assertEqual(returned.location_dest_id, picking.location_id)
         # The order sync reads the order again: the line keeps its refund status.
         self.jd.set_state(7901, "FINISHED_L")
         self.shop.sync_orders()
         self.assertEqual(mug.ecommerce_refund_status, "SUCCESS")
         self.assertEqual(self.env["account.invoice"].search_count(
             [("type", "=", "out_refund"), ("origin", "=", order.name)]), 1)
+        self.shop.sync_refunds(utc(60), utc(0))  # read again: one return only
+        self.assertEqual(order.picking_ids.filtered(
+            lambda each: each.location_id.usage == "customer"), returned)
 
 
 class TestFailuresStayWithTheirTrade(SyncCase):
