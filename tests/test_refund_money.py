@@ -125,6 +125,29 @@ class TestPartialRefunds(MoneyCase):
         self.assertEqual(self.shipped_products(order),
                          [("Mug", 2.0), ("Sample bag", 1.0), ("Widget A black", 1.0)])
 
+    def test_partial_refund_after_import_lowers_the_money_of_its_own_tax_rate(self):
+        """The widget (taxed) has 10.00 off on a discount line of its rate; the
+        mugs (untaxed) are refunded 7.50 in part after import."""
+        order = self.imported("19105", [tf.line(price=10000, num=1, discount=1000)] + THREE[1:])
+        self.assertEqual(self.total(order), "170.00")
+        tax_before = order.amount_tax
+        widget_taxes = self.line_of(order, "1910500").tax_id.ids
+        self.assertTrue(widget_taxes)
+        self.sandbox.refund("19105", oid="1910501", status="SUCCESS", refund_fee="7.50",
+                            reason="价保")
+        self.sync_all()
+        self.assertEqual(self.total(order), "162.50")
+        discounts = order.order_line.filtered(
+            lambda line: line.product_id == self.shop.discount_product_id)
+        self.assertEqual(sorted((d.price_unit, d.tax_id.ids) for d in discounts),
+                         [(-10.0, widget_taxes), (-7.5, [])])
+        # The widget's VAT is still on what the buyer paid for it.
+        self.assertAlmostEqual(order.amount_tax, tax_before, places=2)
+        self.sync_all()  # read again: booked once
+        self.assertEqual(self.total(order), "162.50")
+        self.assertEqual(len(order.order_line.filtered(
+            lambda line: line.product_id == self.shop.discount_product_id)), 2)
+
     def test_partial_refund_after_shipping_is_a_credit_note_of_the_refund(self):
         order = self.imported("19103")
         self.ship_in_odoo(order)
