@@ -325,6 +325,42 @@ class TestJdRefundsReachTheirLines(JdShopCase):
         self.assertEqual(order.picking_ids.filtered(
             lambda each: each.location_id.usage == "customer"), returned)
 
+    def test_refund_of_a_shipped_jd_pack_takes_back_its_units(self):
+        """The mug sells as a pack of 3 (3只装): JD's refund after shipping
+        prepares the return of 3 mugs, the T-shirts stay with the buyer."""
+        self.env["ecommerce.sku.mapping"].search([
+            ("shop_id", "=", self.shop.id), ("sku_id", "=", str(MUG_SKU))]).product_qty = 3
+        self.jd.upsert(orders=[jd_order(7902)])
+        self.import_window()
+        order = self.order_of(7902)
+        picking = order.picking_ids
+        picking.force_assign()
+        for move in picking.move_lines:
+            move.quantity_done = move.product_uom_qty
+        picking.action_done()
+        self.jd.set_state(7902, "WAIT_GOODS_RECEIVE_CONFIRM")
+        self.jd.refund(7902, skuId=MUG_SKU, applyRefundSum=2000, status=6)
+        result = self.shop.sync_refunds(utc(60), utc(0))
+        self.assertFalse(result.get("error") or result["failed"], result)
+        refund = self.env["ecommerce.refund"].search([("shop_id", "=", self.shop.id)])
+        self.assertAlmostEqual(refund.credit_note_id.amount_total, 20.0, places=2)
+        returned = refund.return_picking_id
+        self.assertEqual(returned.move_lines.mapped("product_id.default_code"), ["MUG-1"])
+        self.assertEqual(sum(returned.move_lines.mapped("product_uom_qty")), 3.0)
+        self.assertNotEqual(returned.state, "done")
+
+    def test_jd_refund_before_shipping_prepares_no_return(self):
+        self.jd.upsert(orders=[jd_order(7903)])
+        self.import_window()
+        order = self.order_of(7903)
+        self.jd.refund(7903, skuId=MUG_SKU, applyRefundSum=2000, status=3)
+        result = self.shop.sync_refunds(utc(60), utc(0))
+        self.assertFalse(result.get("error") or result["failed"], result)
+        refund = self.env["ecommerce.refund"].search([("shop_id", "=", self.shop.id)])
+        self.assertFalse(refund.return_picking_id)
+        self.assertFalse(order.picking_ids.filtered(
+            lambda each: each.location_id.usage == "customer"))
+
 
 class TestFailuresStayWithTheirTrade(SyncCase):
 
