@@ -418,6 +418,11 @@ def plan_refund(application):
         "refund_fee": fen_to_yuan(application.get("applyRefundSum")),
         "good_status": "",
         "has_good_return": False,
+        # JD's refund applications carry no goods status; JD pays back goods
+        # that left only once they come back (after-sales return, or a parcel
+        # intercepted on its way), so the success of such a refund is the
+        # signal a return is coming (see refund_mapping.goods_returned).
+        "goods_back_on_success": True,
         "reason": _text(application, "reason"),
         "description": "",
         "created": created,

@@ -77,6 +77,8 @@ def plan_refund(raw):
         "refund_fee": refund_fee,
         "good_status": _text(raw, "good_status"),
         "has_good_return": raw.get("has_good_return") in (True, "true", 1, "1"),
+        # Taobao says where the goods are (good_status): success alone returns nothing.
+        "goods_back_on_success": False,
         "reason": _text(raw, "reason"),
         "description": _text(raw, "desc"),
         "created": _check_time(raw, "created") or modified,
@@ -101,5 +103,12 @@ def _refund_qty(raw):
 
 
 def goods_returned(plan):
-    """The buyer has sent the goods back: the seller expects a return."""
+    """The buyer has sent the goods back: the seller expects a return.
+
+    A platform that never says where the goods are (JD) refunds goods that
+    left only once they are coming back (after-sales return or a parcel
+    intercepted on its way): its refund's success is that signal.
+    """
+    if plan.get("goods_back_on_success") and plan["status"] in REFUND_DONE:
+        return True
     return plan["good_status"] == GOODS_RETURNED

@@ -55,7 +55,9 @@ class EcommerceShopOrders(models.Model):
     order_import_from = fields.Datetime(
         "Import Orders Created From",
         help="Go-live date (UTC): the background sync never imports trades created before it, "
-             "so that connecting a shop does not bring back years of history.")
+             "so that connecting a shop does not bring back years of history. A trade still "
+             "waiting to ship is not history: the daily pass over unshipped trades imports it "
+             "whatever its age.")
     order_history_policy = fields.Selection(
         [("record", "Record the sale without a delivery"), ("skip", "Skip it")],
         "Trades Already Shipped", default="record", required=True,
@@ -280,8 +282,10 @@ class EcommerceShopOrders(models.Model):
             start = end
 
     def _store_window(self, importer, rows, window_end, commit, update_existing,
-                      report_existing):
+                      report_existing, go_live=True):
         """Store one listed window in a savepoint, then move the watermark to its end.
+
+        ``go_live``: trades created before the shop's go-live date are skipped.
 
         The adapter yields every trade of a window in that window, so the
         watermark only ever passes stored trades. A run-stopping failure undoes
@@ -292,7 +296,7 @@ class EcommerceShopOrders(models.Model):
         try:
             with self.env.cr.savepoint():
                 importer.import_rows(rows, update_existing=update_existing,
-                                     report_existing=report_existing, background=True)
+                                     report_existing=report_existing, background=go_live)
                 if window_end is not None:
                     self._move_watermark(window_end)
         except (PlatformError, UserError):

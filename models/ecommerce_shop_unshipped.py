@@ -9,7 +9,8 @@ before a pause) is in neither, and the stock push would offer its units
 again. Once a day, and before the first stock push, this pass lists every
 trade the platform still has waiting to ship (as far back as it keeps them)
 and stores it: as an order, or in the trade backlog when it cannot be
-imported, so that its units are held back either way.
+imported, so that its units are held back either way. The shop's go-live
+date does not apply: a trade still waiting to ship is not history.
 
 The pass goes one window at a time (``_unshipped_pass_page``): each window is
 one bounded piece of work a job can run, and the pass resumes where it
@@ -106,8 +107,10 @@ class EcommerceShopUnshipped(models.Model):
             return self._finish_unshipped_pass(end, commit)
         _start, window_end, rows = window
         seen = set(importer.summary["skipped"]) | {f["tid"] for f in importer.summary["failed"]}
+        # A trade still waiting to ship is not history, even from before the
+        # go-live date: the seller still ships it from the stock counted then.
         self._store_window(importer, [r for r in rows if str(r.get("tid")) not in seen], None,
-                           commit, update_existing=True, report_existing=False)
+                           commit, update_existing=True, report_existing=False, go_live=False)
         if window_end >= end:
             return self._finish_unshipped_pass(end, commit)
         shop.write({"order_unshipped_pass_cursor": fields.Datetime.to_string(

@@ -116,7 +116,7 @@ class EcommerceOrderFollower(models.AbstractModel):
         """
         by_oid = {line["oid"]: line for line in plan["lines"] + plan["removed_lines"]
                   if line["oid"]}
-        notes, rebooked, credited = [], False, set()
+        notes, rebooked, credited, lowered = [], False, set(), {}
         for order_line in order.order_line.filtered("ecommerce_oid"):
             oid = order_line.ecommerce_oid
             platform_line = by_oid.get(oid)
@@ -137,10 +137,16 @@ class EcommerceOrderFollower(models.AbstractModel):
                 continue
             if float_compare(order_line.ecommerce_refund_booked, booked, 2) == 0:
                 continue
+            if platform_line["state"] not in ("refunded", "closed"):
+                # Every line of a pack or bundle carries the sub-order's booked sum.
+                entry = lowered.setdefault(
+                    oid, [booked - order_line.ecommerce_refund_booked, order_line.browse()])
+                entry[1] |= order_line
             notes.append(self._book_in_order(order_line, platform_line, booked))
             rebooked = True
         notes = [note for note in notes if note]
         if rebooked:
+            importer._lower_discounts(order, lowered)
             importer._settle_cents(order, plan, credited)
         self._book_credited(order, credited)
         order.picking_ids._ecommerce_requeue_left_out()

@@ -464,6 +464,36 @@ class EcommerceOrderImporter(models.AbstractModel):
             "tax_id": [(6, 0, [twins.get(t.id, t.id) for t in taxes])],
         }
 
+    def _lower_discounts(self, order, lowered):
+        """Partial refunds found after import lower the discount line of the
+        refunded goods' own tax rate (added when missing), as at import: the
+        VAT of the other rates stays on what the buyer paid for them.
+
+        :param lowered: {oid: [refunded amount, the sub-order's order lines]}
+        """
+        by_tax = collections.OrderedDict()
+        for amount, lines in lowered.values():
+            lines = lines.filtered("product_uom_qty") or lines[:1]
+            weights = [Decimal(str(max(line.price_unit * line.product_uom_qty, 0.0)))
+                       for line in lines]
+            for line, part in zip(lines, _spread(Decimal(str(amount)).quantize(CENT), weights)):
+                taxes = tuple(sorted(line.tax_id.ids))
+                by_tax[taxes] = by_tax.get(taxes, Decimal(0)) + part
+        product = self.shop.discount_product_id
+        discounts = order.order_line.filtered(lambda line: line.product_id == product)
+        added = []
+        for taxes, part in by_tax.items():
+            own = discounts.filtered(lambda line: tuple(sorted(line.tax_id.ids)) == taxes)[:1]
+            if own:
+                own.price_unit -= float(part)
+            elif part:
+                vals = self._prepare_order_line_vals(product, 1, -part,
+                                                     twins=self.cache.get("taxes"))
+                vals["tax_id"] = [(6, 0, list(taxes))]
+                added.append((0, 0, vals))
+        if added:
+            order.write({"order_line": added})
+
     def _settle_cents(self, order, plan, credited=()):
         """Make amount_total equal what the buyer pays for what ships, to the cent.
 

@@ -125,6 +125,29 @@ class TestPartialRefunds(MoneyCase):
         self.assertEqual(self.shipped_products(order),
                          [("Mug", 2.0), ("Sample bag", 1.0), ("Widget A black", 1.0)])
 
+    def test_partial_refund_after_import_lowers_the_money_of_its_own_tax_rate(self):
+        """The widget (taxed) has 10.00 off on a discount line of its rate; the
+        mugs (untaxed) are refunded 7.50 in part after import."""
+        order = self.imported("19105", [tf.line(price=10000, num=1, discount=1000)] + THREE[1:])
+        self.assertEqual(self.total(order), "170.00")
+        tax_before = order.amount_tax
+        widget_taxes = self.line_of(order, "1910500").tax_id.ids
+        self.assertTrue(widget_taxes)
+        self.sandbox.refund("19105", oid="1910501", status="SUCCESS", refund_fee="7.50",
+                            reason="价保")
+        self.sync_all()
+        self.assertEqual(self.total(order), "162.50")
+        discounts = order.order_line.filtered(
+            lambda line: line.product_id == self.shop.discount_product_id)
+        self.assertEqual(sorted((d.price_unit, d.tax_id.ids) for d in discounts),
+                         [(-10.0, widget_taxes), (-7.5, [])])
+        # The widget's VAT is still on what the buyer paid for it.
+        self.assertAlmostEqual(order.amount_tax, tax_before, places=2)
+        self.sync_all()  # read again: booked once
+        self.assertEqual(self.total(order), "162.50")
+        self.assertEqual(len(order.order_line.filtered(
+            lambda line: line.product_id == self.shop.discount_product_id)), 2)
+
     def test_partial_refund_after_shipping_is_a_credit_note_of_the_refund(self):
         order = self.imported("19103")
         self.ship_in_odoo(order)
@@ -285,12 +308,58 @@ class TestJdRefundsReachTheirLines(JdShopCase):
         note = refund.credit_note_id
         self.assertAlmostEqual(note.amount_total, 20.0, places=2)
         self.assertEqual(note.invoice_line_ids.product_id, self.product("MUG-1"))
+        # JD says nothing of the goods: its refund of goods that left is the
+        # after-sales return, prepared as a draft of the mug alone.
+        returned = refund.return_picking_id
+        self.assertEqual([(m.product_id.default_code, m.product_uom_qty)
+                          for m in returned.move_lines], [("MUG-1", 1.0)])
+        self.assertNotEqual(returned.state, "done")
+        self.assertEqual(returned.location_dest_id, picking.location_id)
         # The order sync reads the order again: the line keeps its refund status.
         self.jd.set_state(7901, "FINISHED_L")
         self.shop.sync_orders()
         self.assertEqual(mug.ecommerce_refund_status, "SUCCESS")
         self.assertEqual(self.env["account.invoice"].search_count(
             [("type", "=", "out_refund"), ("origin", "=", order.name)]), 1)
+        self.shop.sync_refunds(utc(60), utc(0))  # read again: one return only
+        self.assertEqual(order.picking_ids.filtered(
+            lambda each: each.location_id.usage == "customer"), returned)
+
+    def test_refund_of_a_shipped_jd_pack_takes_back_its_units(self):
+        """The mug sells as a pack of 3 (3只装): JD's refund after shipping
+        prepares the return of 3 mugs, the T-shirts stay with the buyer."""
+        self.env["ecommerce.sku.mapping"].search([
+            ("shop_id", "=", self.shop.id), ("sku_id", "=", str(MUG_SKU))]).product_qty = 3
+        self.jd.upsert(orders=[jd_order(7902)])
+        self.import_window()
+        order = self.order_of(7902)
+        picking = order.picking_ids
+        picking.force_assign()
+        for move in picking.move_lines:
+            move.quantity_done = move.product_uom_qty
+        picking.action_done()
+        self.jd.set_state(7902, "WAIT_GOODS_RECEIVE_CONFIRM")
+        self.jd.refund(7902, skuId=MUG_SKU, applyRefundSum=2000, status=6)
+        result = self.shop.sync_refunds(utc(60), utc(0))
+        self.assertFalse(result.get("error") or result["failed"], result)
+        refund = self.env["ecommerce.refund"].search([("shop_id", "=", self.shop.id)])
+        self.assertAlmostEqual(refund.credit_note_id.amount_total, 20.0, places=2)
+        returned = refund.return_picking_id
+        self.assertEqual(returned.move_lines.mapped("product_id.default_code"), ["MUG-1"])
+        self.assertEqual(sum(returned.move_lines.mapped("product_uom_qty")), 3.0)
+        self.assertNotEqual(returned.state, "done")
+
+    def test_jd_refund_before_shipping_prepares_no_return(self):
+        self.jd.upsert(orders=[jd_order(7903)])
+        self.import_window()
+        order = self.order_of(7903)
+        self.jd.refund(7903, skuId=MUG_SKU, applyRefundSum=2000, status=3)
+        result = self.shop.sync_refunds(utc(60), utc(0))
+        self.assertFalse(result.get("error") or result["failed"], result)
+        refund = self.env["ecommerce.refund"].search([("shop_id", "=", self.shop.id)])
+        self.assertFalse(refund.return_picking_id)
+        self.assertFalse(order.picking_ids.filtered(
+            lambda each: each.location_id.usage == "customer"))
 
 
 class TestFailuresStayWithTheirTrade(SyncCase):

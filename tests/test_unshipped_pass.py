@@ -90,3 +90,25 @@ class TestUnshippedPass(EcommerceRpcCase):
                  {"order_unshipped_pass_last": yesterday})
         self.rpc("admin", "ecommerce.shop", "sync_orders", [self.shop_id])
         self.assertEqual(self.orders(), ["7001", "7002", "7005"])
+
+    def test_a_trade_waiting_to_ship_from_before_go_live_is_an_order(self):
+        """Go-live 15 days ago: the 40-day-old trade still waiting to ship is not
+        history, its goods still leave the stock counted at go-live."""
+        go_live = (datetime.utcnow() - timedelta(days=15)).strftime("%Y-%m-%d %H:%M:%S")
+        self.rpc("admin", "ecommerce.shop", "write", [self.shop_id],
+                 {"order_import_from": go_live})
+        summary = self.rpc("admin", "ecommerce.shop", "sync_orders", [self.shop_id])
+        self.assertFalse(summary.get("error"), summary)
+        # The shipped trade of 20 days ago stays history the background sync skips.
+        self.assertEqual(self.orders(), ["7001", "7002"])
+        [order] = self.rpc("admin", "sale.order", "search_read", [
+            ("ecommerce_shop_id", "=", self.shop_id), ("ecommerce_tid", "=", "7002")],
+            ["state", "picking_ids"])
+        self.assertEqual(order["state"], "sale")
+        moves = self.rpc("admin", "stock.move", "search_read", [
+            ("picking_id", "in", order["picking_ids"])], ["product_uom_qty", "state"])
+        self.assertEqual([(m["product_uom_qty"], m["state"] == "done") for m in moves],
+                         [(3.0, False)])
+        result = self.rpc("admin", "ecommerce.shop", "push_stock", [self.shop_id])
+        self.assertFalse(result["orders_stale"])
+        self.assertEqual(self.platform_qty(), 10 - 2 - 3)

@@ -12,6 +12,7 @@ from mapping.item_mapping import ItemError
 from mapping.jd_mapping import (JD_CLOSED, JD_HOLD, JD_SHIPPABLE, address_of, can_ship,
                                 fen_to_yuan, jd_time, plan_order, plan_refund, plan_ware,
                                 status_meaning)
+from mapping.refund_mapping import goods_returned
 from mapping.refund_mapping import plan_refund as plan_top_refund
 from mapping.trade_mapping import (HOLD_FORBIDDEN, HOLD_MESSAGE, HOLD_REFUND,
                                    TradeMappingError, plan_total, plan_trade)
@@ -249,6 +250,15 @@ def test_refund_names_its_sku_when_jd_does():
            'applyTime': '2024-06-01 10:00:00'}
     assert plan_refund(raw)['sku_id'] == ''
     assert plan_refund(dict(raw, skuId=300021))['sku_id'] == '300021'
+
+
+def test_succeeded_refund_is_the_signal_the_goods_come_back():
+    """JD gives no goods status: a refund it paid means the goods come back
+    (the importer prepares a return only where the goods had left)."""
+    raw = {'id': 1, 'orderId': '29', 'applyRefundSum': 2000, 'applyTime': '2024-06-01 10:00:00'}
+    assert [goods_returned(plan_refund(dict(raw, status=status)))
+            for status in (0, 1, 2, 3, 4, 6, 9, 11)] == [
+        False, True, False, True, False, True, True, False]
 
 
 def test_refund_record_shape_matches_taobao(demo):

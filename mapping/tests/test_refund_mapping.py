@@ -27,7 +27,8 @@ def test_complete_row_becomes_the_neutral_record():
         "refund_fee": Decimal("59.00"), "good_status": "BUYER_RECEIVED",
         "has_good_return": True, "reason": "不想要了", "description": "颜色不对",
         "created": "2024-05-01 11:00:00", "modified": "2024-05-02 09:30:00",
-        "order_status": "WAIT_BUYER_CONFIRM_GOODS", "qty": None, "sku_id": ""}
+        "order_status": "WAIT_BUYER_CONFIRM_GOODS", "qty": None, "sku_id": "",
+        "goods_back_on_success": False}
 
 
 def test_refunded_pieces_are_read_when_given():
