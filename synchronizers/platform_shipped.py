@@ -43,15 +43,8 @@ class EcommercePlatformShipped(models.AbstractModel):
         return notes
 
     def _validate_part(self, picking, moves):
-        others = picking.move_lines.filtered(
-            lambda m: m.state not in ("done", "cancel")) - moves
-        if others:
-            # Only these sub-orders left: they go in a delivery of their own.
-            part = picking.copy({"move_lines": [], "move_line_ids": [],
-                                 "backorder_id": picking.id})
-            moves._do_unreserve()
-            moves.write({"picking_id": part.id})
-            picking = part
+        # Only these sub-orders left: they go in a delivery of their own.
+        picking = picking._ecommerce_split_off(moves)
         oids = moves.mapped("sale_line_id.ecommerce_oid")
         moves._do_unreserve()
         for move in moves:
