@@ -159,8 +159,9 @@ class SaleOrder(models.Model):
                 to_hold = held.filtered(lambda p: p.ecommerce_hold_reason != reason)
                 to_hold.write({"ecommerce_hold_reason": reason})
                 to_hold.do_unreserve()
+            # Cancelled too: a held sub-order refunded in full leaves no held delivery.
             freed = order.picking_ids.filtered(
-                lambda p: p.state not in ("done", "cancel") and p.ecommerce_hold_reason) - held
+                lambda p: p.state != "done" and p.ecommerce_hold_reason) - held
             freed.write({"ecommerce_hold_reason": False})
             waiting = freed.filtered(
                 lambda p: p.state in ("confirmed", "waiting", "partially_available"))

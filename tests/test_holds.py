@@ -189,6 +189,25 @@ class TestHoldStopsTheGoods(HoldCase):
         self.assertFalse(picking.ecommerce_after_sales)
         self.assertRefused(backorder, "Mug")
 
+    def test_sub_order_refunded_in_full_leaves_the_order_the_other_still_ships(self):
+        order, picking = self.confirmed("9508", TWO)
+        self.sandbox.refund("9508", oid="950801", status="WAIT_SELLER_AGREE",
+                            refund_fee="60.00")
+        self.shop.sync_refunds()
+        held = order.picking_ids.filtered("ecommerce_held")
+        self.assertEqual(held.move_lines.product_id, self.mug)
+        time.sleep(1)
+        self.sandbox.refund("9508", oid="950801", status="SUCCESS")
+        time.sleep(1)
+        self.sync()
+        mug_line = order.order_line.filtered(lambda line: line.ecommerce_oid == "950801")
+        self.assertEqual(mug_line.product_uom_qty, 0)
+        self.assertEqual(held.state, "cancel")
+        self.assertFalse(order.picking_ids.filtered("ecommerce_held"))
+        self.assertEqual(picking.move_lines.product_id, self.widget)
+        self.assertEqual(picking.state, "assigned")
+        self.assertEqual(self.keeper_validates(picking), "done")
+
     def test_refund_holds_its_sub_order_in_a_backorder_carrying_both(self):
         order, picking = self.confirmed("9507", [
             tf.line(price=10000, num=2),
