@@ -4,6 +4,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..mapping.trade_mapping import HOLD_REFUND, REFUND_PENDING_STATUSES
 from .api_arguments import ApiArguments
 from .ecommerce_privacy_log import REVEAL_SCENES
 
@@ -152,20 +153,55 @@ class SaleOrder(models.Model):
         other orders) and refuse validation. Free again: the deliveries are reserved again.
         """
         for order in self:
-            pickings = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
-            if order.ecommerce_hold_codes:
+            held = order._ecommerce_held_pickings()
+            if held:
                 reason = order.ecommerce_review_reason or order.ecommerce_hold_codes
-                to_hold = pickings.filtered(lambda p: p.ecommerce_hold_reason != reason)
+                to_hold = held.filtered(lambda p: p.ecommerce_hold_reason != reason)
                 to_hold.write({"ecommerce_hold_reason": reason})
                 to_hold.do_unreserve()
-            else:
-                held = pickings.filtered("ecommerce_hold_reason")
-                held.write({"ecommerce_hold_reason": False})
-                waiting = held.filtered(
-                    lambda p: p.state in ("confirmed", "waiting", "partially_available"))
-                if waiting:  # action_assign refuses an empty set
-                    waiting.action_assign()
+            # Cancelled too: a held sub-order refunded in full leaves no held delivery.
+            freed = order.picking_ids.filtered(
+                lambda p: p.state != "done" and p.ecommerce_hold_reason) - held
+            freed.write({"ecommerce_hold_reason": False})
+            waiting = freed.filtered(
+                lambda p: p.state in ("confirmed", "waiting", "partially_available"))
+            if waiting:  # action_assign refuses an empty set
+                waiting.action_assign()
         return True
+
+    def _ecommerce_held_pickings(self):
+        """The open deliveries the holds stop: all of them, except under a refund alone.
+
+        Holds and shipments are per sub-order: a refund stops only its
+        sub-orders' goods, which leave their delivery for one of their own (first
+        delivery or backorder alike), so that the other sub-orders ship on time.
+        """
+        self.ensure_one()
+        pickings = self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        if not self.ecommerce_hold_codes:
+            return pickings.browse()
+        lines = self._ecommerce_refunding_lines()
+        if not lines:
+            return pickings
+        moves = pickings.mapped("move_lines").filtered(
+            lambda m: m.state not in ("done", "cancel") and m.sale_line_id in lines)
+        held = pickings.browse()
+        for picking in moves.mapped("picking_id"):
+            held |= picking._ecommerce_split_off(
+                moves.filtered(lambda m, p=picking: m.picking_id == p))
+        return held
+
+    def _ecommerce_refunding_lines(self):
+        """The lines a refund alone holds (whole sub-orders: a pack has several
+        lines); none when a hold stops the whole order, or when no line says which
+        sub-order waits (a JD order locked as a whole)."""
+        self.ensure_one()
+        if self._ecommerce_hold_code_set() != {HOLD_REFUND}:
+            return self.order_line.browse()
+        pending = self.order_line.filtered(
+            lambda line: line.ecommerce_refund_status in REFUND_PENDING_STATUSES)
+        oids = set(pending.mapped("ecommerce_oid")) - {False}
+        return pending | self.order_line.filtered(lambda line: line.ecommerce_oid in oids)
 
     def _ecommerce_flag_left(self, reason, pickings=None):
         """A hold arrived after (part of) the goods left: after-sales must act."""

@@ -152,6 +152,21 @@ class StockPicking(models.Model):
             "ecommerce_shipment_state": "to_send", "ecommerce_shipment_reason": False,
             "ecommerce_shipment_attempts": 0, "ecommerce_shipment_next_try": False})
 
+    def _ecommerce_split_off(self, moves):
+        """Put ``moves`` of this open delivery in a delivery of their own (this one's
+        backorder), unless they are all it still carries; returns their delivery.
+
+        Extra goods of no sub-order (a platform gift) stay with the last sub-orders: a
+        delivery of a gift alone has nothing to tell the platform."""
+        self.ensure_one()
+        others = self.move_lines.filtered(lambda m: m.state not in ("done", "cancel")) - moves
+        if not others.filtered("sale_line_id.ecommerce_oid"):
+            return self
+        part = self.copy({"move_lines": [], "move_line_ids": [], "backorder_id": self.id})
+        moves._do_unreserve()
+        moves.write({"picking_id": part.id})
+        return part
+
     def _ecommerce_requeue_left_out(self):
         """A refund that held a sub-order out of its parcel's report has ended: the
         parcel goes out again to report it (or to drop it, if it was refunded)."""

@@ -249,6 +249,9 @@ class EcommerceOrderFollower(models.AbstractModel):
         notes = []
         if HOLD_REFUND in wanted and HOLD_REFUND not in current:
             notes += self._hold_refund(order, plan)
+        elif HOLD_REFUND in wanted:
+            # Another sub-order's refund began or ended: its goods stop or go.
+            order._ecommerce_apply_holds()
         if HOLD_FORBIDDEN in wanted and HOLD_FORBIDDEN not in current:
             self._hold(order, HOLD_FORBIDDEN, _("The platform forbids shipping this trade "
                                                 "for now (PAID_FORBID_CONSIGN, or the "

@@ -43,19 +43,10 @@ class EcommercePlatformShipped(models.AbstractModel):
         return notes
 
     def _validate_part(self, picking, moves):
-        others = picking.move_lines.filtered(
-            lambda m: m.state not in ("done", "cancel")) - moves
-        if not others.filtered("sale_line_id.ecommerce_oid"):
-            # What is left is only extra goods (a platform gift): they left in the same
-            # parcel; alone they would be a delivery with nothing to report.
-            moves, others = moves | others, others.browse()
-        if others:
-            # Only these sub-orders left: they go in a delivery of their own.
-            part = picking.copy({"move_lines": [], "move_line_ids": [],
-                                 "backorder_id": picking.id})
-            moves._do_unreserve()
-            moves.write({"picking_id": part.id})
-            picking = part
+        # Only these sub-orders left: they go in a delivery of their own, with the extra
+        # goods (a platform gift) when no other sub-order stays behind.
+        picking = picking._ecommerce_split_off(moves)
+        moves = picking.move_lines.filtered(lambda m: m.state not in ("done", "cancel"))
         oids = moves.mapped("sale_line_id.ecommerce_oid")
         moves._do_unreserve()
         for move in moves:

@@ -16,7 +16,7 @@ from odoo.exceptions import UserError
 
 from . import trade_factory as tf
 from .common import shop_vals
-from .test_jd_shop import JdShopCase, jd_order
+from .test_jd_shop import MUG_SKU, JdShopCase, jd_order, utc
 from .test_shipment import SF_WAYBILL, ShipmentCase
 from .test_trade_lifecycle import TWO
 
@@ -106,26 +106,46 @@ class TestHoldStopsTheGoods(HoldCase):
         self.assertEqual(self.keeper_validates(picking), "done")
         self.assertEqual(picking.ecommerce_shipment_state, "to_send")
 
-    def test_refund_after_confirmation_names_item_amount_and_reason(self):
+    def test_refund_of_one_sub_order_holds_only_its_goods(self):
         order, picking = self.confirmed("9502", TWO)
         self.sandbox.refund("9502", oid="950201", status="WAIT_SELLER_AGREE",
                             refund_fee="45.00", reason="不想要了")
         self.shop.sync_refunds()
-        self.assertTrue(picking.ecommerce_held)
+        # The mug's sub-order waits in a delivery of its own, the widget's is ready.
+        held = order.picking_ids.filtered("ecommerce_held")
+        self.assertEqual(held.move_lines.product_id, self.mug)
+        self.assertEqual(self.reserved(held), 0)
         for word in ("Mug", "45.00", "不想要了"):
-            self.assertIn(word, picking.ecommerce_hold_reason)
+            self.assertIn(word, held.ecommerce_hold_reason)
             self.assertIn(word, self.notes(order))
-        self.assertRefused(picking, "Mug")
-        # The trade re-read agrees: nothing new, still held.
+        self.assertRefused(held, "Mug")
+        self.assertEqual(picking.move_lines.product_id, self.widget)
+        self.assertFalse(picking.ecommerce_held)
+        self.assertEqual(picking.state, "assigned")
+        # The trade re-read agrees: nothing new, the mug still held.
         self.sync()
-        self.assertTrue(picking.ecommerce_held)
+        self.assertTrue(held.ecommerce_held)
+        self.assertFalse(picking.ecommerce_held)
+        picking.write({"carrier_id": self.sf.id, "carrier_tracking_ref": SF_WAYBILL})
+        self.assertEqual(self.keeper_validates(picking), "done")
+        self.assertEqual(self.send(picking)["sent"], ["9502"])
+        self.assertEqual(picking.ecommerce_sent_sub_ids, "950200")
+        platform = self.platform_orders("9502")
+        self.assertEqual(platform["950200"][:2], ("WAIT_BUYER_CONFIRM_GOODS", SF_WAYBILL))
+        self.assertEqual(platform["950201"][0], "WAIT_SELLER_SEND_GOODS")
         time.sleep(1)
         self.sandbox.refund("9502", oid="950201", status="CLOSED")  # the seller refused
+        time.sleep(1)  # the consign bumped the trade twice: this change may be a second ahead
         self.sync()
-        self.assertFalse(picking.ecommerce_held)
+        self.assertFalse(held.ecommerce_held)
         self.assertFalse(order.ecommerce_review_needed)
-        self.assertEqual(picking.state, "assigned")
-        self.assertEqual(self.keeper_validates(picking), "done")
+        self.assertEqual(held.state, "assigned")
+        held.write({"carrier_id": self.sf.id, "carrier_tracking_ref": "SF1234567891"})
+        self.assertEqual(self.keeper_validates(held), "done")
+        self.assertEqual(self.send(held)["sent"], ["9502"])
+        self.assertEqual(self.platform_orders("9502")["950201"][:2],
+                         ("WAIT_BUYER_CONFIRM_GOODS", "SF1234567891"))
+        self.assertEqual(self.sandbox.trade("9502")["status"], "WAIT_BUYER_CONFIRM_GOODS")
 
     def test_memo_do_not_ship_holds_until_the_seller_marks_it_reviewed(self):
         order, picking = self.confirmed("9503")
@@ -168,6 +188,51 @@ class TestHoldStopsTheGoods(HoldCase):
         self.assertIn("Mug", backorder.ecommerce_hold_reason)
         self.assertFalse(picking.ecommerce_after_sales)
         self.assertRefused(backorder, "Mug")
+
+    def test_sub_order_refunded_in_full_leaves_the_order_the_other_still_ships(self):
+        order, picking = self.confirmed("9508", TWO)
+        self.sandbox.refund("9508", oid="950801", status="WAIT_SELLER_AGREE",
+                            refund_fee="60.00")
+        self.shop.sync_refunds()
+        held = order.picking_ids.filtered("ecommerce_held")
+        self.assertEqual(held.move_lines.product_id, self.mug)
+        time.sleep(1)
+        self.sandbox.refund("9508", oid="950801", status="SUCCESS")
+        time.sleep(1)
+        self.sync()
+        mug_line = order.order_line.filtered(lambda line: line.ecommerce_oid == "950801")
+        self.assertEqual(mug_line.product_uom_qty, 0)
+        self.assertEqual(held.state, "cancel")
+        self.assertFalse(order.picking_ids.filtered("ecommerce_held"))
+        self.assertEqual(picking.move_lines.product_id, self.widget)
+        self.assertEqual(picking.state, "assigned")
+        self.assertEqual(self.keeper_validates(picking), "done")
+
+    def test_refund_holds_its_sub_order_in_a_backorder_carrying_both(self):
+        order, picking = self.confirmed("9507", [
+            tf.line(price=10000, num=2),
+            tf.line(num_iid=520000000002, sku_id="", price=3000, num=1, outer_sku_id="",
+                    outer_iid="MUG-X", title="Mug")])
+        picking.write({"carrier_id": self.sf.id, "carrier_tracking_ref": SF_WAYBILL})
+        # One widget leaves; the other and the mug wait in the backorder.
+        picking.move_lines.filtered(lambda m: m.product_id == self.widget).quantity_done = 1
+        picking.action_done()
+        backorder = order.picking_ids - picking
+        self.assertEqual(len(backorder.move_lines), 2)
+        self.sandbox.refund("9507", oid="950701", status="WAIT_SELLER_AGREE",
+                            refund_fee="30.00")
+        time.sleep(1)
+        self.sync()
+        held = order.picking_ids.filtered("ecommerce_held")
+        self.assertEqual(held.move_lines.product_id, self.mug)
+        self.assertEqual(held.backorder_id, backorder)
+        self.assertRefused(held, "Mug")
+        self.assertFalse(backorder.ecommerce_held)
+        self.assertEqual(backorder.move_lines.product_id, self.widget)
+        self.assertEqual(backorder.state, "assigned")
+        self.assertEqual(self.keeper_validates(backorder), "done")
+        self.assertEqual(self.widget.qty_available, 3)
+        self.assertEqual(self.mug.qty_available, 5)
 
 
 class TestSplitSendAfterRefusedRefund(HoldCase):
@@ -319,3 +384,26 @@ class TestJdLockAfterConfirmation(JdShopCase):
         self.shop.sync_orders()
         self.assertFalse(picking.ecommerce_held)
         self.assertFalse(order.ecommerce_review_needed)
+
+    def test_jd_refund_of_one_sku_holds_only_that_sku(self):
+        self.jd.upsert(orders=[jd_order(7902)])
+        self.assertFalse(self.shop.sync_orders().get("error"))
+        order = self.order_of(7902)
+        picking = order.picking_ids
+        self.assertEqual(order.state, "sale")
+        self.jd.refund(7902, skuId=MUG_SKU, applyRefundSum=2000)  # JD locks the order
+        time.sleep(1)
+        self.assertFalse(self.shop.sync_refunds(utc(60), utc(0)).get("error"))
+        self.shop.sync_orders()
+        held = order.picking_ids.filtered("ecommerce_held")
+        self.assertEqual(held.move_lines.product_id, self.product("MUG-1"))
+        self.assertIn(self.product("MUG-1").name, held.ecommerce_hold_reason)
+        with self.assertRaises(UserError):
+            held.action_done()
+        self.assertFalse(picking.ecommerce_held)
+        self.assertEqual(picking.move_lines.product_id, self.product("TS-1-BK-S"))
+        picking.force_assign()
+        for move in picking.move_lines:
+            move.quantity_done = move.product_uom_qty
+        picking.action_done()
+        self.assertEqual(picking.state, "done")
