@@ -27,36 +27,39 @@ def refund(tid, oid=None, status="WAIT_SELLER_AGREE", refund_fee="99.00", refund
     return row
 
 
-class RefundCase(OrderCase):
-    """Orders of the sandbox shop, and the accounting a credit note needs.
+def credit_note_accounting(env, company, code, label):
+    """The test database has no chart of accounts: a sales journal, a receivable and
+    an income account are enough for customer invoices and credit notes. Returns the
+    income account, for the products to credit."""
+    account = env["account.account"]
+    receivable = account.create({
+        "code": "%s1122" % code, "name": "Buyers (test)", "reconcile": True,
+        "user_type_id": env.ref("account.data_account_type_receivable").id})
+    income = account.create({
+        "code": "%s6001" % code, "name": "%s (test)" % label,
+        "user_type_id": env.ref("account.data_account_type_revenue").id})
+    env["account.journal"].create({"name": "%s (test)" % label, "code": "%sS" % code,
+                                   "type": "sale", "company_id": company.id,
+                                   "default_debit_account_id": income.id,
+                                   "default_credit_account_id": income.id})
+    field = env["ir.model.fields"].search([("model", "=", "res.partner"),
+                                           ("name", "=", "property_account_receivable_id")])
+    env["ir.property"].create({"name": "property_account_receivable_id",
+                               "fields_id": field.id, "company_id": company.id,
+                               "value_reference": "account.account,%d" % receivable.id})
+    env["account.tax"].search([("company_id", "=", company.id)]).write(
+        {"account_id": income.id, "refund_account_id": income.id})
+    return income
 
-    The test database has no chart of accounts: a sales journal, a receivable
-    and an income account are enough for customer invoices and credit notes.
-    """
+
+class RefundCase(OrderCase):
+    """Orders of the sandbox shop, and the accounting a credit note needs."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        env, company = cls.env, cls.shop.company_id
-        account = env["account.account"]
-        receivable = account.create({
-            "code": "ECR1122", "name": "Buyers (test)", "reconcile": True,
-            "user_type_id": env.ref("account.data_account_type_receivable").id})
-        income = account.create({
-            "code": "ECR6001", "name": "Platform sales (test)",
-            "user_type_id": env.ref("account.data_account_type_revenue").id})
-        env["account.journal"].create({"name": "Platform sales (test)", "code": "ECRS",
-                                       "type": "sale", "company_id": company.id,
-                                       "default_debit_account_id": income.id,
-                                       "default_credit_account_id": income.id})
-        field = env["ir.model.fields"].search([("model", "=", "res.partner"),
-                                               ("name", "=", "property_account_receivable_id")])
-        env["ir.property"].create({"name": "property_account_receivable_id",
-                                   "fields_id": field.id, "company_id": company.id,
-                                   "value_reference": "account.account,%d" % receivable.id})
+        income = credit_note_accounting(cls.env, cls.shop.company_id, "ECR", "Platform sales")
         (cls.widget | cls.mug).write({"property_account_income_id": income.id})
-        env["account.tax"].search([("company_id", "=", company.id)]).write(
-            {"account_id": income.id, "refund_account_id": income.id})
 
     def put_refunds(self, *refunds):
         """Store refunds on the platform (sandbox control API)."""

@@ -18,7 +18,7 @@ from ..adapters import RefusedError
 from . import trade_factory as tf
 from .test_jd_shop import MUG_SKU, JdShopCase, jd_order, utc
 from .test_order_import import SyncCase
-from .test_refund import RefundCase
+from .test_refund import RefundCase, credit_note_accounting
 from .test_trade_lifecycle import LifecycleCase
 
 # Widget 100.00, two mugs 2 x 25.00, a sample bag 30.00: three sub-orders.
@@ -264,26 +264,9 @@ class TestJdRefundsReachTheirLines(JdShopCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        env, company = cls.env, cls.shop.company_id
-        account = env["account.account"]
-        receivable = account.create({
-            "code": "JDR1122", "name": "JD buyers (test)", "reconcile": True,
-            "user_type_id": env.ref("account.data_account_type_receivable").id})
-        income = account.create({
-            "code": "JDR6001", "name": "JD sales (test)",
-            "user_type_id": env.ref("account.data_account_type_revenue").id})
-        env["account.journal"].create({"name": "JD sales (test)", "code": "JDRS",
-                                       "type": "sale", "company_id": company.id,
-                                       "default_debit_account_id": income.id,
-                                       "default_credit_account_id": income.id})
-        field = env["ir.model.fields"].search([("model", "=", "res.partner"),
-                                               ("name", "=", "property_account_receivable_id")])
-        env["ir.property"].create({"name": "property_account_receivable_id",
-                                   "fields_id": field.id, "company_id": company.id,
-                                   "value_reference": "account.account,%d" % receivable.id})
-        env["product.category"].search([]).write({"property_account_income_categ_id": income.id})
-        env["account.tax"].search([("company_id", "=", company.id)]).write(
-            {"account_id": income.id, "refund_account_id": income.id})
+        income = credit_note_accounting(cls.env, cls.shop.company_id, "JDR", "JD sales")
+        cls.env["product.category"].search([]).write(
+            {"property_account_income_categ_id": income.id})
 
     def test_refund_of_a_shipped_sku_credits_and_marks_its_line(self):
         self.jd.upsert(orders=[jd_order(7901)])
