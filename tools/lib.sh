@@ -41,7 +41,7 @@ sandbox_url() {
 
 # The addon's dependencies: installed once in the template, so that a test run installs
 # (and tests) only the addon itself.
-TEMPLATE_MODULES="sale_management,sale_stock,account,delivery,queue_job"
+TEMPLATE_MODULES="sale_management,sale_stock,account,delivery,queue_job,l10n_cn,stock_picking_batch,sale_exception,sale_automatic_workflow,account_mass_reconcile"
 
 # ensure_template_db: a database with the addon's dependencies installed, made once per
 # Odoo requirements; test and demo databases are cheap copies of it.
