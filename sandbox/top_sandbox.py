@@ -23,6 +23,11 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
+try:  # run as a script (sandbox/ on sys.path) or imported from the package
+    from top_waybill import WaybillApi
+except ImportError:  # pragma: no cover - depends on how the sandbox is started
+    from .top_waybill import WaybillApi
+
 FMT = '%Y-%m-%d %H:%M:%S'
 DT_RE = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$')
 LOOPBACK = ('127.0.0.1', 'localhost', '::1')
@@ -448,8 +453,10 @@ def later_than(old):
     return fmt(datetime.datetime.strptime(old, FMT) + datetime.timedelta(seconds=1))
 
 
-class Api(object):
+class Api(WaybillApi):
     """The TOP business APIs, operating on a Store."""
+
+    Failure = TopFailure
 
     #: taobao.trades.sold.get shows the trades of these last days only (3 months); 0: all
     history_days = 90
@@ -480,6 +487,7 @@ class Api(object):
             'taobao.top.oaid.merge': self.oaid_merge,
             'taobao.trades.sold.query': self.trades_sold_query,
         }
+        self.methods.update(self.waybill_methods())
 
     def time_get(self, params):
         return {'time': fmt(beijing_now())}
@@ -1386,11 +1394,14 @@ class Sandbox(object):
     def control(self, verb, path, body):
         if path == '/_sandbox/privacy':
             return self._privacy(verb, body)
+        if path == '/_sandbox/waybill':
+            return 200, self.api.waybill_control(verb, body)
         if path == '/_sandbox/reset' and verb == 'POST':
             given = any(body.get(k) is not None for k in ('items', 'trades', 'refunds'))
             data = body if given else self._read_data()
             self.store.load(data)
             self.reset_runtime()
+            self.api.reset_waybills()
             self.faults = Faults((), self.args.seed, self.args.slow_seconds)
             return 200, {'ok': True, 'items': len(self.store.items),
                          'trades': len(self.store.trades),

@@ -20,6 +20,12 @@ SANDBOX_PID=$!
 trap 'kill $SANDBOX_PID 2>/dev/null' EXIT
 for _ in $(seq 300); do grep -q listening "$OUT/sandbox.log" && break; sleep 0.1; done  # 30 s
 grep -q listening "$OUT/sandbox.log" || { cat "$OUT/sandbox.log"; exit 1; }
+# The Cainiao print component of the packing PC (its usual port): the browser prints to it.
+PRINT_PORT="${PRINT_PORT:-13528}"
+"$PY37" "$ROOT/sandbox/print_component.py" --port "$PRINT_PORT" \
+    --record "$OUT/printed.jsonl" >"$OUT/print_component.log" 2>&1 &
+PRINT_PID=$!
+trap 'kill $SANDBOX_PID $PRINT_PID 2>/dev/null' EXIT
 
 if ! psql -d postgres -Atc "select 1 from pg_database where datname='$DEMO_DB'" | grep -q 1; then
     ensure_template_db nodemo
@@ -43,6 +49,7 @@ fi
 job_runner_conf "$DEMO_DB" "$OUT/odoo-jobs.conf"
 echo "[demo] job runner channels: $(sed -n 's/^channels = //p' "$OUT/odoo-jobs.conf")"
 echo "[demo] TOP sandbox on http://127.0.0.1:$SANDBOX_PORT; Odoo on http://localhost:$HTTP_PORT"
+echo "[demo] print component emulator on ws://127.0.0.1:$PRINT_PORT (prints: $OUT/printed.jsonl)"
 echo "[demo] log in as admin/admin, or seller/seller (Simplified Chinese); Ctrl-C stops"
 # Prefork workers run the jobs the runner (a thread of the main process) hands out over
 # HTTP; a job stores at most about 200 trades, well inside the time limits (README
@@ -52,5 +59,5 @@ ODOO_JOB_RUNNER_CONF="$OUT/odoo-jobs.conf" "$ROOT/tools/odoo.sh" -d "$DEMO_DB" \
     --longpolling-port="${LONGPOLLING_PORT:-8072}" --workers="${DEMO_WORKERS:-3}" \
     --max-cron-threads=1 --limit-time-cpu=300 --limit-time-real=600 --log-level=info --logfile="$OUT/odoo.log" &
 ODOO_PID=$!
-trap 'kill $ODOO_PID $SANDBOX_PID 2>/dev/null' EXIT INT TERM
+trap 'kill $ODOO_PID $SANDBOX_PID $PRINT_PID 2>/dev/null' EXIT INT TERM
 wait $ODOO_PID
