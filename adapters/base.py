@@ -199,6 +199,36 @@ class PlatformAdapter(object):
         """{sub_id: waybill or ""} of the trade's sub-orders already shipped."""
         raise NotImplementedError
 
+    # -- e-waybills (the carrier account's waybills, printed by the component) ---
+    #: parcels one get_waybills call takes (0: no e-waybill API known)
+    waybill_batch = 0
+
+    def waybill_accounts(self):
+        """The seller's e-waybill subscriptions: ``[{"carrier_code", "branch_code",
+        "branch_name", "quantity", "addresses": [{"state", "city", "district", "town",
+        "address"}]}]``."""
+        raise NotImplementedError
+
+    def waybill_templates(self):
+        """``{carrier_code: [{"name", "url"}]}`` of the standard print templates."""
+        raise NotImplementedError
+
+    def get_waybills(self, account, parcels):
+        """A waybill code per parcel (the same code again for the same ``object_id``).
+
+        :param account: ``{"carrier_code", "template_url", "sender": {"name", "mobile",
+            "state", "city", "district", "town", "address"}}``
+        :param parcels: at most ``waybill_batch`` ×  ``{"object_id", "package_id",
+            "tids", "channel", "items": [{"name", "count"}], "receiver": {"tid", "oaid"}
+            or a plain address}``
+        :returns: ``[{"object_id", "waybill", "print_data"}]``; ``print_data`` is opaque.
+        """
+        raise NotImplementedError
+
+    def cancel_waybill(self, carrier_code, waybill):
+        """Give an unused waybill code back to the subscription."""
+        raise NotImplementedError
+
     # -- refunds ------------------------------------------------------------
     def iter_refunds(self, start, end):
         """Yield ``(window_start, window_end, raw_refunds)`` of refunds modified in [start, end]."""

@@ -43,6 +43,9 @@ TOP_REVEAL_SCENES = {"manual_waybill": "1006", "after_sales": "2001", "customer_
 # taobao.trades.sold.query: 1001 consultation, 1002 after-sales.
 TOP_QUERY_SCENES = {"customer_care": "1001", "after_sales": "1002"}
 MERGE_BATCH = 100
+# cainiao.waybill.ii.get takes at most 10 parcels (trade_order_info_dtos) a call.
+WAYBILL_BATCH = 10
+ORDER_CHANNELS = {"tmall": "TM", "taobao": "TB"}
 
 
 def neutral_error(err):
@@ -261,6 +264,40 @@ class TaobaoAdapter(PlatformAdapter):
         return {str(o.get("oid")): str(o.get("invoice_no") or "") for o in orders
                 if o.get("consign_time") or o.get("invoice_no")}
 
+    # -- e-waybills (Cainiao) -------------------------------------------------
+    waybill_batch = WAYBILL_BATCH
+
+    def waybill_accounts(self):
+        subs = self.call("cainiao.waybill.ii.search").get("waybill_apply_subscription_cols")
+        return [dict(_branch(branch), carrier_code=str(sub.get("cp_code") or ""))
+                for sub in subs or [] for branch in sub.get("branch_account_cols") or []]
+
+    def waybill_templates(self):
+        result = self.call("cainiao.cloudprint.stdtemplates.get").get("result") or {}
+        return {str(row.get("cp_code") or ""): [
+            {"name": t.get("standard_template_name") or "",
+             "url": t.get("standard_template_url") or ""}
+            for t in row.get("standard_templates") or []]
+            for row in (result.get("datas") or [])}
+
+    def get_waybills(self, account, parcels):
+        request = {"cp_code": account["carrier_code"], "sender": _cainiao_person(
+            account["sender"]), "trade_order_info_dtos": [_order_info(p) for p in parcels]}
+        if account.get("template_url"):
+            request["template_url"] = account["template_url"]
+        raw = json.dumps(request, ensure_ascii=False)
+        answer = self.call("cainiao.waybill.ii.get",
+                           {"param_waybill_cloud_print_apply_new_request": raw})
+        return [{"object_id": str(m.get("object_id") or ""),
+                 "waybill": str(m.get("waybill_code") or ""),
+                 "print_data": m.get("print_data") or ""}
+                for m in answer.get("modules") or []]
+
+    def cancel_waybill(self, carrier_code, waybill):
+        answer = self.call("cainiao.waybill.ii.cancel",
+                           {"cp_code": carrier_code, "waybill_code": waybill})
+        return answer.get("cancel_result") in (True, "true")
+
     # -- refunds ------------------------------------------------------------
     def iter_refunds(self, start, end):
         """Windows of one page each, at most a day long (see iter_trades).
@@ -322,6 +359,41 @@ def _receiver(row):
     return dict(plain, address=str(row.get("address_detail") or ""),
                 tid=str(row.get("tid") or ""), oaid=str(row.get("oaid") or ""),
                 matched=row.get("matched") in (True, "true"))
+
+
+def _branch(row):
+    addresses = [{"state": a.get("province") or "", "city": a.get("city") or "",
+                  "district": a.get("district") or "", "town": a.get("town") or "",
+                  "address": a.get("detail") or ""}
+                 for a in row.get("shipp_address_cols") or []]
+    return {"branch_code": str(row.get("branch_code") or ""),
+            "branch_name": row.get("branch_name") or "",
+            "quantity": int(row.get("quantity") or 0), "addresses": addresses}
+
+
+def _cainiao_address(person):
+    return {"province": person.get("state") or "", "city": person.get("city") or "",
+            "district": person.get("district") or "", "town": person.get("town") or "",
+            "detail": person.get("address") or ""}
+
+
+def _cainiao_person(person):
+    return {"name": person.get("name") or "", "mobile": person.get("mobile") or "",
+            "phone": person.get("phone") or "", "address": _cainiao_address(person)}
+
+
+def _order_info(parcel):
+    receiver = parcel["receiver"]
+    recipient = {"oaid": receiver["oaid"], "tid": receiver["tid"]} if receiver.get("oaid") \
+        else _cainiao_person(receiver)
+    return {"object_id": parcel["object_id"],
+            "order_info": {"order_channels_type": ORDER_CHANNELS.get(parcel.get("channel"),
+                                                                     "TB"),
+                           "trade_order_list": list(parcel["tids"])},
+            "package_info": {"id": parcel.get("package_id") or parcel["object_id"],
+                             "items": [{"name": i["name"], "count": i["count"]}
+                                       for i in parcel.get("items") or []]},
+            "recipient": recipient}
 
 
 def _item_plan(item_id, item):

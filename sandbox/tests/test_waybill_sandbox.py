@@ -185,3 +185,28 @@ def test_control_shows_the_waybills(box, top):
     state = requests.get(box.base + '/_sandbox/waybill', timeout=5).json()
     assert state['waybills'] == [{'code': code, 'cp_code': 'ZTO', 'object_id': 'P' + tid,
                                   'tids': [tid], 'status': 'issued'}]
+
+
+def test_adapter_speaks_neutral_waybills(top, box):
+    from ecommerce_sync.adapters import RefusedError, TaobaoAdapter
+    # its own client: ecommerce_sync.top_client is another module than top_client
+    adapter = TaobaoAdapter.from_credentials('127.0.0.1:%d' % box.port, APP_KEY, APP_SECRET,
+                                             session=SESSION, max_retries=0)
+    accounts = adapter.waybill_accounts()
+    zto = next(a for a in accounts if a['carrier_code'] == 'ZTO')
+    assert zto['quantity'] == 5000 and zto['addresses'][0]['address'] == '文一西路588号'
+    templates = adapter.waybill_templates()
+    account = {'carrier_code': 'ZTO', 'template_url': templates['ZTO'][0]['url'],
+               'sender': dict(zto['addresses'][0], name='杭州小店', mobile='13900000000')}
+    trades = shippable(box, 12)
+    parcels = [{'object_id': 'X%d' % i, 'tids': [t['tid']], 'channel': 'taobao',
+                'items': [{'name': '茶杯', 'count': 1}],
+                'receiver': {'tid': t['tid'], 'oaid': masked(top, t['tid'])['oaid']}}
+               for i, t in enumerate(trades[:adapter.waybill_batch])]
+    got = adapter.get_waybills(account, parcels)
+    assert [g['object_id'] for g in got] == ['X%d' % i for i in range(10)]
+    assert unseal(got[3]['print_data'])['tids'] == [trades[3]['tid']]
+    assert adapter.cancel_waybill('ZTO', got[0]['waybill']) is True
+    with pytest.raises(RefusedError):
+        adapter.cancel_waybill('ZTO', got[0]['waybill'])
+    assert quantity(top) == 4991
