@@ -29,3 +29,8 @@ from . import ecommerce_shop_jobs
 from . import ecommerce_shop_unshipped
 from . import ecommerce_shop_health
 from . import ecommerce_shop_privacy
+from . import ecommerce_waybill_account
+from . import ecommerce_shop_waybills
+from . import stock_picking_waybill
+from . import stock_picking_batch
+from . import res_users
