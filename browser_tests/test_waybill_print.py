@@ -10,6 +10,7 @@ Self-contained (its own shop, trades and print component): run it alone with
 ``tools/run_browser_test.sh -k waybill``.
 """
 import copy
+import datetime
 import json
 import socket
 import subprocess
@@ -25,7 +26,9 @@ from browser_tests.conftest import BUSY_WAIT, Rpc
 from browser_tests.helpers import ROOT, tr
 
 COUNT = 12
-WINDOW = {"date_from": "2000-01-01 00:00:00", "date_to": "2100-01-01 00:00:00"}
+# The trades of this test are 40 days old, a window no demo trade is in (the demo data
+# of the other steps is of the last days): the import takes only them.
+AGE = datetime.timedelta(days=40)
 
 
 def free_port():
@@ -73,12 +76,16 @@ def batch(config, sandbox, rpc):
                 if t["status"] == "WAIT_SELLER_SEND_GOODS"
                 and len(t["orders"]["order"]) == 1 and t["orders"]["order"][0].get("sku_id"))
     order = base["orders"]["order"][0]
+    created = datetime.datetime.utcnow().replace(microsecond=0) - AGE
+    beijing = (created + datetime.timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+    window = {"date_from": str(created - datetime.timedelta(minutes=10)),
+              "date_to": str(created + datetime.timedelta(minutes=10))}
     trades = []
     for n in range(COUNT + 1):
         trade = copy.deepcopy(base)
         tid = str(3900000000000000000 + n * 10)
         trade.update(tid=tid, seller_memo="", buyer_message="", has_buyer_message=False,
-                     seller_flag=0)
+                     seller_flag=0, created=beijing, modified=beijing, pay_time=beijing)
         trade["orders"]["order"][0].update(oid=tid, status="WAIT_SELLER_SEND_GOODS",
                                            refund_status="NO_REFUND")
         trades.append(trade)
@@ -100,11 +107,14 @@ def batch(config, sandbox, rpc):
     rpc.kw("delivery.carrier", "create", [{"name": "中通快递", "product_id": fee_id,
                                            "ecommerce_company_ids": [(6, 0, zto)]}])
     rpc.kw("ecommerce.waybill.account", "sync_accounts", [shop_id])
-    created = rpc.kw("ecommerce.shop", "import_orders", [[shop_id]], WINDOW)["created"]
-    orders = rpc.kw("sale.order", "read", [created, ["ecommerce_tid", "picking_ids"]])
-    pickings = dict((o["ecommerce_tid"], o["picking_ids"][0]) for o in orders)
+    imported = rpc.kw("ecommerce.shop", "import_orders", [[shop_id]],
+                      dict(window, tids=[t["tid"] for t in trades]))["created"]
+    orders = rpc.kw("sale.order", "read", [imported, ["ecommerce_tid", "picking_ids",
+                                                      "ecommerce_review_reason"]])
     tids = [t["tid"] for t in trades]
-    assert sorted(pickings) == sorted(tids), "the 13 trades are imported"
+    assert sorted(o["ecommerce_tid"] for o in orders) == sorted(tids), orders
+    assert all(o["picking_ids"] for o in orders), orders
+    pickings = dict((o["ecommerce_tid"], o["picking_ids"][0]) for o in orders)
     batch_id = rpc.kw("stock.picking.batch", "create", [{
         "picking_ids": [(6, 0, [pickings[tid] for tid in tids[:COUNT]])]}])
     ids = rpc.kw("stock.picking.batch", "read", [[batch_id], ["picking_ids"]])[0]["picking_ids"]
