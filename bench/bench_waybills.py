@@ -20,8 +20,8 @@ import requests
 from bench_orders import create_catalogue, make_data
 from common import ROOT, Sandbox, create_shop, odoo_env, parse_args, record, stopwatch
 
-sys.path.insert(0, os.path.join(ROOT, "sandbox"))
-import print_component  # noqa: E402  (the emulator's own client)
+sys.path.insert(0, ROOT)
+from sandbox import print_component  # noqa: E402  (the emulator's own client)
 
 TRADES, DAYS = 1000, 5
 

@@ -24,10 +24,12 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-try:  # run as a script (sandbox/ on sys.path) or imported from the package
-    from top_waybill import unseal
-except ImportError:  # pragma: no cover - depends on how the emulator is started
-    from .top_waybill import unseal
+if __package__:  # imported inside the addon or as sandbox.print_component
+    from .top.waybills import unseal
+else:  # run as a script: the repository root on sys.path, never sandbox/ (jd/ would
+    # hide JD's SDK)
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from sandbox.top.waybills import unseal
 
 WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
 DEFAULT_PORT = 13528

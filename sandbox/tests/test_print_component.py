@@ -3,16 +3,13 @@
 
 """The print component emulator: printers, print tasks, notifications, the record."""
 import json
-import os
-import sys
 import threading
 
 import pytest
 import requests
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import print_component  # noqa: E402  (sandbox/ scripts import each other flat)
-from top_waybill import seal  # noqa: E402
+from sandbox import print_component
+from sandbox.top.waybills import seal
 
 
 def waybill(code, name='陈明'):

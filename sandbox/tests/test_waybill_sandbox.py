@@ -11,13 +11,13 @@ import requests
 from top_client import TopClient, TopError
 from top_client.tests.conftest import APP_KEY, APP_SECRET, SESSION, Sandbox
 
-import top_sandbox  # noqa: E402  (sandbox/ is on sys.path through the conftest)
-from top_waybill import unseal
+from sandbox.top.logistics import COMPANIES
+from sandbox.top.waybills import unseal
 
 SENDER = {'name': '杭州小店', 'mobile': '13900000000',
           'address': {'province': '浙江省', 'city': '杭州市', 'district': '西湖区',
                       'detail': '文一西路588号'}}
-PATTERNS = dict((c['code'], c['reg_mail_no']) for c in top_sandbox.COMPANIES)
+PATTERNS = dict((c['code'], c['reg_mail_no']) for c in COMPANIES)
 
 
 @pytest.fixture(scope='module')

@@ -1,7 +1,7 @@
 # Copyright 2026 ecommerce_sync contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-"""Cainiao e-waybills (菜鸟电子面单) of the TOP sandbox: a mixin of its ``Api``.
+"""TOP API family: Cainiao e-waybills (菜鸟电子面单).
 
 ``cainiao.waybill.ii.search`` lists the seller's subscriptions, ``ii.get`` issues
 waybill codes (at most 10 parcels a call; the same parcel asked again gets its
@@ -10,7 +10,8 @@ code again), ``ii.cancel`` gives an unused code back, and
 
 The ``print_data`` of a waybill is sealed with a key only the sandbox and the
 print component emulator (sandbox/print_component.py) share, as Cainiao's is:
-the ERP passes it on unread, the component renders the plain receiver from it.
+the ERP passes it on unread, the component renders the plain receiver from it
+(sandbox/print_component.py imports ``unseal`` from here).
 Error sub-codes are the sandbox's own wording **[unverified against Cainiao]**.
 """
 import base64
@@ -18,6 +19,8 @@ import copy
 import hashlib
 import hmac
 import json
+
+from .core import TopFailure
 
 PRINT_KEY = b'cainiao-sandbox-print-key'
 PRINT_VERSION = 'waybill_print_secret_version_1'
@@ -100,15 +103,18 @@ def _same_place(given, known):
         given['town'] in ('', known['town'])
 
 
-class WaybillApi(object):
-    """Mixin of the sandbox ``Api``: needs ``store``, ``privacy``, ``Failure``."""
+class WaybillsApi(object):
+    """Subscriptions, issued waybills and cancels; needs ``store`` and ``privacy``."""
 
-    def waybill_methods(self):
-        self.reset_waybills()
-        return {'cainiao.waybill.ii.search': self.waybill_search,
-                'cainiao.waybill.ii.get': self.waybill_get,
-                'cainiao.waybill.ii.cancel': self.waybill_cancel,
-                'cainiao.cloudprint.stdtemplates.get': self.stdtemplates_get}
+    METHODS = {'cainiao.waybill.ii.search': 'waybill_search',
+               'cainiao.waybill.ii.get': 'waybill_get',
+               'cainiao.waybill.ii.cancel': 'waybill_cancel',
+               'cainiao.cloudprint.stdtemplates.get': 'stdtemplates_get'}
+    subscriptions = None  # set on first use and by reset_waybills
+
+    def _waybill_state(self):
+        if self.subscriptions is None:
+            self.reset_waybills()
 
     def reset_waybills(self, subscriptions=None):
         self.subscriptions = copy.deepcopy(subscriptions or DEFAULT_SUBSCRIPTIONS)
@@ -119,11 +125,13 @@ class WaybillApi(object):
         self.by_object = {}     # (cp_code, object_id) -> code of the live waybill
         self.waybill_seq = 0
 
-    def _refuse(self, sub_code, message):
-        return self.Failure(15, sub_code, message)
+    @staticmethod
+    def _refuse(sub_code, message):
+        return TopFailure(15, sub_code, message)
 
     # -- API ------------------------------------------------------------------
     def waybill_search(self, params):
+        self._waybill_state()
         cp_code = _text(params.get('cp_code')).upper()
         subs = [s for s in self.subscriptions if not cp_code or s['cp_code'] == cp_code]
         return {'waybill_apply_subscription_cols': {'waybill_apply_subscription_info': [
@@ -148,6 +156,7 @@ class WaybillApi(object):
         return {'result': {'datas': {'standard_template_result': rows}, 'success': True}}
 
     def waybill_get(self, params):
+        self._waybill_state()
         request = self._apply_request(params)
         cp_code = _text(request.get('cp_code')).upper()
         sub = self._subscription(cp_code)
@@ -173,6 +182,7 @@ class WaybillApi(object):
         return {'modules': {'waybill_cloud_print_response': modules}}
 
     def waybill_cancel(self, params):
+        self._waybill_state()
         cp_code = _text(params.get('cp_code')).upper()
         code = _text(params.get('waybill_code'))
         if not cp_code or not code:
@@ -309,6 +319,7 @@ class WaybillApi(object):
     def waybill_control(self, verb, body):
         """GET: subscriptions and waybills; POST {"quantity": {cp: n}} or
         {"subscriptions": [...]} (which also forgets the waybills)."""
+        self._waybill_state()
         if verb == 'POST':
             if body.get('subscriptions') is not None:
                 self.reset_waybills(body['subscriptions'])
