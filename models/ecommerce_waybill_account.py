@@ -158,7 +158,10 @@ class EcommerceWaybillAccount(models.Model):
 
     @api.model
     def _default_for(self, shop, carrier=None):
-        """The account a delivery of ``shop`` takes: its carrier's, else the first."""
+        """The account a delivery of ``shop`` takes: the one of its carrier (or of the
+        shop's default carrier), else the first one linked to a carrier, which the
+        shipment write-back needs, else the first."""
         accounts = self.search([("shop_id", "=", shop.id)])
+        carrier = carrier or shop.default_carrier_id
         chosen = accounts.filtered(lambda a: carrier and a.carrier_id == carrier)
-        return (chosen or accounts)[:1]
+        return (chosen or accounts.filtered("carrier_id") or accounts)[:1]

@@ -198,14 +198,16 @@ class TestWaybillRpc(EcommerceRpcCase):
         self.assertIn("waybills left", summary["failed"][0]["reason"])
         self.assertEqual({r["ecommerce_waybill_code"] for r in self.pickings(ids)}, {False})
 
-    def test_batch_transfer_gets_waybills_in_its_order(self):
+    def test_batch_transfer_gets_waybills_of_the_carrier_account(self):
         _tids, ids = self.import_trades(3)
-        self.zto()
+        self.zto()  # SF, YTO and ZTO accounts: only ZTO has a carrier in Odoo
         batch_id = self.rpc("admin", "stock.picking.batch", "create",
                             {"picking_ids": [(6, 0, ids)]})
         summary = self.rpc("packer", "stock.picking.batch", "ecommerce_get_waybills",
                            [batch_id])
         self.assertEqual(sorted(i["picking"] for i in summary["issued"]), sorted(ids))
+        self.assertTrue(all(re.match(ZTO_CODE, i["waybill"]) for i in summary["issued"]))
+        self.assertEqual({r["carrier_id"] for r in self.pickings(ids)}, {self.carrier_id})
 
     def test_users_without_stock_rights_may_not_get_waybills(self):
         _tids, ids = self.import_trades(1)
