@@ -2,7 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 """E-waybills over XML-RPC: accounts, waybills per parcel, print, hold, cancel, send."""
+import datetime
 import re
+import time
 
 import requests
 
@@ -47,6 +49,13 @@ class TestWaybillRpc(EcommerceRpcCase):
                           ["picking_ids", "ecommerce_tid"])
         by_tid = dict((o["ecommerce_tid"], o["picking_ids"][0]) for o in orders)
         return tids, [by_tid[tid] for tid in tids]
+
+    @staticmethod
+    def recent():
+        """The last hour (UTC): a window the refunds are read in, a day a call."""
+        now = datetime.datetime.utcnow().replace(microsecond=0)
+        return {"date_from": str(now - datetime.timedelta(hours=1)),
+                "date_to": str(now + datetime.timedelta(minutes=5))}
 
     def accounts(self, login="packer"):
         return self.rpc(login, "ecommerce.waybill.account", "sync_accounts", self.shop_id)
@@ -213,3 +222,40 @@ class TestWaybillRpc(EcommerceRpcCase):
         _tids, ids = self.import_trades(1)
         self.create_user("clerk", ["base.group_user"])
         self.assertRpcAccessError("clerk", "stock.picking", "ecommerce_get_waybills", ids)
+
+    def test_a_split_delivery_gets_a_parcel_each_and_ships_split(self):
+        """A refund splits one sub-order's goods off; refused, both parts ship, each
+        with its own waybill reported for its own sub-order."""
+        mug = self.rpc("admin", "product.product", "create", {
+            "name": "Mug", "type": "product", "default_code": "MUG-1"})
+        self.rpc("admin", "ecommerce.sku.mapping", "create", {
+            "shop_id": self.shop_id, "num_iid": "520000000002", "sku_id": "",
+            "product_id": mug})
+        _tids, ids = self.import_trades(1, lines=[
+            tf.line(), tf.line(num_iid=520000000002, sku_id="", outer_sku_id="",
+                               outer_iid="MUG-X", title="Mug")])
+        order_id = self.rpc("admin", "stock.picking", "read", ids, ["sale_id"])[0]["sale_id"][0]
+        self.sandbox.refund("8100", oid="810001", status="WAIT_SELLER_AGREE",
+                            refund_fee="20.00", reason="不想要了")
+        self.rpc("admin", "ecommerce.shop", "sync_refunds", [self.shop_id], **self.recent())
+        time.sleep(1)  # the refund's `modified` moves on: the next sync reads it
+        self.sandbox.refund("8100", oid="810001", status="SELLER_REFUSE_BUYER")
+        # the trade changed: the order sync reads it and lifts the hold
+        self.rpc("admin", "ecommerce.shop", "write", [self.shop_id],
+                 {"order_sync_watermark": self.recent()["date_from"]})
+        self.rpc("admin", "ecommerce.shop", "sync_orders", [self.shop_id])
+        parts = self.rpc("admin", "stock.picking", "search",
+                         [("sale_id", "=", order_id), ("state", "not in", ("done", "cancel"))])
+        self.assertEqual(len(parts), 2)
+        self.assertEqual([p["ecommerce_held"] for p in self.rpc(
+            "admin", "stock.picking", "read", parts, ["ecommerce_held"])], [False, False])
+        summary = self.get(parts, account_id=self.zto()["id"])
+        codes = dict((i["picking"], i["waybill"]) for i in summary["issued"])
+        self.assertEqual(len(set(codes.values())), 2, summary)
+        for picking_id in parts:
+            self.validate(picking_id)
+        self.rpc("packer", "ecommerce.shop", "send_shipments", [self.shop_id])
+        sent = dict((o["oid"], o.get("invoice_no")) for o in
+                    self.sandbox.trade("8100")["orders"]["order"])
+        self.assertEqual(sorted(sent.values()), sorted(codes.values()))
+        self.assertEqual(self.sandbox.trade("8100")["status"], "WAIT_BUYER_CONFIRM_GOODS")
