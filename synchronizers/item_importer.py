@@ -159,7 +159,7 @@ class EcommerceItemImporter(models.AbstractModel):
         ids = self._normalize_num_iids(num_iids, result)
         if len(ids) > self._inline_limit():
             result["queued"] = len(ids)
-            result["jobs"] = self.shop._enqueue_item_imports(ids)
+            result["jobs"] = self.env["ecommerce.job.planner"]._enqueue_item_imports(self.shop, ids)
             return result
         return self.import_ids(ids)
 
