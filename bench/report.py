@@ -80,7 +80,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("results")
     parser.add_argument("--scale", default="1.0")
-    parser.add_argument("--readme", help="Markdown file whose bench block is replaced (docs/development.md)")
+    parser.add_argument("--readme", help="Markdown file whose bench block is replaced")
     args = parser.parse_args()
     rows = [json.loads(line) for line in open(args.results)]
     text = render(rows, args.scale)
