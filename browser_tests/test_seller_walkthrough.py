@@ -9,8 +9,9 @@ imported order is sent to the platform, a JD shop runs the same steps against th
 sandbox, and the Shop Health card of a new shop turns red on a refused trade and green
 once its SKU is mapped. The steps run in order and share state (`walk`); a step whose
 feature (menu) is not in the addon is skipped with the reason. Each step saves
-screenshots; ten go to docs/screenshots/ (the user guide shows them). The steps added with the shipment, the JD
-shop and the health screen find elements by field, button and menu names, not labels.
+screenshots; ten go to docs/screenshots/ (the user guide shows them). The steps added
+with the shipment, the JD shop and the health screen find elements by field, button and
+menu names, not labels.
 """
 import datetime
 import json
