@@ -72,8 +72,12 @@ class TestApiExamples(EcommerceRpcCase):
         names = {"call": self.call, "shop_id": self.create_shop(),
                  "jd_shop_id": self.call("ecommerce.shop", "create", jd_shop_vals()),
                  "sandbox": self.sandbox, "jd_sandbox": self.jd_sandbox}
-        blocks = examples(read_api_md())
+        text = read_api_md()
+        blocks = examples(text)
         self.assertGreaterEqual(len(blocks), 15)
+        # a block left open would swallow the text up to the next one, or be skipped
+        self.assertEqual(len(blocks), len(re.findall(r"^```python$", text, re.M)),
+                         "a ```python block of docs/api.md is not closed")
         failures = []
         for heading, code in blocks:
             try:
@@ -81,8 +85,9 @@ class TestApiExamples(EcommerceRpcCase):
             except Exception:  # pylint: disable=broad-except
                 # every failing example is reported, not only the first one
                 failures.append("## %s\n%s" % (heading, traceback.format_exc(limit=-3)))
-        self.assertFalse(failures, "%d of %d examples of docs/api.md failed:\n\n%s" % (
-            len(failures), len(blocks), "\n".join(failures)))
+        if failures:
+            self.fail("%d of %d examples of docs/api.md failed:\n\n%s" % (
+                len(failures), len(blocks), "\n".join(failures)))
 
     def test_a_failing_example_names_its_section(self):
         text = "# API\n## Shops\n```python\nassert 1 == 1\n```\n### shop.boom()\n" \
