@@ -4,10 +4,10 @@
 """docs/api.md is true: every example in it runs over real XML-RPC, and every
 public method of ecommerce.shop is documented there.
 
-The examples are the ```python blocks of docs/api.md, run in document order,
-each in a namespace of its own with the names the document's "How the examples
-run" section promises: call, shop_id, jd_shop_id, sandbox, jd_sandbox. A block
-that fails is reported with the heading of its section and its traceback.
+The examples are the ```python blocks of docs/api.md, run in document order in
+one namespace that starts with the names the document's "How the examples run"
+section promises: call, shop_id, jd_shop_id, sandbox, jd_sandbox. A block that
+fails is reported with the heading of its section and its traceback.
 """
 import inspect
 import os
@@ -79,9 +79,10 @@ class TestApiExamples(EcommerceRpcCase):
         self.assertEqual(len(blocks), len(re.findall(r"^```python$", text, re.M)),
                          "a ```python block of docs/api.md is not closed")
         failures = []
+        namespace = dict(names)  # shared, as in a notebook: a section reuses its own names
         for heading, code in blocks:
             try:
-                exec(compile(code, "docs/api.md, %s" % heading, "exec"), dict(names))
+                exec(compile(code, "docs/api.md, %s" % heading, "exec"), namespace)
             except Exception:  # pylint: disable=broad-except
                 # every failing example is reported, not only the first one
                 failures.append("## %s\n%s" % (heading, traceback.format_exc(limit=-3)))
