@@ -13,7 +13,7 @@ import logging
 
 from odoo import _, models
 
-from ..models.ecommerce_shop import PLATFORM_ERRORS
+from ..adapters import PlatformError
 
 _logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class WaybillIssuer(models.AbstractModel):
             answers = self.adapter.get_waybills(
                 {"carrier_code": account.carrier_code, "sender": account._sender(),
                  "template_url": account.template_url}, parcels)
-        except PLATFORM_ERRORS as err:
+        except PlatformError as err:
             reason = self.shop._explain_error(err)
             for picking in batch:
                 self._note("failed", picking, reason)
@@ -153,7 +153,7 @@ class WaybillIssuer(models.AbstractModel):
             return True
         try:
             self.adapter.cancel_waybill(account.carrier_code, code)
-        except PLATFORM_ERRORS as err:
+        except PlatformError as err:
             self._note("failed", picking, self.shop._explain_error(err))
             return False
         account.sudo().quantity += 1
