@@ -4,7 +4,7 @@
 {
     "name": "E-commerce Sync (Taobao / Tmall)",
     "summary": "Run Taobao and Tmall shops from Odoo: items and SKUs, orders, stock",
-    "version": "11.0.1.0.0",
+    "version": "11.0.2.0.0",
     "development_status": "Beta",
     "category": "Sales",
     "website": "https://example.invalid/ecommerce_sync",
@@ -44,5 +44,6 @@
         "wizards/ecommerce_own_key_wizard_views.xml",
         "wizards/ecommerce_privacy_reveal_wizard_views.xml",
         "views/ecommerce_privacy_views.xml",
+        "data/ecommerce_upgrade_data.xml",
     ],
 }
