@@ -28,4 +28,6 @@ from . import queue_job
 from . import ecommerce_shop_jobs
 from . import ecommerce_shop_unshipped
 from . import ecommerce_shop_health
+from . import ecommerce_shop_health_card
 from . import ecommerce_shop_privacy
+from . import ecommerce_sync_log_health
