@@ -241,8 +241,8 @@ class EcommerceShopHealth(models.AbstractModel):
         def x(age):
             return round(width * (1 - min(age, span) / span), 1)
 
-        def y(value, top_value):
-            return round(height - (height - top) * value / float(top_value), 1)
+        def y(value, top_value):  # 2 pixels above the bottom: a line at 0 stays visible
+            return round(height - 2 - (height - 2 - top) * value / float(top_value), 1)
 
         parts = ['<svg xmlns="http://www.w3.org/2000/svg" class="o_ecommerce_health_chart" '
                  'width="%d" height="%d" viewBox="0 0 %d %d">' % (width, height, width, height),
@@ -261,6 +261,9 @@ class EcommerceShopHealth(models.AbstractModel):
         if points:
             parts.append('<polyline points="%s" fill="none" stroke="%s" stroke-width="2"/>'
                          % (line, LAG_COLOUR))
+            last = points[-1]  # now: a dot, the figure the card's text gives
+            parts.append('<circle cx="%s" cy="%s" r="3" fill="%s"/>'
+                         % (x(last[0]) - 3, y(last[1], lag_max), LAG_COLOUR))
         legend = _("%(hours)dh: lag up to %(lag)d min, backlog up to %(backlog)d") % {
             "hours": HISTORY_HOURS, "lag": max([p[1] for p in points] + [0]),
             "backlog": max([p[2] for p in points] + [0])}
