@@ -119,14 +119,15 @@ class EcommerceShopHealth(models.AbstractModel):
     @api.model
     def _count_jobs(self, shops):
         """Failed, waiting and stalled jobs per shop, read from the shops' job channels."""
-        channels = {shop._job_channel_name(): shop.id for shop in shops}
+        planner = self.env["ecommerce.job.planner"]
+        channels = {planner._channel_name(shop): shop.id for shop in shops}
         Job = self.env["queue.job"].sudo()
         groups = Job.read_group(
             [("channel", "in", list(channels)),
              ("state", "in", ("failed", "pending", "enqueued"))],
             ["channel", "state", "method_name"], ["channel", "state", "method_name"],
             lazy=False)
-        stalled = Job.read_group(shops._stalled_jobs_domain(list(channels)),
+        stalled = Job.read_group(planner._stalled_jobs_domain(list(channels)),
                                  ["channel"], ["channel"])
         result = {"health_jobs_failed": {}, "health_jobs_waiting": {},
                   "health_trades_waiting": {},
@@ -197,7 +198,8 @@ class EcommerceShopHealth(models.AbstractModel):
                 "block shop %(shop)s (its orders, stock, shipments and refunds wait). A cron "
                 "requeues each once; check the workers' time limits.")
                 % {"count": values["health_jobs_stalled"],
-                   "minutes": shop._stalled_job_minutes(), "shop": shop.name}))
+                   "minutes": self.env["ecommerce.job.planner"]._stalled_job_minutes(),
+                   "shop": shop.name}))
         return reasons
 
     # ------------------------------------------------------------------

@@ -3,8 +3,7 @@
 
 from odoo import api, fields, models
 
-SHOP_JOB_MODEL = "ecommerce.shop"
-SHARED_CHANNEL = "root.ecommerce"
+from .ecommerce_job_planner import CHANNEL, SHOP
 
 
 class QueueJob(models.Model):
@@ -30,7 +29,7 @@ class QueueJob(models.Model):
                SET channel = %s || '.shop_' || (record_ids::json ->> 0)
              WHERE model_name = %s AND channel = %s
                AND json_array_length(record_ids::json) = 1""",
-                            (SHARED_CHANNEL, SHOP_JOB_MODEL, SHARED_CHANNEL))
+                            (CHANNEL, SHOP, CHANNEL))
         restored = self.env.cr.rowcount
         self.invalidate_cache(["channel"])
         return restored
