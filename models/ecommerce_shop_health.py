@@ -206,13 +206,14 @@ class EcommerceShopHealth(models.AbstractModel):
     # History: lag and backlog over the last day, from the sync logs
     # ------------------------------------------------------------------
     @api.model
-    def _sample(self, shop, now):
-        """The figures a sync log keeps for the chart: {lag, backlog} of ``shop`` now."""
-        watermark = fields.Datetime.from_string(shop.order_sync_watermark)
-        backlog = self._count_backlog_trades(shop.ids).get(shop.id, 0)
-        return {"health_sampled": True,
-                "health_lag_minutes": max(self._lag_minutes(watermark, now), 0),
-                "health_backlog": backlog}
+    def _samples(self, shops, now):
+        """{shop id: the figures a sync log keeps for the chart}: lag and backlog now."""
+        backlog = self._count_backlog_trades(shops.ids)
+        return {shop.id: {
+            "health_sampled": True,
+            "health_lag_minutes": max(self._lag_minutes(
+                fields.Datetime.from_string(shop.order_sync_watermark), now), 0),
+            "health_backlog": backlog.get(shop.id, 0)} for shop in shops}
 
     @api.model
     def _history(self, shops, now):

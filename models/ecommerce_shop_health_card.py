@@ -72,12 +72,12 @@ class EcommerceShopHealthCard(models.Model):
         stored = self.filtered(lambda shop: isinstance(shop.id, int))
         now = fields.Datetime.from_string(fields.Datetime.now())
         history = health._history(stored, now)
+        samples = health._samples(stored, now)  # one query for every shop on screen
         for shop in self:
             points = history.get(shop.id, [])
-            if shop in stored:
-                now_sample = health._sample(shop, now)
-                points = points + [(0, now_sample["health_lag_minutes"],
-                                    now_sample["health_backlog"])]
+            if shop.id in samples:
+                sample = samples[shop.id]
+                points = points + [(0, sample["health_lag_minutes"], sample["health_backlog"])]
             shop.health_chart = health._chart(points)
 
     @api.multi
@@ -92,7 +92,7 @@ class EcommerceShopHealthCard(models.Model):
         self.check_access_rule("read")
         health = self.env["ecommerce.shop.health"]
         now = fields.Datetime.from_string(fields.Datetime.now())
-        sample = health._sample(self, now)
+        sample = health._samples(self, now)[self.id]
         points = health._history(self, now)[self.id] + [
             (0, sample["health_lag_minutes"], sample["health_backlog"])]
         return [{"minutes_ago": int(round(age)), "lag_minutes": lag, "backlog": backlog}

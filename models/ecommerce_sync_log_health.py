@@ -22,5 +22,5 @@ class EcommerceSyncLogHealth(models.Model):
     def _record(self, shop, kind, summary, window=(False, False), error=False, calls=0):
         log = super()._record(shop, kind, summary, window=window, error=error, calls=calls)
         now = fields.Datetime.from_string(log.date_end or fields.Datetime.now())
-        log.write(self.env["ecommerce.shop.health"]._sample(shop, now))
+        log.write(self.env["ecommerce.shop.health"]._samples(shop, now)[shop.id])
         return log

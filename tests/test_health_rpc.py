@@ -6,7 +6,7 @@ last day of lag and backlog that its chart draws, from the sync logs."""
 from datetime import datetime, timedelta
 
 from . import trade_factory as tf
-from .common import EcommerceRpcCase
+from .common import EcommerceCase, EcommerceRpcCase, shop_vals
 
 FMT = "%Y-%m-%d %H:%M:%S"
 CARD = ["health_state", "health_reasons", "order_sync_lag_minutes", "health_trades_refused",
@@ -87,3 +87,21 @@ class TestHealthRpc(EcommerceRpcCase):
         self.assertEqual(card["health_trades_refused"], 1)
         self.assertEqual(len(self.rpc("clerk", "ecommerce.shop", "health_history",
                                       [self.shop_id])), 2)
+
+
+class TestHealthQueries(EcommerceCase):
+
+    def queries_to_draw(self, shops):
+        shops.invalidate_cache()
+        before = self.env.cr.sql_log_count
+        shops.mapped("health_chart")
+        shops.mapped("health_state")
+        return self.env.cr.sql_log_count - before
+
+    def test_one_screen_is_a_few_queries_whatever_the_shops(self):
+        others = self.env["ecommerce.shop"]
+        for code in ("H2", "H3", "H4"):
+            others |= self.env["ecommerce.shop"].create(shop_vals(name=code, code=code))
+        self.queries_to_draw(self.shop | others)  # caches of the ORM and translations
+        one = self.queries_to_draw(self.shop)
+        self.assertEqual(self.queries_to_draw(self.shop | others), one)
