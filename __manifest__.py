@@ -4,7 +4,7 @@
 {
     "name": "E-commerce Sync (Taobao / Tmall, JD, own web shop)",
     "summary": "Taobao/Tmall, JD and own web shops in Odoo: items, orders, refunds, stock",
-    "version": "11.0.1.0.0",
+    "version": "11.0.2.0.0",
     "development_status": "Beta",
     "category": "Sales",
     "author": "ecommerce_sync contributors",
@@ -45,5 +45,6 @@
         "wizards/ecommerce_privacy_reveal_wizard_views.xml",
         "views/ecommerce_privacy_views.xml",
         "views/ecommerce_waybill_views.xml",
+        "data/ecommerce_upgrade_data.xml",
     ],
 }

@@ -29,9 +29,11 @@ from . import ecommerce_job_planner
 from . import ecommerce_shop_jobs
 from . import ecommerce_shop_unshipped
 from . import ecommerce_shop_health
+from . import ecommerce_shop_health_card
 from . import ecommerce_shop_privacy
 from . import ecommerce_waybill_account
 from . import ecommerce_shop_waybills
 from . import stock_picking_waybill
 from . import stock_picking_batch
 from . import res_users
+from . import ecommerce_sync_log_health

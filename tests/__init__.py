@@ -37,5 +37,6 @@ from . import test_secrets_in_records
 from . import test_privacy_rpc
 from . import test_stock_stale_shops
 from . import test_unshipped_pass
+from . import test_health_rpc
 from . import test_api_examples
 from . import test_waybill_rpc
