@@ -23,10 +23,16 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
+try:
+    from . import top_tmc
+except ImportError:  # run as a script: python sandbox/top_sandbox.py
+    import top_tmc
+
 FMT = '%Y-%m-%d %H:%M:%S'
 DT_RE = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$')
 LOOPBACK = ('127.0.0.1', 'localhost', '::1')
-NO_SESSION_METHODS = ('taobao.time.get', 'taobao.logistics.companies.get')
+NO_SESSION_METHODS = ('taobao.time.get', 'taobao.logistics.companies.get') + \
+    top_tmc.NO_SESSION_METHODS
 DEFAULT_TRADE_TYPES = frozenset(['fixed', 'auction', 'auto_delivery', 'ec', 'cod',
                                  'step', 'independent_simple_trade',
                                  'independent_shop_trade'])
@@ -448,7 +454,7 @@ def later_than(old):
     return fmt(datetime.datetime.strptime(old, FMT) + datetime.timedelta(seconds=1))
 
 
-class Api(object):
+class Api(top_tmc.TmcApi):
     """The TOP business APIs, operating on a Store."""
 
     #: taobao.trades.sold.get shows the trades of these last days only (3 months); 0: all
@@ -480,6 +486,7 @@ class Api(object):
             'taobao.top.oaid.merge': self.oaid_merge,
             'taobao.trades.sold.query': self.trades_sold_query,
         }
+        self.methods.update(self.tmc_methods(invalid))
 
     def time_get(self, params):
         return {'time': fmt(beijing_now())}
@@ -969,7 +976,8 @@ class TradeChanges(object):
         self.store, self.api = store, api
         self.verbs = {'refund': self.refund, 'address': self.address, 'memo': self.memo,
                       'message': self.message, 'ship': self.ship, 'finish': self.finish,
-                      'close': self.close, 'forbid': self.forbid, 'allow': self.allow}
+                      'close': self.close, 'forbid': self.forbid, 'allow': self.allow,
+                      'pay': top_tmc.buyer_pay}
 
     def handle(self, rest, body):
         tid, _slash, verb = rest.partition('/')
@@ -991,6 +999,7 @@ class TradeChanges(object):
             answer = {'ok': True, 'tid': tid, 'status': trade['status'],
                       'modified': trade['modified'], 'payment': trade.get('payment')}
             answer.update(extra)
+            self.api.tmc.trade_changed(verb, trade, answer)
             return 200, answer
 
     # -- refunds ------------------------------------------------------------
@@ -1349,6 +1358,8 @@ class Sandbox(object):
                                            args.decrypt_quota))
         self.api.history_days = args.trade_history_days
         self.changes = TradeChanges(self.store, self.api)
+        self.api.app_key = args.app_key
+        self.api.tmc = top_tmc.Channel(args.tmc_fault, args.seed, args.tmc_redeliver_seconds)
         self.reset_runtime()
         self.faults = Faults(args.fault, args.seed, args.slow_seconds)
 
@@ -1386,10 +1397,13 @@ class Sandbox(object):
     def control(self, verb, path, body):
         if path == '/_sandbox/privacy':
             return self._privacy(verb, body)
+        if path == '/_sandbox/tmc':
+            return self.api.tmc.control(verb, body)
         if path == '/_sandbox/reset' and verb == 'POST':
             given = any(body.get(k) is not None for k in ('items', 'trades', 'refunds'))
             data = body if given else self._read_data()
             self.store.load(data)
+            self.api.tmc.clear()
             self.reset_runtime()
             self.faults = Faults((), self.args.seed, self.args.slow_seconds)
             return 200, {'ok': True, 'items': len(self.store.items),
@@ -1407,8 +1421,13 @@ class Sandbox(object):
             with self.store.lock:
                 for item in body.get('items') or []:
                     self.store.put_item(item)
+                before = dict((str(t.get('tid')), self.store.trades[str(t.get('tid'))]['status'])
+                              for t in body.get('trades') or []
+                              if str(t.get('tid')) in self.store.trades)
                 for trade in body.get('trades') or []:
                     self.store.put_trade(trade)
+                self.api.tmc.trades_upserted(
+                    before, [self.store.trades[str(t['tid'])] for t in body.get('trades') or []])
                 for refund in body.get('refunds') or []:
                     self.store.put_refund(refund)
             return 200, {'ok': True}
@@ -1728,6 +1747,11 @@ def parse_args(argv=None):
     parser.add_argument('--fault', action='append', default=[],
                         help='KIND:RATE or KIND@N; KIND in %s' % ', '.join(FAULT_KINDS))
     parser.add_argument('--seed', type=int, default=None)
+    parser.add_argument('--tmc-fault', action='append', default=[],
+                        help='TMC message faults KIND:RATE; KIND in %s'
+                             % ', '.join(top_tmc.TMC_FAULT_KINDS))
+    parser.add_argument('--tmc-redeliver-seconds', type=float, default=60.0,
+                        help='an unconfirmed TMC message comes again after these seconds')
     parser.add_argument('--slow-seconds', type=float, default=2.0)
     parser.add_argument('--rebase-times', action='store_true')
     parser.add_argument('--trade-history-days', type=int, default=90,
