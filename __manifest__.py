@@ -44,5 +44,7 @@
         "wizards/ecommerce_own_key_wizard_views.xml",
         "wizards/ecommerce_privacy_reveal_wizard_views.xml",
         "views/ecommerce_privacy_views.xml",
+        "data/realtime_data.xml",
+        "views/ecommerce_realtime_views.xml",
     ],
 }

@@ -44,6 +44,7 @@ TOP_REVEAL_SCENES = {"manual_waybill": "1006", "after_sales": "2001", "customer_
 # taobao.trades.sold.query: 1001 consultation, 1002 after-sales.
 TOP_QUERY_SCENES = {"customer_care": "1001", "after_sales": "1002"}
 MERGE_BATCH = 100
+TMC_UNPAID = ("WAIT_BUYER_PAY", "TRADE_NO_CREATE_PAY")
 # TMC topics the connector acts on: every one means "re-read this trade" (or refund).
 TMC_TRADE_TOPICS = tuple("taobao_trade_" + name for name in (
     "TradeCreate", "TradeBuyerPay", "TradeSellerShip", "TradePartlySellerShip", "TradeSuccess",
@@ -355,6 +356,8 @@ def _tmc_event(row):
     refund_id = str(content.get("refund_id") or "") or None
     if kind == "refund" and not refund_id or not tid:
         kind = None  # nothing to re-read
+    elif kind == "trade" and content.get("status") in TMC_UNPAID:
+        kind = None  # not an order yet: its TradeBuyerPay message follows
     try:
         published = parse_beijing(row["pub_time"]) if row.get("pub_time") else None
     except ValueError:

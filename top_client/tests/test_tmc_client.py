@@ -65,6 +65,12 @@ def test_unknown_topic_is_an_event_without_work():
     assert event['kind'] is None and event['id'] == '7'
 
 
+def test_an_unpaid_trade_is_no_work_yet():
+    event = _tmc_event({'id': 8, 'topic': 'taobao_trade_TradeCreate',
+                        'content': {'tid': 5, 'status': 'WAIT_BUYER_PAY'}})
+    assert event['kind'] is None and event['tid'] == '5'
+
+
 def test_jd_says_no_channel():
     jd = JdAdapter(client=None)
     assert jd.realtime_available is False
