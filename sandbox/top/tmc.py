@@ -19,6 +19,8 @@ import random
 import threading
 import time
 
+from .core import invalid
+
 TRADE_TOPICS = tuple('taobao_trade_' + name for name in (
     'TradeCreate', 'TradeBuyerPay', 'TradeSellerShip', 'TradePartlySellerShip',
     'TradeSuccess', 'TradeClose', 'TradeCloseAndModifyDetailOrder', 'TradeModifyFee',
@@ -43,14 +45,6 @@ REFUND_STATUS_TOPICS = {'WAIT_SELLER_AGREE': 'RefundCreated',
                         'SELLER_REFUSE_BUYER': 'RefundSellerRefuseAgreement',
                         'CLOSED': 'RefundClosed', 'SUCCESS': 'RefundSuccess'}
 UNPAID = ('WAIT_BUYER_PAY', 'TRADE_NO_CREATE_PAY')
-
-
-class TmcError(Exception):
-    """Bad input to a TMC call: the gateway answers it as code 41 on ``name``."""
-
-    def __init__(self, name, why):
-        super(TmcError, self).__init__(why)
-        self.name, self.why = name, why
 
 
 def parse_tmc_faults(specs):
@@ -254,31 +248,21 @@ def buyer_pay(trade, body):
 class TmcApi(object):
     """The tmc.* methods, mixed into the sandbox's Api; ``self.tmc`` is its Channel."""
 
+    METHODS = {'taobao.tmc.user.permit': 'tmc_user_permit',
+               'taobao.tmc.user.get': 'tmc_user_get',
+               'taobao.tmc.user.cancel': 'tmc_user_cancel',
+               'taobao.tmc.messages.consume': 'tmc_messages_consume',
+               'taobao.tmc.messages.confirm': 'tmc_messages_confirm'}
     tmc = None
     app_key = ''
-
-    def tmc_methods(self, invalid):
-        """Method name -> handler; ``invalid(name, why)`` makes the gateway's code 41."""
-        def guarded(handler):
-            def call(params):
-                try:
-                    return handler(params)
-                except TmcError as exc:
-                    raise invalid(exc.name, exc.why)
-            return call
-        return {'taobao.tmc.user.permit': guarded(self.tmc_user_permit),
-                'taobao.tmc.user.get': guarded(self.tmc_user_get),
-                'taobao.tmc.user.cancel': guarded(self.tmc_user_cancel),
-                'taobao.tmc.messages.consume': guarded(self.tmc_messages_consume),
-                'taobao.tmc.messages.confirm': guarded(self.tmc_messages_confirm)}
 
     def tmc_user_permit(self, params):
         raw = params.get('topics')
         topics = [t.strip() for t in raw.split(',') if t.strip()] if raw else list(TOPICS)
         unknown = [t for t in topics if t not in TOPICS]
         if unknown or len(topics) > 100:
-            raise TmcError('topics', 'topics: at most 100 of the app\'s topics; unknown: %s'
-                           % ', '.join(unknown))
+            raise invalid('topics', "topics: at most 100 of the app's topics; unknown: %s"
+                          % ', '.join(unknown))
         self.tmc.permit(self.app_key, self.store.seller_nick, topics)
         return {'is_success': True}
 
@@ -299,26 +283,26 @@ class TmcApi(object):
     def _tmc_nick(params):
         nick = (params.get('nick') or '').strip()
         if not nick:
-            raise TmcError('nick', 'nick is required')
+            raise invalid('nick', 'nick is required')
         return nick
 
     def tmc_messages_consume(self, params):
         try:
             quantity = int(params.get('quantity') or 100)
         except ValueError:
-            raise TmcError('quantity', 'quantity must be a number')
+            raise invalid('quantity', 'quantity must be a number')
         if not 10 <= quantity <= 200:
-            raise TmcError('quantity', 'quantity must be 10 to 200')
+            raise invalid('quantity', 'quantity must be 10 to 200')
         if (params.get('group_name') or 'default') != 'default':
-            raise TmcError('group_name', 'group %s does not exist' % params['group_name'])
+            raise invalid('group_name', 'group %s does not exist' % params['group_name'])
         messages = self.tmc.consume(quantity)
         return {'messages': {'tmc_message': messages}} if messages else {}
 
     def tmc_messages_confirm(self, params):
         ids = [i.strip() for i in (params.get('s_message_ids') or '').split(',') if i.strip()]
         if not ids:
-            raise TmcError('s_message_ids', 's_message_ids is required')
+            raise invalid('s_message_ids', 's_message_ids is required')
         if len(ids) > 200:
-            raise TmcError('s_message_ids', 's_message_ids: at most 200 ids')
+            raise invalid('s_message_ids', 's_message_ids: at most 200 ids')
         self.tmc.confirm(ids)
         return {'is_success': True}
