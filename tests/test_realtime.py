@@ -9,6 +9,9 @@ publishes one TMC message per change, with its faults when a test asks.
 """
 import time
 from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlparse
+
+import requests
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -151,6 +154,18 @@ class TestRealtime(RealtimeCase):
 
 
 class TestRealtimeConsumer(RealtimeCase):
+
+    def test_authorising_the_shop_subscribes_it(self):
+        url = self.shop.action_authorize()["url"]
+        back = requests.get(url, allow_redirects=False, timeout=10).headers["Location"]
+        query = parse_qs(urlparse(back).query)
+        self.shop.oauth_complete(query["state"][0], query["code"][0])
+        self.assertTrue(self.shop.realtime_enabled)
+        permits = self.tmc()["permits"]
+        self.assertEqual([p["user_nick"] for p in permits], [SELLER])
+        self.assertIn("taobao_refund_RefundCreated", permits[0]["topics"])
+        channel = self.env["ecommerce.realtime.channel"]._for_shop(self.shop)
+        self.assertEqual(len(self.consumer_job(channel)), 1)
 
     def test_one_consumer_per_app_and_the_watchdog_restarts_a_dead_one(self):
         channel = self.subscribe()
