@@ -34,6 +34,8 @@ BATCH = 200
 # Successor delay after an empty read, and after a failed one.
 IDLE_SECONDS = 2
 ERROR_SECONDS = 30
+# Stock of the other shops: pushed at most this often after re-reads were queued.
+STOCK_EVERY_SECONDS = 30
 # No successful read for this long: the channel is stalled and the pull takes over.
 STALL_SECONDS = 120
 # A run started this long ago without reporting back died with its worker.
@@ -71,6 +73,9 @@ class EcommerceRealtimeChannel(models.Model):
         readonly=True, default="[]",
         help="Messages whose work is stored; the next read confirms them to the platform.")
     last_error = fields.Text(readonly=True)
+    stock_due = fields.Boolean(
+        readonly=True, help="Re-reads were queued since the last stock push was queued.")
+    stock_queued_at = fields.Datetime(readonly=True)
     stalled_since = fields.Datetime(readonly=True)
     state = fields.Selection(
         [("running", "Running"), ("stalled", "Stalled")], compute="_compute_state",
@@ -186,9 +191,23 @@ class EcommerceRealtimeChannel(models.Model):
             error = shops[:1]._explain_error(err)
             _logger.warning("Real-time channel %s: %s", self.id, err)
         self._record_run(consumer.summary, pending + consumer.event_ids, error)
+        self._push_stock_if_due()
         pause = ERROR_SECONDS if error else (0 if consumer.event_ids else IDLE_SECONDS)
         self._enqueue_consumer(pause)
         return _("%(messages)s messages, %(jobs)s jobs, %(merged)s merged") % consumer.summary
+
+    def _push_stock_if_due(self):
+        """A sale read here changes what the other shops may offer: queue the stock
+        jobs of every shop, at most every STOCK_EVERY_SECONDS, once re-reads were
+        queued (the jobs compute the quantities when they run, after the re-reads
+        queued before them)."""
+        if not self.stock_due:
+            return
+        last = fields.Datetime.from_string(self.stock_queued_at)
+        if last and (datetime.utcnow() - last).total_seconds() < STOCK_EVERY_SECONDS:
+            return
+        self.env["ecommerce.shop"]._cron_enqueue_stock()
+        self.sudo().write({"stock_due": False, "stock_queued_at": fields.Datetime.now()})
 
     def _pending_ids(self):
         return json.loads(self.pending_confirm or "[]")
@@ -201,6 +220,8 @@ class EcommerceRealtimeChannel(models.Model):
                 "merged_total": self.merged_total + summary["merged"]}
         if not error:
             vals["last_read"] = now
+        if summary["jobs"]:
+            vals["stock_due"] = True
         if summary["max_lag"] is not None:
             vals["lag_seconds"] = summary["max_lag"]
         if summary["newest"]:

@@ -187,6 +187,19 @@ class EcommerceShopRealtime(models.Model):
         last = fields.Datetime.from_string(self.order_sync_last_success)
         return now - last < timedelta(minutes=max(1, self.realtime_pull_minutes))
 
+    def _stock_push_block_reason(self):
+        """While the channel runs, the orders are as fresh as its last read: the age
+        of the last pull (the lag check) no longer blocks the stock push. A failed
+        or paused sync still does."""
+        reason = super(EcommerceShopRealtime, self)._stock_push_block_reason()
+        shop = self.sudo()
+        only_the_lag = not (shop.order_sync_error or shop.sync_paused or
+                            not shop.order_unshipped_pass_last or
+                            not shop.order_sync_last_success)
+        if reason and only_the_lag and self.realtime_state == "running":
+            return False
+        return reason
+
     def _realtime_pull_now(self):
         self._delayed(_("Shop %(shop)s: order sync") % {"shop": self.name},
                       PRIORITY_ORDERS)._job_sync_orders()

@@ -152,6 +152,22 @@ class TestRealtime(RealtimeCase):
         self.run_pending()
         self.assertEqual(self.order_of("7004").amount_total, 50.0)
 
+    def test_a_running_channel_lets_the_stock_push_run_between_pulls(self):
+        self.paid_later("7005")
+        channel = self.subscribe()
+        self.sandbox._change("7005", "pay")
+        self.consume(channel)
+        self.assertTrue(channel.stock_queued_at, "the sale's stock push was queued")
+        self.shop.write({
+            "order_sync_last_success": fields.Datetime.to_string(
+                datetime.utcnow() - timedelta(minutes=45)),
+            "order_unshipped_pass_last": fields.Datetime.now(), "order_sync_error": False})
+        self.shop.invalidate_cache()
+        self.assertFalse(self.shop._stock_push_block_reason())
+        channel.last_read = fields.Datetime.to_string(datetime.utcnow() - timedelta(minutes=5))
+        self.shop.invalidate_cache()
+        self.assertIn("45 minutes", self.shop._stock_push_block_reason())
+
 
 class TestRealtimeConsumer(RealtimeCase):
 
