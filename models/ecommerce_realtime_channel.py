@@ -31,7 +31,7 @@ REALTIME_LOCK_CLASS = 46025
 # stays short, and a worker is never held while the queue is empty.
 RUN_SECONDS = 10
 BATCH = 200
-# Successor delay after an empty read, and after a failed one.
+# Successor delay after a read that drained the queue, and after a failed one.
 IDLE_SECONDS = 2
 ERROR_SECONDS = 30
 # Stock of the other shops: pushed at most this often after re-reads were queued.
@@ -192,7 +192,9 @@ class EcommerceRealtimeChannel(models.Model):
             _logger.warning("Real-time channel %s: %s", self.id, err)
         self._record_run(consumer.summary, pending + consumer.event_ids, error)
         self._push_stock_if_due()
-        pause = ERROR_SECONDS if error else (0 if consumer.event_ids else IDLE_SECONDS)
+        # At once only while full batches wait: a run costs a worker about a second
+        # of job overhead, which the re-reads need more than two seconds of latency.
+        pause = ERROR_SECONDS if error else (0 if consumer.summary["more"] else IDLE_SECONDS)
         self._enqueue_consumer(pause)
         return _("%(messages)s messages, %(jobs)s jobs, %(merged)s merged") % consumer.summary
 

@@ -35,7 +35,7 @@ class RealtimeConsumer(models.AbstractModel):
         consumer.event_ids = []   # fetched this run: to confirm once committed
         consumer.queued = set()   # (shop id, kind, id) queued by this run
         consumer.summary = {"messages": 0, "jobs": 0, "merged": 0, "ignored": 0,
-                            "max_lag": None, "newest": None}
+                            "max_lag": None, "newest": None, "more": False}
         return consumer
 
     def confirm(self, event_ids):
@@ -53,7 +53,10 @@ class RealtimeConsumer(models.AbstractModel):
             events = self.adapter.realtime_fetch(quantity)
             self._queue_work(events)
             self.event_ids.extend(e["id"] for e in events)
-            if len(events) < quantity or time.time() >= deadline:
+            if len(events) < quantity:
+                return self.summary
+            if time.time() >= deadline:
+                self.summary["more"] = True  # a full batch: more messages wait
                 return self.summary
 
     def _queue_work(self, events):
