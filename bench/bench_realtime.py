@@ -142,14 +142,18 @@ class Driver(threading.Thread):
 CHECKS = {
     "import": "SELECT ecommerce_tid FROM sale_order WHERE ecommerce_shop_id = %s "
               "AND ecommerce_tid = ANY(%s)",
+    # The delivery goes to the new address, or (goods already gone) the order says so.
     "address": "SELECT o.ecommerce_tid FROM sale_order o JOIN res_partner p "
                "ON p.id = o.partner_shipping_id WHERE o.ecommerce_shop_id = %s "
-               "AND o.ecommerce_tid = ANY(%s) AND p.street LIKE '%%Bench road%%'",
+               "AND o.ecommerce_tid = ANY(%s) AND (p.street LIKE '%%Bench road%%' "
+               "OR o.ecommerce_review_reason LIKE '%%Bench road%%')",
     "memo": "SELECT ecommerce_tid FROM sale_order WHERE ecommerce_shop_id = %s "
             "AND ecommerce_tid = ANY(%s) AND ecommerce_seller_memo LIKE 'bench memo%%'",
-    # The order holds its goods: its delivery held, or no delivery made (draft).
+    # The order holds its goods: the refund hold (its delivery held), or an order
+    # still draft for another hold, which has no delivery to stop.
     "refund": "SELECT ecommerce_tid FROM sale_order WHERE ecommerce_shop_id = %s "
-              "AND ecommerce_tid = ANY(%s) AND ecommerce_hold_codes LIKE '%%refund%%'",
+              "AND ecommerce_tid = ANY(%s) AND (ecommerce_hold_codes LIKE '%%refund%%' "
+              "OR state = 'draft')",
 }
 
 
