@@ -46,5 +46,7 @@
         "views/ecommerce_privacy_views.xml",
         "views/ecommerce_waybill_views.xml",
         "data/ecommerce_upgrade_data.xml",
+        "data/realtime_data.xml",
+        "views/ecommerce_realtime_views.xml",
     ],
 }

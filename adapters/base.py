@@ -13,6 +13,7 @@ from collections import namedtuple
 from datetime import timedelta
 
 from ..mapping.trade_mapping import KNOWN_STATUSES
+from .errors import RefusedError
 
 Shipment = namedtuple("Shipment", "tid carrier_code waybill sub_ids all_sub_ids dummy")
 Shipment.__doc__ = """One parcel to report: ``sub_ids`` are the platform's sub-order ids it
@@ -285,3 +286,29 @@ class PlatformAdapter(object):
     def find_trades_by_receiver(self, name=None, mobile=None, phone=None, scene=None):
         """Tids whose receiver matches, looked up by the platform (customer care)."""
         raise NotImplementedError
+
+    # -- message channel (real time) ------------------------------------------
+    #: the platform pushes trade and refund changes through a channel the
+    #: connector reads (``realtime_*``); without one the pull is all there is
+    realtime_available = False
+
+    def realtime_permit(self):
+        """Subscribe the shop's seller to the change topics the connector handles."""
+        raise self._no_channel()
+
+    def realtime_fetch(self, quantity=200):
+        """One batch of change events of all the app's sellers, each
+        ``{"id", "kind": "trade"|"refund"|None, "tid", "refund_id", "seller_id",
+        "seller_nick", "published" (naive UTC or None), "topic"}``; ``kind`` None
+        for a message the connector has nothing to do with. Events are hints:
+        re-read the trade or refund. An event not confirmed comes again."""
+        raise self._no_channel()
+
+    def realtime_confirm(self, event_ids):
+        """Tell the platform these events are handled; returns the calls made."""
+        raise self._no_channel()
+
+    def _no_channel(self):
+        return RefusedError("%s offers no message channel the connector reads: "
+                            "orders are pulled" % self.platform, family="unsupported",
+                            reason="no message channel", platform=self.platform)

@@ -12,6 +12,7 @@ from ..mapping.stock_mapping import accepted_quantities, plan_calls
 from ..mapping.trade_mapping import (FULL_FIELDS, KNOWN_STATUSES, LIST_FIELDS, TRADE_TYPES,
                                      needs_full_detail, plan_trade, refunded_sub_orders,
                                      sold_units, to_money)
+from ..top_client import tmc
 from ..top_client import (MalformedResponseError, OAuthClient, RateLimitError, SessionError,
                           TopClient, TopError, beijing_str, parse_beijing)
 from .base import OAuthFlow, PlatformAdapter, StockResult, TradeSummary
@@ -46,6 +47,15 @@ MERGE_BATCH = 100
 # cainiao.waybill.ii.get takes at most 10 parcels (trade_order_info_dtos) a call.
 WAYBILL_BATCH = 10
 ORDER_CHANNELS = {"tmall": "TM", "taobao": "TB"}
+TMC_UNPAID = ("WAIT_BUYER_PAY", "TRADE_NO_CREATE_PAY")
+# TMC topics the connector acts on: every one means "re-read this trade" (or refund).
+TMC_TRADE_TOPICS = tuple("taobao_trade_" + name for name in (
+    "TradeCreate", "TradeBuyerPay", "TradeSellerShip", "TradePartlySellerShip", "TradeSuccess",
+    "TradeClose", "TradeCloseAndModifyDetailOrder", "TradeModifyFee", "TradeChanged",
+    "TradeMemoModified", "TradeLogisticsAddressChanged", "TradePartlyRefund"))
+TMC_REFUND_TOPICS = tuple("taobao_refund_" + name for name in (
+    "RefundCreated", "RefundSuccess", "RefundClosed", "RefundSellerAgreeAgreement",
+    "RefundSellerRefuseAgreement", "RefundBuyerReturnGoods", "RefundBuyerModifyAgreement"))
 
 
 def neutral_error(err):
@@ -348,12 +358,55 @@ class TaobaoAdapter(PlatformAdapter):
             groups += [sorted(group.split(",")) for group in answer.get("tid_list") or []]
         return sorted(groups)
 
+    # -- message channel (TMC) ------------------------------------------------
+    realtime_available = True
+
+    def realtime_permit(self):
+        try:
+            return tmc.permit(self.client, TMC_TRADE_TOPICS + TMC_REFUND_TOPICS)
+        except TopError as err:
+            raise neutral_error(err) from err
+
+    def realtime_fetch(self, quantity=200):
+        try:
+            return [_tmc_event(row) for row in tmc.consume(self.client, quantity)]
+        except TopError as err:
+            raise neutral_error(err) from err
+
+    def realtime_confirm(self, event_ids):
+        try:
+            return tmc.confirm(self.client, event_ids)
+        except TopError as err:
+            raise neutral_error(err) from err
+
     def find_trades_by_receiver(self, name=None, mobile=None, phone=None, scene=None):
         query = {"name": name or None, "mobile": mobile or None, "phone": phone or None}
         answer = self.call("taobao.trades.sold.query", {
             "scene": TOP_QUERY_SCENES[scene or "customer_care"],
             "query_list": json.dumps([{k: v for k, v in query.items() if v}])})
         return [str(tid) for tid in answer.get("tid_list") or []]
+
+
+def _tmc_event(row):
+    """The neutral event of a TMC message (see PlatformAdapter.realtime_fetch)."""
+    topic = row.get("topic") or ""
+    content = row.get("content") if isinstance(row.get("content"), dict) else {}
+    kind = "trade" if topic in TMC_TRADE_TOPICS else \
+        "refund" if topic in TMC_REFUND_TOPICS else None
+    tid = str(content.get("tid") or "") or None
+    refund_id = str(content.get("refund_id") or "") or None
+    if kind == "refund" and not refund_id or not tid:
+        kind = None  # nothing to re-read
+    elif kind == "trade" and content.get("status") in TMC_UNPAID:
+        kind = None  # not an order yet: its TradeBuyerPay message follows
+    try:
+        published = parse_beijing(row["pub_time"]) if row.get("pub_time") else None
+    except ValueError:
+        published = None
+    return {"id": str(row.get("id")), "kind": kind, "tid": tid, "refund_id": refund_id,
+            "seller_id": str(row.get("user_id") or ""), "topic": topic,
+            "seller_nick": row.get("user_nick") or content.get("seller_nick") or "",
+            "published": published}
 
 
 def _receiver(row):

@@ -37,3 +37,5 @@ from . import stock_picking_waybill
 from . import stock_picking_batch
 from . import res_users
 from . import ecommerce_sync_log_health
+from . import ecommerce_realtime_channel
+from . import ecommerce_shop_realtime

@@ -12,3 +12,4 @@ from . import refund_importer
 from . import item_importer
 from . import platform_shipped
 from . import waybill_issuer
+from . import realtime_consumer

@@ -40,3 +40,4 @@ from . import test_unshipped_pass
 from . import test_health_rpc
 from . import test_api_examples
 from . import test_waybill_rpc
+from . import test_realtime

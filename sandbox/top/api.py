@@ -10,6 +10,7 @@ from .items import ItemsApi
 from .logistics import LogisticsApi
 from .privacy import Privacy, PrivacyApi
 from .refunds import RefundsApi
+from .tmc import TmcApi
 from .trades import TradesApi
 from .waybills import WaybillsApi
 
@@ -19,7 +20,8 @@ class Api(ItemsApi,
           PrivacyApi,
           LogisticsApi,
           RefundsApi,
-          WaybillsApi):
+          WaybillsApi,
+          TmcApi):
     """The TOP business APIs, operating on a Store."""
 
     def __init__(self, store, privacy=None):
