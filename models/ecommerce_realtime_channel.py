@@ -110,7 +110,7 @@ class EcommerceRealtimeChannel(models.Model):
             result.append({
                 "id": channel.id, "app_key": channel.app_key, "state": channel.state,
                 "lag_seconds": channel.lag_seconds,
-                "seconds_since_read": int((now - last).total_seconds()) if last else None,
+                "seconds_since_read": int((now - last).total_seconds()) if last else False,
                 "last_read": channel.last_read or False,
                 "last_message": channel.last_message or False,
                 "messages": channel.messages_total, "jobs": channel.jobs_total,
