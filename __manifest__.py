@@ -13,7 +13,8 @@
     "application": True,
     "installable": True,
     # l10n_cn: the provinces of China (res.country.state) the delivery addresses need.
-    "depends": ["sale_management", "sale_stock", "account", "delivery", "queue_job", "l10n_cn"],
+    "depends": ["sale_management", "sale_stock", "account", "delivery", "queue_job", "l10n_cn",
+                "sale_exception"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/ecommerce_security.xml",
@@ -44,5 +45,8 @@
         "wizards/ecommerce_own_key_wizard_views.xml",
         "wizards/ecommerce_privacy_reveal_wizard_views.xml",
         "views/ecommerce_privacy_views.xml",
+        "data/ecommerce_desk_rules.xml",
+        "views/ecommerce_desk_views.xml",
+        "wizards/ecommerce_desk_wizard_views.xml",
     ],
 }

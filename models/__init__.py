@@ -29,3 +29,6 @@ from . import ecommerce_shop_jobs
 from . import ecommerce_shop_unshipped
 from . import ecommerce_shop_health
 from . import ecommerce_shop_privacy
+from . import exception_rule
+from . import sale_order_desk
+from . import ecommerce_shop_desk

@@ -77,8 +77,9 @@ class SaleOrder(models.Model):
                     "Order %(order)s stays held until the platform allows shipping and no "
                     "refund is in progress; the synchronisation releases it then.")
                     % {"order": order.name})
+            # Reviewed: the audit rules are not asked again at confirmation.
             order.write({"ecommerce_review_needed": False, "ecommerce_review_reason": False,
-                         "ecommerce_hold_codes": False})
+                         "ecommerce_hold_codes": False, "ignore_exception": True})
             if order.state in ("draft", "sent"):
                 order.action_confirm()
         return True

@@ -213,7 +213,7 @@ class EcommerceOrderFollower(models.AbstractModel):
         order.write(changed)
         note = _("Seller memo: %(memo)s / buyer message: %(message)s") % {
             "memo": plan["seller_memo"] or "-", "message": plan["buyer_message"] or "-"}
-        if not shipped and (plan["seller_memo"] or plan["buyer_message"]):
+        if not shipped and order._ecommerce_text_rules_broken():
             self._hold(order, HOLD_MESSAGE, _(
                 "The seller memo or buyer message changed after import: read it before "
                 "shipping.\n%(text)s") % {"text": note})

@@ -85,6 +85,11 @@ def platform_status(row):
     return row.get("platform_status") or row.get("status") or False
 
 
+def platform_holds(plan):
+    """The holds of the platform; a message or memo is the audit rules' to judge."""
+    return [code for code in plan["holds"] if code != HOLD_MESSAGE]
+
+
 def new_summary():
     return {"created": [], "skipped": [], "failed": [], "updated": [], "cancelled": [],
             "held": [], "skipped_reasons": {}, "cancel_reasons": {}}
@@ -311,8 +316,12 @@ class EcommerceOrderImporter(models.AbstractModel):
             mail_create_nosubscribe=True, tracking_disable=True).create(vals)
         self._settle_cents(order, plan)
         # Goods that left after go-live leave the stock whatever holds the order.
-        if not plan["holds"] or (first_seen_shipped(plan) and not self._is_history(plan)):
-            order.action_confirm()
+        if first_seen_shipped(plan) and not self._is_history(plan):
+            order.with_context(ecommerce_audited=True).action_confirm()
+        elif platform_holds(plan):
+            order._ecommerce_audit()  # the desk shows every reason at once
+        else:
+            order.action_confirm()  # the audit rules hold it or let it go
         return order
 
     def _prepare_sale_order_vals(self, plan, buyer, delivery):
@@ -341,13 +350,11 @@ class EcommerceOrderImporter(models.AbstractModel):
             "ecommerce_address_key": plan["address"]["key"],
             "ecommerce_review_needed": bool(reason),
             "ecommerce_review_reason": reason or False,
-            "ecommerce_hold_codes": ",".join(plan["holds"]) or False,
+            "ecommerce_hold_codes": ",".join(platform_holds(plan)) or False,
         }
 
     def _hold_text(self, plan):
         texts = {
-            HOLD_MESSAGE: _("The buyer left a message or the seller a memo: read it, then "
-                            "confirm."),
             HOLD_FORBIDDEN: _("The platform forbids shipping this trade for now "
                               "(PAID_FORBID_CONSIGN); it is released when shipping is "
                               "allowed."),
@@ -357,7 +364,7 @@ class EcommerceOrderImporter(models.AbstractModel):
         refunding = ", ".join(line["title"] or line["oid"] for line in plan["lines"]
                               if line["refund_status"].startswith("WAIT_"))
         return "\n".join(texts[code] % {"items": refunding} if code == HOLD_REFUND
-                         else texts[code] for code in plan["holds"])
+                         else texts[code] for code in platform_holds(plan))
 
     def _prepare_order_lines(self, plan, products):
         """Goods at their listed price, postage, then the discounts: one line per
