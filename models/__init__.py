@@ -32,3 +32,4 @@ from . import ecommerce_shop_privacy
 from . import exception_rule
 from . import sale_order_desk
 from . import ecommerce_shop_desk
+from . import stock_picking_desk

@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 
+from .desk_changes import write_noting_changes
+
 # Kinds of ready checks; a rule without a kind runs its Python code (OCA's way).
 DESK_CHECKS = [
     ("message", "Buyer message or seller memo"),
@@ -63,30 +65,7 @@ class ExceptionRule(models.Model):
     @api.multi
     def write(self, vals):
         """Every change of a rule is written in its chatter: who, what, from what."""
-        tracked = [name for name in PARAMETER_FIELDS if name in vals]
-        before = {rule.id: rule._ecommerce_values(tracked) for rule in self} if tracked else {}
-        result = super().write(vals)
-        for rule in self.filtered(lambda r: r.id in before):
-            after = rule._ecommerce_values(tracked)
-            old = before[rule.id]
-            changes = ["%s: %s → %s" % (self._fields[name].string, old[name], after[name])
-                       for name in tracked if old[name] != after[name]]
-            if changes:
-                rule.message_post(body="<br/>".join(changes))
-        return result
-
-    def _ecommerce_values(self, names):
-        self.ensure_one()
-        values = {}
-        for name in names:
-            value = self[name]
-            field = self._fields[name]
-            if field.type == "many2many":
-                value = ", ".join(value.mapped("display_name")) or "-"
-            elif field.type == "selection":
-                value = dict(field._description_selection(self.env)).get(value, "-")
-            values[name] = value if value not in (False, None, "") else "-"
-        return values
+        return write_noting_changes(self, vals, PARAMETER_FIELDS, super().write)
 
     # ------------------------------------------------------------------
     # Ready checks: each answers why the order breaks the rule, or nothing

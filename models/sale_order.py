@@ -71,7 +71,7 @@ class SaleOrder(models.Model):
         """
         for order in self:
             platform_holds = set((order.ecommerce_hold_codes or "").split(",")) & \
-                {"forbidden", "refund"}
+                {"forbidden", "refund", "presale"}
             if platform_holds:
                 raise UserError(_(
                     "Order %(order)s stays held until the platform allows shipping and no "

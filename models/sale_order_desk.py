@@ -7,14 +7,14 @@ which platform orders wait for a person; the desk's actions are public methods
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..mapping.trade_mapping import HOLD_FORBIDDEN, HOLD_MESSAGE, HOLD_REFUND
+from ..mapping.trade_mapping import HOLD_FORBIDDEN, HOLD_MESSAGE, HOLD_PRESALE, HOLD_REFUND
 from .api_arguments import ApiArguments
 
 HOLD_RULE = "rule"
 HOLD_DESK = "desk"
 # Holds a person lifts at the desk; the platform's are lifted by the synchronisation.
 PERSON_HOLDS = (HOLD_RULE, HOLD_DESK, HOLD_MESSAGE)
-PLATFORM_HOLDS = frozenset([HOLD_FORBIDDEN, HOLD_REFUND])
+PLATFORM_HOLDS = frozenset([HOLD_FORBIDDEN, HOLD_REFUND, HOLD_PRESALE])
 
 
 class SaleOrder(models.Model):
@@ -25,9 +25,18 @@ class SaleOrder(models.Model):
         help="Why the order waits on the order desk: the first rule it breaks, or the "
              "platform's hold.")
 
+    ecommerce_ship_by = fields.Datetime(
+        "Ship By", readonly=True, copy=False, index=True,
+        help="The latest shipping time the platform promises the buyer (a presale's own "
+             "date), or the shop's promise where the platform gives none.")
+    ecommerce_cod = fields.Boolean(
+        "Cash on Delivery", readonly=True, copy=False,
+        help="The buyer pays the carrier: the platform's online send reports the shipment.")
+
     @api.depends("ecommerce_hold_codes", "exception_ids", "ignore_exception")
     def _compute_ecommerce_desk_group(self):
         labels = {HOLD_REFUND: _("Platform: refund in progress"),
+                  HOLD_PRESALE: _("Presale: final payment missing"),
                   HOLD_FORBIDDEN: _("Platform: shipping forbidden"),
                   HOLD_DESK: _("Held by a person"),
                   HOLD_MESSAGE: _("Message or memo changed")}

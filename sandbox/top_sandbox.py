@@ -470,6 +470,7 @@ class Api(object):
             'taobao.item.quantity.update': self.item_quantity_update,
             'taobao.skus.quantity.update': self.skus_quantity_update,
             'taobao.logistics.offline.send': self.logistics_offline_send,
+            'taobao.logistics.online.send': self.logistics_online_send,
             'taobao.logistics.companies.get': self.logistics_companies_get,
             'taobao.logistics.dummy.send': self.logistics_dummy_send,
             'taobao.logistics.consign.resend': self.logistics_consign_resend,
@@ -772,6 +773,16 @@ class Api(object):
     # -- logistics ----------------------------------------------------------
     def logistics_offline_send(self, params):
         trade = self._shippable_trade(params)
+        if trade.get('type') == 'cod':
+            raise logistics_error('B04', 'Trade %s is cash on delivery: offline.send does not '
+                                  'support it, use taobao.logistics.online.send' % trade['tid'])
+        return self._send(trade, params)
+
+    def logistics_online_send(self, params):
+        """The platform-ordered send; the one that supports cash on delivery."""
+        return self._send(self._shippable_trade(params), params)
+
+    def _send(self, trade, params):
         out_sid = req(params, 'out_sid')
         company = self._company(req(params, 'company_code'))
         chosen = self._to_ship(trade, params)

@@ -11,7 +11,7 @@ from odoo import _, api, fields, models
 from odoo.tools import float_compare
 
 from ..mapping.trade_mapping import (CLOSED_STATUSES, HOLD_FORBIDDEN, HOLD_MESSAGE,
-                                     HOLD_REFUND, REFUND_PENDING_STATUSES)
+                                     HOLD_PRESALE, HOLD_REFUND, REFUND_PENDING_STATUSES)
 from ..top_client import parse_beijing
 from .order_importer import platform_status
 
@@ -37,7 +37,7 @@ def refund_text(order, lines):
 
 
 # Holds the platform lifts by itself; a message or memo waits for a person.
-PLATFORM_HOLDS = frozenset([HOLD_FORBIDDEN, HOLD_REFUND])
+PLATFORM_HOLDS = frozenset([HOLD_FORBIDDEN, HOLD_REFUND, HOLD_PRESALE])
 
 
 class EcommerceOrderFollower(models.AbstractModel):
@@ -55,8 +55,10 @@ class EcommerceOrderFollower(models.AbstractModel):
         notes += self._follow_texts(order, plan, shipped)
         notes += self._follow_address(importer, order, plan, shipped)
         notes += self._follow_holds(order, plan, shipped)
-        order.write({"ecommerce_modified":
-                     fields.Datetime.to_string(parse_beijing(plan["modified"]))})
+        vals = {"ecommerce_modified": fields.Datetime.to_string(parse_beijing(plan["modified"]))}
+        if plan.get("ship_by"):  # a presale paid at last ships by its own promise
+            vals["ecommerce_ship_by"] = importer._ship_by(plan)
+        order.write(vals)
         return notes
 
     # -- status -------------------------------------------------------------
@@ -257,6 +259,9 @@ class EcommerceOrderFollower(models.AbstractModel):
                                                 "for now (PAID_FORBID_CONSIGN, or the "
                                                 "platform locked the order)."))
             notes.append(_("Held: the platform forbids shipping."))
+        if HOLD_PRESALE in wanted and HOLD_PRESALE not in current:
+            self._hold(order, HOLD_PRESALE, _("Presale: the final payment is missing; the "
+                                              "order ships once it is paid."))
         lifted = (current & PLATFORM_HOLDS) - wanted
         if lifted:
             notes.append(self._release(order, current - lifted))
