@@ -48,5 +48,7 @@
         "data/ecommerce_desk_rules.xml",
         "views/ecommerce_desk_views.xml",
         "wizards/ecommerce_desk_wizard_views.xml",
+        "views/ecommerce_carrier_rule_views.xml",
+        "views/ecommerce_gift_rule_views.xml",
     ],
 }

@@ -33,3 +33,7 @@ from . import exception_rule
 from . import sale_order_desk
 from . import ecommerce_shop_desk
 from . import stock_picking_desk
+from . import ecommerce_carrier_rule
+from . import ecommerce_gift_rule
+from . import ecommerce_gift_rule_tier
+from . import sale_order_line_desk

@@ -97,6 +97,33 @@ class SaleOrder(models.Model):
         rest = (self - broken).with_context(ecommerce_audited=True)
         return super(SaleOrder, rest).action_confirm() if rest else True
 
+    @api.multi
+    def _action_confirm(self):
+        self._ecommerce_set_carriers()
+        return super()._action_confirm()
+
+    def _ecommerce_add_gifts(self):
+        """The gift rules add their gift lines (price 0) to these new platform orders."""
+        rules = self.env["ecommerce.gift.rule"]._active_rules()
+        if not rules:
+            return
+        lines = self.env["sale.order.line"]
+        for order in self:
+            for vals in rules._gift_lines_for(order):
+                lines.create(vals)
+
+    def _ecommerce_set_carriers(self):
+        """The carrier rules pick the carrier of platform orders that have none yet
+        (one chosen by hand stays); the deliveries take the order's carrier."""
+        orders = self.filtered(lambda o: o.ecommerce_shop_id and not o.carrier_id)
+        if not orders:
+            return
+        rules = self.env["ecommerce.carrier.rule"]._active_rules()
+        for order in orders:
+            carrier = rules._carrier_for(order, rules)
+            if carrier:
+                order.carrier_id = carrier
+
     def _ecommerce_audit(self):
         """Run the rules on these platform orders: hold those that break one (with
         every reason), lift the rule hold of those that pass; answer the broken."""

@@ -321,6 +321,8 @@ class EcommerceOrderImporter(models.AbstractModel):
         if shipped and not self._is_history(plan):
             order.with_context(ecommerce_audited=True).action_confirm()
             return order
+        if not shipped:
+            order._ecommerce_add_gifts()
         if platform_holds(plan):
             order._ecommerce_audit()  # the desk shows every reason at once
         else:

@@ -39,3 +39,5 @@ from . import test_stock_stale_shops
 from . import test_unshipped_pass
 from . import test_order_desk
 from . import test_order_desk_deadlines
+from . import test_order_desk_carriers
+from . import test_order_desk_gifts
