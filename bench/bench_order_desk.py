@@ -8,9 +8,9 @@ The same trades are imported twice on the same database: without any rule (timed
 rolled back) and with the rule set (timed). Then it checks what a seller checks: every
 order is held exactly when one of its rules says so, every delivery has the carrier its
 rules give, no gift rule gave more than its limits, and every late delivery is counted
-by the shop's warning. Merging (合单) is not built yet: not measured. Orders the rules hold are not confirmed
-(no reservation, no delivery), so the run with rules does less stock work than the run
-without: the difference is not the cost of the rules alone.
+by the shop's warning. Merging (合单) is not built yet: not measured. Orders the rules
+hold are not confirmed (no reservation, no delivery), so the run with rules does less
+stock work than the run without: the difference is not the cost of the rules alone.
 """
 import datetime
 import random
