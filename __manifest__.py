@@ -13,7 +13,7 @@
     "installable": True,
     # l10n_cn: the provinces of China (res.country.state) the delivery addresses need.
     "depends": ["sale_management", "sale_stock", "account", "delivery", "queue_job", "l10n_cn",
-                "stock_picking_batch"],
+                "stock_picking_batch", "sale_exception"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/ecommerce_security.xml",
@@ -48,5 +48,10 @@
         "data/ecommerce_upgrade_data.xml",
         "data/realtime_data.xml",
         "views/ecommerce_realtime_views.xml",
+        "data/ecommerce_desk_rules.xml",
+        "views/ecommerce_desk_views.xml",
+        "wizards/ecommerce_desk_wizard_views.xml",
+        "views/ecommerce_carrier_rule_views.xml",
+        "views/ecommerce_gift_rule_views.xml",
     ],
 }

@@ -15,10 +15,12 @@ from datetime import timedelta
 from ..mapping.trade_mapping import KNOWN_STATUSES
 from .errors import RefusedError
 
-Shipment = namedtuple("Shipment", "tid carrier_code waybill sub_ids all_sub_ids dummy")
+Shipment = namedtuple("Shipment", "tid carrier_code waybill sub_ids all_sub_ids dummy cod",
+                      defaults=(False,))
 Shipment.__doc__ = """One parcel to report: ``sub_ids`` are the platform's sub-order ids it
 carries, ``all_sub_ids`` those of the whole trade still to ship (a split shipment when they
-differ); ``dummy`` for goods that need no logistics."""
+differ); ``dummy`` for goods that need no logistics; ``cod`` when the buyer pays the
+carrier (cash on delivery)."""
 
 TradeSummary = namedtuple("TradeSummary", "tid status modified needs_detail")
 

@@ -264,7 +264,10 @@ class TaobaoAdapter(PlatformAdapter):
     def send_shipment(self, shipment):
         if shipment.dummy:
             return self.call("taobao.logistics.dummy.send", {"tid": shipment.tid})
-        return self.call("taobao.logistics.offline.send", self._shipment_params(shipment))
+        # offline.send refuses cash on delivery: the carrier collects for the platform.
+        method = "taobao.logistics.online.send" if shipment.cod else \
+            "taobao.logistics.offline.send"
+        return self.call(method, self._shipment_params(shipment))
 
     def resend_shipment(self, shipment):
         return self.call("taobao.logistics.consign.resend", self._shipment_params(shipment))

@@ -39,3 +39,11 @@ from . import res_users
 from . import ecommerce_sync_log_health
 from . import ecommerce_realtime_channel
 from . import ecommerce_shop_realtime
+from . import exception_rule
+from . import sale_order_desk
+from . import ecommerce_shop_desk
+from . import stock_picking_desk
+from . import ecommerce_carrier_rule
+from . import ecommerce_gift_rule
+from . import ecommerce_gift_rule_tier
+from . import sale_order_line_desk

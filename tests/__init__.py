@@ -41,3 +41,7 @@ from . import test_health_rpc
 from . import test_api_examples
 from . import test_waybill_rpc
 from . import test_realtime
+from . import test_order_desk
+from . import test_order_desk_deadlines
+from . import test_order_desk_carriers
+from . import test_order_desk_gifts
