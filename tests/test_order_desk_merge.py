@@ -119,6 +119,19 @@ class TestMerge(EcommerceRpcCase):
         self.assertEqual(self.sandbox.trade("2401")["status"], "WAIT_BUYER_CONFIRM_GOODS")
         self.assertEqual(self.sandbox.trade("2402")["status"], "WAIT_SELLER_SEND_GOODS")
 
+    def test_hold_on_one_trade_takes_only_its_goods_out(self):
+        ids, names, parcel = self.merged_pair()
+        self.rpc("admin", "sale.order", "ecommerce_desk_hold", [ids["2401"]], "买家要求改地址")
+        self.assertEqual(self.goods(parcel), {names[ids["2402"]]: 2})
+        held = self.deliveries(ids["2401"])
+        self.assertEqual(len(held), 1)
+        self.assertEqual(self.goods(held[0]), {names[ids["2401"]]: 1})
+        self.assertTrue(self.rpc("admin", "stock.picking", "read", held,
+                                 ["ecommerce_held"])[0]["ecommerce_held"])
+        summary = self.validate(parcel)
+        self.assertEqual(summary["sent"], ["2402"], summary)
+        self.assertEqual(self.sandbox.trade("2401")["status"], "WAIT_SELLER_SEND_GOODS")
+
     def test_split_gives_each_order_its_delivery_again(self):
         ids, names, parcel = self.merged_pair()
         self.rpc("admin", "sale.order", "ecommerce_desk_split", [ids["2402"]])
@@ -142,6 +155,19 @@ class TestMerge(EcommerceRpcCase):
                                [ids["2411"], ids["2413"]])
         self.assertIn("already being picked", fault.faultString)
         self.assertEqual(len(self.deliveries(ids["2411"])), 1)
+
+    def test_merge_from_the_order_list_and_the_wizard(self):
+        ids = self.load(tf.trade("2441", address=tf.ADDRESS), tf.trade("2442", address=tf.ADDRESS))
+        pair = [ids["2441"], ids["2442"]]
+        action = self.rpc("admin", "ir.model.data", "xmlid_to_res_id",
+                          "ecommerce_sync.sale_order_action_desk_merge")
+        self.rpc("admin", "ir.actions.server", "run", [action],
+                 context={"active_model": "sale.order", "active_ids": pair})
+        self.assertEqual(self.deliveries(pair[1]), self.deliveries(pair[0]))
+        wizard = self.rpc("admin", "ecommerce.desk.wizard", "create", {
+            "order_ids": [(6, 0, pair)], "action": "split"})
+        self.rpc("admin", "ecommerce.desk.wizard", "action_apply", [wizard])
+        self.assertNotEqual(self.deliveries(pair[1]), self.deliveries(pair[0]))
 
     def test_merge_is_refused_across_shops(self):
         ids = self.load(tf.trade("2421", address=tf.ADDRESS))
