@@ -47,3 +47,4 @@ from . import ecommerce_carrier_rule
 from . import ecommerce_gift_rule
 from . import ecommerce_gift_rule_tier
 from . import sale_order_line_desk
+from . import sale_order_merge

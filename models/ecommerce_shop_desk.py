@@ -22,6 +22,10 @@ class EcommerceShop(models.Model):
     desk_warning_hours = fields.Integer(
         "Warn Before (hours)", default=6,
         help="Open deliveries due within this time count as due soon.")
+    desk_auto_merge = fields.Boolean(
+        "Merge Automatically (自动合单)",
+        help="A confirmed order joins the open, not yet picked delivery of another order "
+             "of this shop going to the same receiver.")
     desk_due_soon_count = fields.Integer("Due Soon", compute="_compute_desk_deadline_counts")
     desk_late_count = fields.Integer("Late", compute="_compute_desk_deadline_counts")
 

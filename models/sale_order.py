@@ -161,7 +161,7 @@ class SaleOrder(models.Model):
                 to_hold.write({"ecommerce_hold_reason": reason})
                 to_hold.do_unreserve()
             # Cancelled too: a held sub-order refunded in full leaves no held delivery.
-            freed = order.picking_ids.filtered(
+            freed = order.ecommerce_delivery_ids.filtered(
                 lambda p: p.state != "done" and p.ecommerce_hold_reason) - held
             freed.write({"ecommerce_hold_reason": False})
             waiting = freed.filtered(
@@ -178,18 +178,32 @@ class SaleOrder(models.Model):
         delivery or backorder alike), so that the other sub-orders ship on time.
         """
         self.ensure_one()
-        pickings = self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        pickings = self.ecommerce_delivery_ids.filtered(
+            lambda p: p.state not in ("done", "cancel"))
         if not self.ecommerce_hold_codes:
             return pickings.browse()
         lines = self._ecommerce_refunding_lines()
         if not lines:
-            return pickings
+            return self._ecommerce_own_part(pickings)
         moves = pickings.mapped("move_lines").filtered(
             lambda m: m.state not in ("done", "cancel") and m.sale_line_id in lines)
         held = pickings.browse()
         for picking in moves.mapped("picking_id"):
             held |= picking._ecommerce_split_off(
                 moves.filtered(lambda m, p=picking: m.picking_id == p))
+        return held
+
+    def _ecommerce_own_part(self, pickings):
+        """The deliveries holding this order's goods; from a parcel merged with other
+        orders (合单) only its own goods come out, so the others still ship."""
+        held = pickings.browse()
+        for picking in pickings:
+            open_moves = picking.move_lines.filtered(lambda m: m.state not in ("done", "cancel"))
+            mine = open_moves.filtered(lambda m: m.sale_line_id.order_id == self)
+            if not open_moves - mine:
+                held |= picking
+            elif mine:
+                held |= picking._ecommerce_split_off(mine)
         return held
 
     def _ecommerce_refunding_lines(self):

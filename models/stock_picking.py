@@ -152,17 +152,25 @@ class StockPicking(models.Model):
             "ecommerce_shipment_state": "to_send", "ecommerce_shipment_reason": False,
             "ecommerce_shipment_attempts": 0, "ecommerce_shipment_next_try": False})
 
-    def _ecommerce_split_off(self, moves):
+    def _ecommerce_split_off(self, moves, own=False):
         """Put ``moves`` of this open delivery in a delivery of their own (this one's
-        backorder), unless they are all it still carries; returns their delivery.
+        backorder, or with ``own`` a delivery of their order: a merge undone), unless
+        they are all it still carries; returns their delivery.
 
         Extra goods of no sub-order (a platform gift) stay with the last sub-orders: a
-        delivery of a gift alone has nothing to tell the platform."""
+        delivery of a gift alone has nothing to tell the platform. In a merged parcel
+        the goods of another order go to a delivery of that order."""
         self.ensure_one()
         others = self.move_lines.filtered(lambda m: m.state not in ("done", "cancel")) - moves
         if not others.filtered("sale_line_id.ecommerce_oid"):
             return self
-        part = self.copy({"move_lines": [], "move_line_ids": [], "backorder_id": self.id})
+        group = moves.mapped("group_id")[:1] or self.group_id
+        vals = {"move_lines": [], "move_line_ids": [], "group_id": group.id,
+                "backorder_id": self.id if group == self.group_id and not own else False}
+        if group != self.group_id:
+            order = moves.mapped("sale_line_id.order_id")[:1]
+            vals.update(origin=order.name, partner_id=order.partner_shipping_id.id)
+        part = self.copy(vals)
         moves._do_unreserve()
         moves.write({"picking_id": part.id})
         return part

@@ -117,6 +117,10 @@ class ShipmentExporter(models.AbstractModel):
                        % {"reason": picking.ecommerce_shipment_reason or "-"})
 
     def _export(self, picking):
+        orders = picking.move_lines.mapped("sale_line_id.order_id")
+        if orders and orders != picking.sale_id:
+            self._export_merged(picking, orders.sorted("id"))
+            return
         try:
             shipment, resend, note = self._prepare(picking)
         except ShipmentProblem as problem:
@@ -131,6 +135,57 @@ class ShipmentExporter(models.AbstractModel):
             self._mark_sent(picking, None, note)
             return
         self._call(picking, shipment, resend, note)
+
+    def _export_merged(self, picking, orders):
+        """A parcel of several trades (合单): each trade is told its own sub-orders with
+        the parcel's waybill; a trade already told is not told twice."""
+        try:
+            company, waybill = self._merged_waybill(picking)
+            shipments = [self._merged_shipment(picking, order, company, waybill)
+                         for order in orders]
+        except ShipmentProblem as problem:
+            self._mark(picking, "attention", str(problem))
+            return
+        shipments = [shipment for shipment in shipments if shipment]
+        if not shipments:
+            self._mark_sent(picking, None, picking.ecommerce_shipment_note)
+        for shipment in shipments:
+            self._call(picking, shipment, False, False)
+            if picking.ecommerce_shipment_state not in ("sent", "part_sent"):
+                return  # refused or to retry: the rest waits for the next run
+
+    def _merged_waybill(self, picking):
+        carrier = self._carrier(picking)
+        if carrier.ecommerce_no_logistics:
+            raise ShipmentProblem(_("A merged parcel needs a waybill: carrier %(carrier)s "
+                                    "ships without logistics.") % {"carrier": carrier.name})
+        company, waybill = self._check_waybill(picking, carrier)
+        if picking.ecommerce_sent_waybill and picking.ecommerce_sent_waybill != waybill:
+            raise ShipmentProblem(_(
+                "This merged parcel was reported with waybill %(waybill)s: change the "
+                "waybill of each of its trades on the platform.")
+                % {"waybill": picking.ecommerce_sent_waybill})
+        return company, waybill
+
+    def _merged_shipment(self, picking, order, company, waybill):
+        """The shipment of ``order``'s sub-orders in this parcel, or None when told."""
+        sent = set(_split_ids(picking.ecommerce_sent_sub_ids))
+        reported = self._reported_sub_ids(order, picking)
+        trade_lines = order.order_line.filtered("ecommerce_oid")
+        carried = picking.move_lines.filtered(
+            lambda m: m.state == "done" and m.sale_line_id.order_id == order) \
+            .mapped("sale_line_id").filtered("ecommerce_oid")
+        refunding = set(trade_lines.filtered(
+            lambda line: line.ecommerce_refund_status in WAITING_REFUND).mapped("ecommerce_oid"))
+        send_ids = [oid for oid in dict.fromkeys(carried.mapped("ecommerce_oid"))
+                    if oid not in sent | reported | refunding]
+        if not send_ids:
+            return None
+        all_ids = [line.ecommerce_oid for line in trade_lines
+                   if line.ecommerce_oid not in reported
+                   and line.ecommerce_refund_status not in REFUNDED]
+        return Shipment(order.ecommerce_tid, company.code, waybill, send_ids,
+                        list(dict.fromkeys(all_ids)), False, order.ecommerce_cod)
 
     # ------------------------------------------------------------------
     # What to send
@@ -286,7 +341,7 @@ class ShipmentExporter(models.AbstractModel):
     def _reported_sub_ids(self, order, but):
         """Sub-order ids already reported by the deliveries of ``order`` (except ``but``)."""
         reported = set()
-        for other in order.picking_ids:
+        for other in order.ecommerce_delivery_ids:
             if other != but and other.ecommerce_sent_sub_ids:
                 reported.update(_split_ids(other.ecommerce_sent_sub_ids))
         return reported
@@ -348,7 +403,7 @@ class ShipmentExporter(models.AbstractModel):
             # Not "sent": a sub-order of this parcel is still unshipped on the platform.
             vals["ecommerce_shipment_state"] = "part_sent"
         picking.write(vals)
-        self.summary["sent"].append(picking.sale_id.ecommerce_tid)
+        self.summary["sent"].append(shipment.tid if shipment else picking.sale_id.ecommerce_tid)
 
     def _left_out(self, picking, sent):
         """Sub-orders this parcel carries that the platform was not told about."""

@@ -45,3 +45,4 @@ from . import test_order_desk
 from . import test_order_desk_deadlines
 from . import test_order_desk_carriers
 from . import test_order_desk_gifts
+from . import test_order_desk_merge

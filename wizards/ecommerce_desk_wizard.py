@@ -9,6 +9,8 @@ DESK_ACTIONS = [
     ("cancel", "Cancel"),
     ("carrier", "Change carrier"),
     ("check", "Run the rules again"),
+    ("merge", "Merge into one delivery"),
+    ("split", "Split the merged delivery"),
 ]
 
 
@@ -42,6 +44,10 @@ class EcommerceDeskWizard(models.TransientModel):
             orders.ecommerce_desk_cancel(self.reason)
         elif self.action == "carrier":
             orders.ecommerce_desk_set_carrier(self.carrier_id.id)
+        elif self.action == "merge":
+            orders.ecommerce_desk_merge()
+        elif self.action == "split":
+            orders.ecommerce_desk_split()
         else:
             orders.ecommerce_desk_check()
         return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,180 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+"""Merging (合单): open orders of one shop going to the same receiver leave in one
+parcel. The moves of the other orders go into the first order's delivery and keep
+their sale line, so every order still sees its own goods; split undoes it."""
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+ADDRESS_FIELDS = ("name", "street", "street2", "city", "zip", "state_id", "country_id",
+                  "mobile", "phone")
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    ecommerce_delivery_ids = fields.Many2many(
+        "stock.picking", compute="_compute_ecommerce_delivery_ids", string="All Deliveries",
+        help="The order's deliveries and the merged parcels (合单) that carry its goods.")
+
+    @api.depends("picking_ids", "order_line.move_ids.picking_id")
+    def _compute_ecommerce_delivery_ids(self):
+        # A merged parcel belongs to the first order's procurement group: the other
+        # orders find it through their lines' moves.
+        for order in self:
+            order.ecommerce_delivery_ids = order.picking_ids | \
+                order.order_line.mapped("move_ids.picking_id")
+
+    # ------------------------------------------------------------------
+    # Public API
+    # ------------------------------------------------------------------
+    @api.multi
+    def ecommerce_desk_merge(self):
+        """Ship these open orders in one parcel: the first order's delivery.
+
+        :returns: ``{"delivery": id of the merged delivery, "orders": [ids]}``
+        :raises UserError: other shops, receivers or warehouses, goods already
+            picked, printed or waybilled, an order on hold
+        """
+        orders = self._ecommerce_desk_orders("ecommerce_desk_merge").sorted("id")
+        if len(orders) < 2:
+            raise UserError(_("Select at least two orders to merge."))
+        target = orders._ecommerce_merge_check()
+        orders._ecommerce_merge_into(target)
+        return {"delivery": target.id, "orders": orders.ids}
+
+    @api.multi
+    def ecommerce_desk_split(self):
+        """Give each of these orders its own delivery again (undo a merge).
+
+        :returns: ``{"deliveries": [ids of the orders' open deliveries]}``
+        """
+        orders = self._ecommerce_desk_orders("ecommerce_desk_split")
+        for order in orders:
+            for picking in order._ecommerce_merged_pickings():
+                mine = order._ecommerce_open_moves(picking)
+                if picking.group_id != order.procurement_group_id and mine:
+                    part = picking._ecommerce_split_off(mine, own=True)
+                    part.action_assign()
+                    order.message_post(body=_("Split from merged delivery %(picking)s.")
+                                       % {"picking": picking.name})
+        orders.invalidate_cache(["ecommerce_delivery_ids"])
+        return {"deliveries": orders.mapped("ecommerce_delivery_ids").filtered(
+            lambda p: p.state not in ("done", "cancel")).ids}
+
+    # ------------------------------------------------------------------
+    # Checks and moves
+    # ------------------------------------------------------------------
+    def _ecommerce_open_deliveries(self):
+        self.ensure_one()
+        return self.ecommerce_delivery_ids.filtered(
+            lambda p: p.state not in ("done", "cancel") and p.picking_type_code == "outgoing")
+
+    def _ecommerce_open_moves(self, picking):
+        return picking.move_lines.filtered(
+            lambda m: m.state not in ("done", "cancel") and m.sale_line_id.order_id == self)
+
+    def _ecommerce_merged_pickings(self):
+        """This order's open deliveries that also carry another order's goods."""
+        self.ensure_one()
+        return self._ecommerce_open_deliveries().filtered(
+            lambda p: p.move_lines.mapped("sale_line_id.order_id") - self)
+
+    def _ecommerce_receiver_key(self):
+        self.ensure_one()
+        partner = self.partner_shipping_id
+        if partner.ecommerce_oaid:
+            return ("oaid", partner.ecommerce_oaid)
+        return tuple(partner[name].id if name.endswith("_id") else (partner[name] or "")
+                     for name in ADDRESS_FIELDS)
+
+    def _ecommerce_receiver_domain(self):
+        partner = self.partner_shipping_id
+        if partner.ecommerce_oaid:
+            return [("partner_shipping_id.ecommerce_oaid", "=", partner.ecommerce_oaid)]
+        return [("partner_shipping_id.name", "=", partner.name),
+                ("partner_shipping_id.street", "=", partner.street)]
+
+    def _ecommerce_merge_check(self):
+        """Refuse before touching anything; answer the delivery the parcel goes in."""
+        first = self[0]
+        names = ", ".join(self.mapped("name"))
+        if len(self.mapped("ecommerce_shop_id")) > 1:
+            raise UserError(_("Only orders of one shop can be merged: %(orders)s")
+                            % {"orders": names})
+        if len({order._ecommerce_receiver_key() for order in self}) > 1:
+            raise UserError(_("The orders go to different receivers: %(orders)s")
+                            % {"orders": names})
+        if len(self.mapped("warehouse_id")) > 1:
+            raise UserError(_("The orders ship from different warehouses: %(orders)s")
+                            % {"orders": names})
+        for order in self:
+            order._ecommerce_check_mergeable()
+        return first._ecommerce_open_deliveries()[0]
+
+    def _ecommerce_check_mergeable(self):
+        self.ensure_one()
+        if self.state != "sale":
+            raise UserError(_("Order %(order)s is not confirmed: confirm it first.")
+                            % {"order": self.name})
+        if self.ecommerce_hold_codes:
+            raise UserError(_("Order %(order)s is on hold and cannot be merged: %(reason)s")
+                            % {"order": self.name,
+                               "reason": self.ecommerce_review_reason or
+                               self.ecommerce_hold_codes})
+        deliveries = self._ecommerce_open_deliveries()
+        if not deliveries:
+            raise UserError(_("Order %(order)s has no open delivery to merge.")
+                            % {"order": self.name})
+        picked = deliveries.filtered(
+            lambda p: p.printed or p.carrier_tracking_ref or p.ecommerce_waybill_code
+            or any(p.move_line_ids.mapped("qty_done"))
+            or any(m.state == "done" for m in p.move_lines))
+        if picked:
+            raise UserError(_("The goods of order %(order)s are already being picked "
+                              "(%(picking)s is printed, waybilled or partly done): they "
+                              "cannot be merged.") % {"order": self.name,
+                                                      "picking": picked[0].name})
+
+    def _ecommerce_merge_into(self, target):
+        for order in self:
+            for picking in order._ecommerce_open_deliveries() - target:
+                moves = picking.move_lines.filtered(lambda m: m.state not in ("done", "cancel"))
+                moves._do_unreserve()
+                moves.write({"picking_id": target.id})
+                if not picking.move_lines:
+                    # An empty delivery has no state of its own to cancel to: remove it.
+                    picking.unlink()
+            if order.procurement_group_id != target.group_id:
+                order.message_post(body=_("Merged into delivery %(picking)s.")
+                                   % {"picking": target.name})
+        target.action_assign()
+        self.invalidate_cache(["ecommerce_delivery_ids"])
+        return target
+
+    def _ecommerce_auto_merge(self):
+        """Shops that merge automatically: join an open, unpicked delivery of the
+        same receiver. A parcel that cannot take the order simply leaves it alone."""
+        for order in self.filtered(lambda o: o.ecommerce_shop_id.desk_auto_merge
+                                   and o.state == "sale" and not o.ecommerce_hold_codes):
+            key = order._ecommerce_receiver_key()
+            candidates = self.search([
+                ("ecommerce_shop_id", "=", order.ecommerce_shop_id.id), ("state", "=", "sale"),
+                ("warehouse_id", "=", order.warehouse_id.id), ("id", "!=", order.id),
+                ("ecommerce_hold_codes", "=", False)] + order._ecommerce_receiver_domain(),
+                order="id")
+            for other in candidates.filtered(lambda o: o._ecommerce_receiver_key() == key):
+                try:
+                    with self.env.cr.savepoint():
+                        (other | order).sorted("id").ecommerce_desk_merge()
+                    break
+                except UserError:
+                    continue
+        return True
+
+    @api.multi
+    def _action_confirm(self):
+        result = super()._action_confirm()
+        self.filtered("ecommerce_shop_id")._ecommerce_auto_merge()
+        return result

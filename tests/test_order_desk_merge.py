@@ -1,0 +1,186 @@
+# Copyright 2026 ecommerce_sync contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+"""Merging (合单, issue 23) over real XML-RPC: two Taobao trades of one receiver
+leave in one parcel, both trades are shipped on the sandbox with its waybill, a
+refund takes only its trade's goods out, and a split gives each its delivery."""
+from . import trade_factory as tf
+from .common import EcommerceRpcCase
+from .test_jd_shop import utc
+
+WAYBILL = "SF1234567890"
+OPEN = [("state", "not in", ("done", "cancel"))]
+
+
+class TestMerge(EcommerceRpcCase):
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.privacy(masked=True, decrypt_quota=1000)
+        self.addCleanup(self.sandbox.privacy, masked=False, decrypt_quota=1000)
+        self.shop_id = self.create_shop()
+        self.widget = self.product("Widget A black", "WA-01-S", tf.SKU_ID)
+        self.rpc("admin", "ecommerce.shop", "action_fetch_logistics_companies", [self.shop_id])
+        sf_ids = self.rpc("admin", "ecommerce.logistics.company", "search",
+                          [("code", "=", "SF"), ("platform", "=", "taobao")])
+        fee_id = self.rpc("admin", "product.product", "create",
+                          {"name": "Postage", "type": "service"})
+        self.carrier_id = self.rpc("admin", "delivery.carrier", "create", {
+            "name": "SF Express", "product_id": fee_id,
+            "ecommerce_company_ids": [(6, 0, sf_ids)]})
+
+    def product(self, name, code, sku_id, shop_id=None):
+        product_id = self.rpc("admin", "product.product", "create", {
+            "name": name, "type": "product", "default_code": code})
+        self.rpc("admin", "ecommerce.sku.mapping", "create", {
+            "shop_id": shop_id or self.shop_id, "num_iid": str(tf.NUM_IID),
+            "sku_id": sku_id, "product_id": product_id})
+        wizard = self.rpc("admin", "stock.change.product.qty", "create", {
+            "product_id": product_id, "new_quantity": 50})
+        self.rpc("admin", "stock.change.product.qty", "change_product_qty", [wizard])
+        return product_id
+
+    def load(self, *trades, shop_id=None):
+        self.sandbox.reset(trades=list(trades))
+        result = self.rpc("admin", "ecommerce.shop", "import_orders",
+                          [shop_id or self.shop_id], utc(24 * 60), utc(-1))
+        self.assertFalse(result["failed"], result)
+        orders = self.rpc("admin", "sale.order", "search_read", [
+            ("ecommerce_shop_id", "=", shop_id or self.shop_id)], ["ecommerce_tid"])
+        return {o["ecommerce_tid"]: o["id"] for o in orders}
+
+    def deliveries(self, order_id):
+        picking_ids = self.rpc("admin", "sale.order", "read", [order_id],
+                               ["ecommerce_delivery_ids"])[0]["ecommerce_delivery_ids"]
+        return self.rpc("admin", "stock.picking", "search", [("id", "in", picking_ids)] + OPEN)
+
+    def goods(self, picking_id):
+        """{order name: quantity} of the parcel, as its moves' sale lines say."""
+        moves = self.rpc("admin", "stock.move", "search_read", [
+            ("picking_id", "=", picking_id), ("state", "!=", "cancel")],
+            ["sale_line_id", "product_uom_qty"])
+        lines = self.rpc("admin", "sale.order.line", "read",
+                         [m["sale_line_id"][0] for m in moves], ["order_id"])
+        answer = {}
+        for line, move in zip(lines, moves):
+            answer[line["order_id"][1]] = answer.get(line["order_id"][1], 0) + \
+                move["product_uom_qty"]
+        return answer
+
+    def validate(self, picking_id):
+        self.rpc("admin", "stock.picking", "write", [picking_id], {
+            "carrier_id": self.carrier_id, "carrier_tracking_ref": WAYBILL})
+        self.rpc("admin", "stock.picking", "action_assign", [picking_id])
+        for move in self.rpc("admin", "stock.move", "search_read", [
+                ("picking_id", "=", picking_id)], ["product_uom_qty"]):
+            self.rpc("admin", "stock.move", "write", [move["id"]],
+                     {"quantity_done": move["product_uom_qty"]})
+        self.rpc("admin", "stock.picking", "action_done", [picking_id])
+        return self.rpc("admin", "ecommerce.shop", "send_shipments", [self.shop_id],
+                        picking_ids=[picking_id])
+
+    def merged_pair(self):
+        ids = self.load(tf.trade("2401", address=tf.ADDRESS),
+                        tf.trade("2402", address=tf.ADDRESS, lines=[tf.line(num=2)]))
+        names = {o["id"]: o["name"] for o in self.rpc(
+            "admin", "sale.order", "read", list(ids.values()), ["name"])}
+        answer = self.rpc("admin", "sale.order", "ecommerce_desk_merge",
+                          [ids["2401"], ids["2402"]])
+        return ids, names, answer["delivery"]
+
+    def test_merged_parcel_ships_both_trades_with_one_waybill(self):
+        ids, names, parcel = self.merged_pair()
+        self.assertEqual(self.deliveries(ids["2401"]), [parcel])
+        self.assertEqual(self.deliveries(ids["2402"]), [parcel])
+        self.assertEqual(self.goods(parcel), {names[ids["2401"]]: 1, names[ids["2402"]]: 2})
+        summary = self.validate(parcel)
+        self.assertFalse(summary["failed"], summary)
+        self.assertEqual(sorted(summary["sent"]), ["2401", "2402"])
+        for tid in ("2401", "2402"):
+            trade = self.sandbox.trade(tid)
+            self.assertEqual(trade["status"], "WAIT_BUYER_CONFIRM_GOODS")
+            self.assertEqual({o.get("invoice_no") for o in trade["orders"]["order"]}, {WAYBILL})
+        state = self.rpc("admin", "stock.picking", "read", [parcel],
+                         ["ecommerce_shipment_state"])[0]
+        self.assertEqual(state["ecommerce_shipment_state"], "sent")
+
+    def test_refund_takes_one_trade_out_and_the_other_ships(self):
+        ids, names, parcel = self.merged_pair()
+        self.sandbox.refund("2402", oid="2402", status="WAIT_SELLER_AGREE")
+        self.rpc("admin", "ecommerce.shop", "sync_refunds", [self.shop_id])
+        self.assertEqual(self.goods(parcel), {names[ids["2401"]]: 1})
+        held = self.deliveries(ids["2402"])
+        self.assertEqual(len(held), 1)
+        self.assertNotEqual(held, [parcel])
+        self.assertTrue(self.rpc("admin", "stock.picking", "read", held,
+                                 ["ecommerce_held"])[0]["ecommerce_held"])
+        summary = self.validate(parcel)
+        self.assertEqual(summary["sent"], ["2401"], summary)
+        self.assertEqual(self.sandbox.trade("2401")["status"], "WAIT_BUYER_CONFIRM_GOODS")
+        self.assertEqual(self.sandbox.trade("2402")["status"], "WAIT_SELLER_SEND_GOODS")
+
+    def test_hold_on_one_trade_takes_only_its_goods_out(self):
+        ids, names, parcel = self.merged_pair()
+        self.rpc("admin", "sale.order", "ecommerce_desk_hold", [ids["2401"]], "买家要求改地址")
+        self.assertEqual(self.goods(parcel), {names[ids["2402"]]: 2})
+        held = self.deliveries(ids["2401"])
+        self.assertEqual(len(held), 1)
+        self.assertEqual(self.goods(held[0]), {names[ids["2401"]]: 1})
+        self.assertTrue(self.rpc("admin", "stock.picking", "read", held,
+                                 ["ecommerce_held"])[0]["ecommerce_held"])
+        summary = self.validate(parcel)
+        self.assertEqual(summary["sent"], ["2402"], summary)
+        self.assertEqual(self.sandbox.trade("2401")["status"], "WAIT_SELLER_SEND_GOODS")
+
+    def test_split_gives_each_order_its_delivery_again(self):
+        ids, names, parcel = self.merged_pair()
+        self.rpc("admin", "sale.order", "ecommerce_desk_split", [ids["2402"]])
+        first, second = self.deliveries(ids["2401"]), self.deliveries(ids["2402"])
+        self.assertEqual(first, [parcel])
+        self.assertEqual(len(second), 1)
+        self.assertNotEqual(second, first)
+        self.assertEqual(self.goods(parcel), {names[ids["2401"]]: 1})
+        self.assertEqual(self.goods(second[0]), {names[ids["2402"]]: 2})
+
+    def test_merge_is_refused_across_receivers_and_for_picked_goods(self):
+        other = dict(tf.ADDRESS, receiver_name="李四", receiver_mobile="13900000000")
+        ids = self.load(tf.trade("2411", address=tf.ADDRESS), tf.trade("2412", address=other),
+                        tf.trade("2413", address=tf.ADDRESS))
+        fault = self.rpc_fault("admin", "sale.order", "ecommerce_desk_merge",
+                               [ids["2411"], ids["2412"]])
+        self.assertIn("different receivers", fault.faultString)
+        self.rpc("admin", "stock.picking", "write", self.deliveries(ids["2413"]),
+                 {"carrier_tracking_ref": WAYBILL})
+        fault = self.rpc_fault("admin", "sale.order", "ecommerce_desk_merge",
+                               [ids["2411"], ids["2413"]])
+        self.assertIn("already being picked", fault.faultString)
+        self.assertEqual(len(self.deliveries(ids["2411"])), 1)
+
+    def test_merge_from_the_order_list_and_the_wizard(self):
+        ids = self.load(tf.trade("2441", address=tf.ADDRESS), tf.trade("2442", address=tf.ADDRESS))
+        pair = [ids["2441"], ids["2442"]]
+        action = self.rpc("admin", "ir.model.data", "xmlid_to_res_id",
+                          "ecommerce_sync.sale_order_action_desk_merge")
+        self.rpc("admin", "ir.actions.server", "run", [action],
+                 context={"active_model": "sale.order", "active_ids": pair})
+        self.assertEqual(self.deliveries(pair[1]), self.deliveries(pair[0]))
+        wizard = self.rpc("admin", "ecommerce.desk.wizard", "create", {
+            "order_ids": [(6, 0, pair)], "action": "split"})
+        self.rpc("admin", "ecommerce.desk.wizard", "action_apply", [wizard])
+        self.assertNotEqual(self.deliveries(pair[1]), self.deliveries(pair[0]))
+
+    def test_merge_is_refused_across_shops(self):
+        ids = self.load(tf.trade("2421", address=tf.ADDRESS))
+        shop2 = self.create_shop(code="M2", name="Second shop")
+        self.product("Widget B", "WB-01", tf.SKU_ID, shop_id=shop2)
+        ids2 = self.load(tf.trade("2422", address=tf.ADDRESS), shop_id=shop2)
+        fault = self.rpc_fault("admin", "sale.order", "ecommerce_desk_merge",
+                               [ids["2421"], ids2["2422"]])
+        self.assertIn("one shop", fault.faultString)
+
+    def test_auto_merge_joins_the_open_parcel_of_the_receiver(self):
+        self.rpc("admin", "ecommerce.shop", "write", [self.shop_id], {"desk_auto_merge": True})
+        ids = self.load(tf.trade("2431", address=tf.ADDRESS))
+        parcel = self.deliveries(ids["2431"])
+        ids = self.load(tf.trade("2431", address=tf.ADDRESS), tf.trade("2432", address=tf.ADDRESS))
+        self.assertEqual(self.deliveries(ids["2432"]), parcel)
