@@ -309,7 +309,8 @@ class EcommerceJobPlanner(models.AbstractModel):
             stalled_job = Job.load(self.env, record.uuid)
             stalled_job.set_failed(exc_info=_(
                 "Started more than %(minutes)d minutes ago a second time: the job is "
-                "larger than the workers' time limit (docs/operations.md, \"Hosts, workers and time limits\").")
+                "larger than the workers' time limit (docs/operations.md, \"Hosts, workers "
+                "and time limits\").")
                 % {"minutes": self._stalled_job_minutes()})
             stalled_job.store()
         first = stalled - again

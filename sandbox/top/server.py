@@ -78,58 +78,69 @@ class Sandbox(object):
 
     # -- control API --------------------------------------------------------
     def control(self, verb, path, body):
-        if path == '/_sandbox/waybill':
-            return 200, self.api.waybill_control(verb, body)
-        if path == '/_sandbox/privacy':
-            return self._privacy(verb, body)
-        if path == '/_sandbox/tmc':
-            return self.api.tmc.control(verb, body)
-        if path == '/_sandbox/reset' and verb == 'POST':
-            given = any(body.get(k) is not None for k in ('items', 'trades', 'refunds'))
-            data = body if given else self._read_data()
-            self.store.load(data)
-            self.api.tmc.clear()
-            self.reset_runtime()
-            self.api.reset_waybills()
-            self.faults = Faults((), self.args.seed, self.args.slow_seconds)
-            return 200, {'ok': True, 'items': len(self.store.items),
-                         'trades': len(self.store.trades),
-                         'refunds': len(self.store.refunds)}
-        if path == '/_sandbox/faults' and verb == 'POST':
-            try:
-                self.faults = Faults(body.get('faults') or [], body.get('seed'),
-                                     body.get('slow_seconds', self.args.slow_seconds))
-                self.faults.denied = frozenset(body.get('deny_methods') or ())
-            except (ValueError, TypeError, AttributeError) as exc:
-                return 400, {'error': str(exc)}
-            return 200, {'ok': True}
-        if path == '/_sandbox/upsert' and verb == 'POST':
-            with self.store.lock:
-                for item in body.get('items') or []:
-                    self.store.put_item(item)
-                before = dict((str(t.get('tid')), self.store.trades[str(t.get('tid'))]['status'])
-                              for t in body.get('trades') or []
-                              if str(t.get('tid')) in self.store.trades)
-                for trade in body.get('trades') or []:
-                    self.store.put_trade(trade)
-                self.api.tmc.trades_upserted(
-                    before, [self.store.trades[str(t['tid'])] for t in body.get('trades') or []])
-                for refund in body.get('refunds') or []:
-                    self.store.put_refund(refund)
-            return 200, {'ok': True}
-        if path == '/_sandbox/state' and verb == 'GET':
-            return 200, self.store.dump()
-        if path == '/_sandbox/stats' and verb == 'GET':
-            return 200, {'calls': self.calls, 'by_method': dict(self.by_method),
-                         'faults': dict(self.faults.counts)}
         if path.startswith('/_sandbox/trade/') and verb == 'POST':
             return self.changes.handle(path[len('/_sandbox/trade/'):], body)
-        if path == '/_sandbox/session' and verb == 'POST':
-            self.session_expired = bool(body.get('expired'))
-            if body.get('tokens'):  # the OAuth tokens issued so far expire too
-                self.tokens = dict.fromkeys(self.tokens, 0)
-            return 200, {'ok': True, 'expired': self.session_expired}
-        return 404, {'error': 'not_found'}
+        families = {'/_sandbox/waybill': lambda: (200, self.api.waybill_control(verb, body)),
+                    '/_sandbox/privacy': lambda: self._privacy(verb, body),
+                    '/_sandbox/tmc': lambda: self.api.tmc.control(verb, body)}
+        if path in families:
+            return families[path]()
+        routes = {('POST', '/_sandbox/reset'): self._control_reset,
+                  ('POST', '/_sandbox/faults'): self._control_faults,
+                  ('POST', '/_sandbox/upsert'): self._control_upsert,
+                  ('GET', '/_sandbox/state'): lambda _body: (200, self.store.dump()),
+                  ('GET', '/_sandbox/stats'): self._control_stats,
+                  ('POST', '/_sandbox/session'): self._control_session}
+        handler = routes.get((verb, path))
+        if handler is None:
+            return 404, {'error': 'not_found'}
+        return handler(body)
+
+    def _control_reset(self, body):
+        given = any(body.get(k) is not None for k in ('items', 'trades', 'refunds'))
+        data = body if given else self._read_data()
+        self.store.load(data)
+        self.api.tmc.clear()
+        self.reset_runtime()
+        self.api.reset_waybills()
+        self.faults = Faults((), self.args.seed, self.args.slow_seconds)
+        return 200, {'ok': True, 'items': len(self.store.items),
+                     'trades': len(self.store.trades),
+                     'refunds': len(self.store.refunds)}
+
+    def _control_faults(self, body):
+        try:
+            self.faults = Faults(body.get('faults') or [], body.get('seed'),
+                                 body.get('slow_seconds', self.args.slow_seconds))
+            self.faults.denied = frozenset(body.get('deny_methods') or ())
+        except (ValueError, TypeError, AttributeError) as exc:
+            return 400, {'error': str(exc)}
+        return 200, {'ok': True}
+
+    def _control_upsert(self, body):
+        with self.store.lock:
+            for item in body.get('items') or []:
+                self.store.put_item(item)
+            before = dict((str(t.get('tid')), self.store.trades[str(t.get('tid'))]['status'])
+                          for t in body.get('trades') or []
+                          if str(t.get('tid')) in self.store.trades)
+            for trade in body.get('trades') or []:
+                self.store.put_trade(trade)
+            self.api.tmc.trades_upserted(
+                before, [self.store.trades[str(t['tid'])] for t in body.get('trades') or []])
+            for refund in body.get('refunds') or []:
+                self.store.put_refund(refund)
+        return 200, {'ok': True}
+
+    def _control_stats(self, _body):
+        return 200, {'calls': self.calls, 'by_method': dict(self.by_method),
+                     'faults': dict(self.faults.counts)}
+
+    def _control_session(self, body):
+        self.session_expired = bool(body.get('expired'))
+        if body.get('tokens'):  # the OAuth tokens issued so far expire too
+            self.tokens = dict.fromkeys(self.tokens, 0)
+        return 200, {'ok': True, 'expired': self.session_expired}
 
     def _privacy(self, verb, body):
         privacy = self.api.privacy
