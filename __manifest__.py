@@ -13,7 +13,9 @@
     "application": True,
     "installable": True,
     # l10n_cn: the provinces of China (res.country.state) the delivery addresses need.
-    "depends": ["sale_management", "sale_stock", "account", "delivery", "queue_job", "l10n_cn"],
+    "depends": ["sale_management", "sale_stock", "account", "delivery", "queue_job", "l10n_cn",
+                # The invoice workflow of the shops (see data/sale_workflow_process_data.xml).
+                "sale_automatic_workflow"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/ecommerce_security.xml",
@@ -44,5 +46,7 @@
         "wizards/ecommerce_own_key_wizard_views.xml",
         "wizards/ecommerce_privacy_reveal_wizard_views.xml",
         "views/ecommerce_privacy_views.xml",
+        "data/sale_workflow_process_data.xml",
+        "views/ecommerce_shop_accounting_views.xml",
     ],
 }

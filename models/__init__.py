@@ -29,3 +29,5 @@ from . import ecommerce_shop_jobs
 from . import ecommerce_shop_unshipped
 from . import ecommerce_shop_health
 from . import ecommerce_shop_privacy
+from . import ecommerce_shop_accounting
+from . import account_invoice
