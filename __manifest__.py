@@ -19,6 +19,7 @@
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/ecommerce_security.xml",
+        "security/ecommerce_aftersales_security.xml",
         "security/ir.model.access.csv",
         "data/product_data.xml",
         "data/ir_cron_data.xml",
@@ -48,5 +49,7 @@
         "views/ecommerce_privacy_views.xml",
         "data/sale_workflow_process_data.xml",
         "views/ecommerce_shop_accounting_views.xml",
+        "views/ecommerce_refund_aftersales_views.xml",
+        "wizards/ecommerce_refund_refuse_wizard_views.xml",
     ],
 }

@@ -31,3 +31,7 @@ from . import ecommerce_shop_health
 from . import ecommerce_shop_privacy
 from . import ecommerce_shop_accounting
 from . import account_invoice
+from . import ecommerce_refund_decision
+from . import ecommerce_refund_aftersales
+from . import ecommerce_shop_aftersales
+from . import stock_picking_aftersales

@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from top_sandbox import (DECRYPT_SCENES, FMT, LOOPBACK, Faults,  # noqa: E402
                          Handler as TopHandler, beijing_now, fmt, make_oaid, mask_name,
                          mask_number, mask_street, random_token, shift_times)
+from jd_aftersales import AftersalesApi  # noqa: E402
 
 SKEW_SECONDS = 360
 # Leaf category of a ware given without one (JD files every ware under one).
@@ -367,7 +368,7 @@ class Privacy(object):
                 'access_logs': copy.deepcopy(self.access_logs)}
 
 
-class Api(object):
+class Api(AftersalesApi):
     """The JD business APIs over a Store; handlers return the result dict."""
 
     def __init__(self, store, privacy=None):
@@ -399,6 +400,8 @@ class Api(object):
             'jingdong.jos.order.oaid.decrypt': ('returnType', False),
             'jingdong.security.orderinfo.log.upload': ('returnType', False),
         }
+        self.methods.update(self.aftersales_methods())
+        self.holders.update(self.aftersales_holders())
 
     def refusal(self, method, refused):
         key, nested = self.holders.get(method, (None, False))

@@ -23,6 +23,11 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
+try:
+    from .top_aftersales import AftersalesApi
+except ImportError:  # run as a script: the sandbox directory is on sys.path
+    from top_aftersales import AftersalesApi
+
 FMT = '%Y-%m-%d %H:%M:%S'
 DT_RE = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$')
 LOOPBACK = ('127.0.0.1', 'localhost', '::1')
@@ -448,7 +453,7 @@ def later_than(old):
     return fmt(datetime.datetime.strptime(old, FMT) + datetime.timedelta(seconds=1))
 
 
-class Api(object):
+class Api(AftersalesApi):
     """The TOP business APIs, operating on a Store."""
 
     #: taobao.trades.sold.get shows the trades of these last days only (3 months); 0: all
@@ -480,6 +485,7 @@ class Api(object):
             'taobao.top.oaid.merge': self.oaid_merge,
             'taobao.trades.sold.query': self.trades_sold_query,
         }
+        self.methods.update(self.aftersales_methods())
 
     def time_get(self, params):
         return {'time': fmt(beijing_now())}

@@ -11,3 +11,4 @@ from . import order_follower
 from . import refund_importer
 from . import item_importer
 from . import platform_shipped
+from . import refund_decider

@@ -38,3 +38,4 @@ from . import test_privacy_rpc
 from . import test_stock_stale_shops
 from . import test_unshipped_pass
 from . import test_accounting
+from . import test_accounting_aftersales
