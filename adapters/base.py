@@ -216,6 +216,12 @@ class PlatformAdapter(object):
         """The neutral refund record (see mapping.refund_mapping.plan_refund)."""
         raise NotImplementedError
 
+    # -- settlement -----------------------------------------------------------
+    def iter_settlement(self, start, end):
+        """Neutral settlement rows (mapping.settlement_mapping) booked in [start, end],
+        ``when`` a naive UTC datetime."""
+        raise NotImplementedError
+
     # -- after-sales decisions ------------------------------------------------
     #: the decisions the platform takes from the seller: "agree", "return", "refuse"
     decisions = ()

@@ -406,6 +406,14 @@ class JdAdapter(PlatformAdapter):
     def refund_plan(self, raw):
         return plan_refund(raw)
 
+    # -- settlement -----------------------------------------------------------
+    def iter_settlement(self, start, end):
+        # JD's StatementFacade.orderSettlementList is known by its parameters only:
+        # its answer's fields are unverified, so no mapping is guessed.
+        raise RefusedError("JD settlement import is not offered", platform="jd",
+                           reason="Importing JD's settlement is not offered yet: the "
+                                  "fields of JD's settlement answer are unverified.")
+
     # -- after-sales decisions ------------------------------------------------
     # JD reviews refund applications (replyRefund); its return-goods review
     # (after-sale service orders) is not offered: its parameters are unconfirmed.

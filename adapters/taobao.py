@@ -10,6 +10,8 @@ from ..mapping.refund_decisions import (TOP_AGREE_BATCH, TOP_DECISION_FIELDS,
                                         top_agree_info, top_agree_results)
 from ..mapping.refund_mapping import (REFUND_DETAIL_FIELDS, REFUND_FIELDS,
                                       needs_refund_detail, plan_refund)
+from ..mapping.settlement_mapping import (TOP_ACCOUNT_FIELDS, TOP_BILL_FIELDS,
+                                          top_settlement_row)
 from ..mapping.stock_mapping import accepted_quantities, plan_calls
 from ..mapping.trade_mapping import (FULL_FIELDS, KNOWN_STATUSES, LIST_FIELDS, TRADE_TYPES,
                                      needs_full_detail, plan_trade, refunded_sub_orders,
@@ -289,6 +291,40 @@ class TaobaoAdapter(PlatformAdapter):
 
     def refund_plan(self, raw):
         return plan_refund(raw)
+
+    # -- settlement -----------------------------------------------------------
+    def iter_settlement(self, start, end):
+        """taobao.bill.bills.get one day at a time (its longest span), page by page."""
+        answer = self.call("taobao.bill.accounts.get", {"fields": TOP_ACCOUNT_FIELDS})
+        accounts = answer.get("accounts") or []
+        if isinstance(accounts, dict):
+            accounts = accounts.get("account") or []
+        codes = {str(a.get("account_id")): (a.get("account_code"), a.get("account_name"))
+                 for a in accounts}
+        day = start
+        while day < end:
+            until = min(day + timedelta(days=1), end)
+            for bill in self._bills(day, until):
+                row = top_settlement_row(bill, codes)
+                row["when"] = parse_beijing(row["when"]) if row["when"] else until
+                yield row
+            day = until
+
+    def _bills(self, start, end):
+        page = 1
+        while True:
+            answer = self.call("taobao.bill.bills.get", {
+                "fields": TOP_BILL_FIELDS, "start_time": beijing_str(start),
+                "end_time": beijing_str(end), "time_type": 1, "page_no": page,
+                "page_size": 100})
+            bills = answer.get("bills") or []
+            if isinstance(bills, dict):
+                bills = bills.get("bill") or []
+            for bill in bills:
+                yield bill
+            if not answer.get("has_next"):
+                return
+            page += 1
 
     # -- after-sales decisions ------------------------------------------------
     decisions = ("agree", "return", "refuse")

@@ -25,8 +25,10 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 try:
     from .top_aftersales import AftersalesApi
+    from .top_bills import BillsApi
 except ImportError:  # run as a script: the sandbox directory is on sys.path
     from top_aftersales import AftersalesApi
+    from top_bills import BillsApi
 
 FMT = '%Y-%m-%d %H:%M:%S'
 DT_RE = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$')
@@ -453,7 +455,7 @@ def later_than(old):
     return fmt(datetime.datetime.strptime(old, FMT) + datetime.timedelta(seconds=1))
 
 
-class Api(AftersalesApi):
+class Api(AftersalesApi, BillsApi):
     """The TOP business APIs, operating on a Store."""
 
     #: taobao.trades.sold.get shows the trades of these last days only (3 months); 0: all
@@ -486,6 +488,7 @@ class Api(AftersalesApi):
             'taobao.trades.sold.query': self.trades_sold_query,
         }
         self.methods.update(self.aftersales_methods())
+        self.methods.update(self.bills_methods())
 
     def time_get(self, params):
         return {'time': fmt(beijing_now())}

@@ -12,3 +12,4 @@ from . import refund_importer
 from . import item_importer
 from . import platform_shipped
 from . import refund_decider
+from . import settlement_importer

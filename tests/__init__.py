@@ -39,3 +39,4 @@ from . import test_stock_stale_shops
 from . import test_unshipped_pass
 from . import test_accounting
 from . import test_accounting_aftersales
+from . import test_accounting_settlement

@@ -95,3 +95,18 @@ def test_refuse_needs_a_reason_and_shipped_goods(box, client):
         'refund_id': shipped['refund_id'], 'refuse_message': '商品已签收，不支持退款',
         'refund_version': shipped['refund_version'], 'refund_phase': 'onsale'})
     assert answer['is_success'] is True and answer['refund']['status'] == 'SELLER_REFUSE_BUYER'
+
+
+def test_finished_trade_is_billed_with_its_fees(box, client):
+    trade = three_order_trade(box)
+    change(box, 'ship')
+    change(box, 'finish')
+    with pytest.raises(TopError):
+        client.call('taobao.bill.bills.get', {'fields': 'bid,amount'})
+    answer = client.call('taobao.bill.bills.get', {
+        'fields': 'bid,account_id,trade_id,amount,biz_time', 'trade_id': TID})
+    amounts = sorted(b['amount'] for b in answer['bills'])
+    paid = int(round(float(trade['payment']) * 100))
+    assert amounts == sorted([paid, -int(round(paid * 0.05)), -int(round(paid * 0.006))])
+    accounts = client.call('taobao.bill.accounts.get', {'fields': 'account_id,account_code'})
+    assert {a['account_code'] for a in accounts['accounts']} >= {'TRADE_INCOME'}
