@@ -7,6 +7,7 @@ Pure Python, no Odoo import. The ORM side (importers and exporters) asks the
 shop for its adapter and never learns which platform answers; adding a
 platform means adding an adapter here and registering it in ``ADAPTERS``.
 """
+from ..top_client import normalize_gateway_url as top_gateway_url
 from .base import PlatformAdapter, Shipment
 from .errors import (PlatformError, SessionExpiredError, RateLimitedError,
                      TransientPlatformError, RefusedError)
@@ -28,7 +29,14 @@ def adapter_class(platform):
     return ADAPTERS.get(platform)
 
 
-__all__ = ["ADAPTERS", "adapter_class", "PlatformAdapter", "Shipment", "TaobaoAdapter",
-           "JdAdapter", "OwnShopAdapter",
+def normalize_gateway_url(value):
+    """A shop's gateway address (host, host:port or URL) completed to a URL;
+    ValueError when it is none. TOP's rules serve every platform: JD's client
+    keeps the path it is given."""
+    return top_gateway_url(value)
+
+
+__all__ = ["ADAPTERS", "adapter_class", "normalize_gateway_url", "PlatformAdapter",
+           "Shipment", "TaobaoAdapter", "JdAdapter", "OwnShopAdapter",
            "PlatformError", "SessionExpiredError", "RateLimitedError",
            "TransientPlatformError", "RefusedError"]

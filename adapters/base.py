@@ -97,6 +97,13 @@ class PlatformAdapter(object):
         ``user_nick``. Errors are PlatformError."""
         raise NotImplementedError
 
+    # -- times --------------------------------------------------------------
+    @staticmethod
+    def parse_time(value):
+        """A time as the platform writes it in its rows and plans (``created``,
+        ``modified``) -> naive UTC datetime; ValueError when it is not one."""
+        raise NotImplementedError
+
     # -- connection ---------------------------------------------------------
     def server_time(self):
         """The platform's clock (naive UTC), or None where it offers none."""

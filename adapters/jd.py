@@ -127,6 +127,10 @@ class JdAdapter(PlatformAdapter):
     def oauth(cls, auth_url, token_url, app_key, app_secret):
         return JdOAuth(auth_url, token_url, app_key, app_secret)
 
+    @staticmethod
+    def parse_time(value):
+        return parse_beijing(value)
+
     def call(self, method, params=None):
         try:
             return self.client.call(method, params)

@@ -9,11 +9,13 @@ through this adapter. ``summary``, ``trade_detail`` and ``plan`` work on the
 pushed orders (rows built by ``mapping.own_mapping.order_row``); every remote
 operation is refused with a RefusedError that says how an own shop works.
 """
-from ..mapping.own_mapping import plan_order
-from ..top_client import parse_beijing
+from datetime import datetime, timedelta
+
+from ..mapping.own_mapping import BEIJING_FORM, plan_order
 from .base import PlatformAdapter, TradeSummary
 from .errors import RefusedError
 
+BEIJING_OFFSET = timedelta(hours=8)
 PUSH_ONLY = ("an own web shop pushes its orders (receive_orders) and reads its stock "
              "(get_sellable_stock); Odoo calls nothing on it")
 
@@ -38,6 +40,11 @@ class OwnShopAdapter(PlatformAdapter):
     def calls(self):
         return 0
 
+    @staticmethod
+    def parse_time(value):
+        """The own shop pushes Beijing time, 'YYYY-MM-DD HH:MM:SS' (docs/own_shop.md)."""
+        return datetime.strptime(value.strip(), BEIJING_FORM) - BEIJING_OFFSET
+
     def _refuse(self, operation):
         raise RefusedError("%s: %s" % (operation, PUSH_ONLY), reason=PUSH_ONLY, platform="own")
 
@@ -55,7 +62,7 @@ class OwnShopAdapter(PlatformAdapter):
     def summary(self, row):
         modified = row.get("modified") or row.get("created")
         return TradeSummary(str(row.get("tid") or ""), row.get("status") or "",
-                            parse_beijing(modified) if modified else None, False)
+                            self.parse_time(modified) if modified else None, False)
 
     def trade_detail(self, tid):
         row = self.rows.get(str(tid))

@@ -102,6 +102,10 @@ class TaobaoAdapter(PlatformAdapter):
     def oauth(cls, auth_url, token_url, app_key, app_secret):
         return TopOAuth(auth_url, token_url, app_key, app_secret)
 
+    @staticmethod
+    def parse_time(value):
+        return parse_beijing(value)
+
     def call(self, method, params=None):
         try:
             return self.client.call(method, params)

@@ -16,6 +16,12 @@ REFUND_STATUSES = REFUND_PENDING | REFUND_DONE | REFUND_ENDED | frozenset([
     "WAIT_SELLER_CONSIGN_GOODS"])
 # The goods are on their way back to the seller (or there already).
 GOODS_RETURNED = "BUYER_RETURNED_GOODS"
+# The goods states of a refund (good_status), with their labels for ecommerce.refund.
+GOOD_STATUS_SELECTION = [
+    ("BUYER_NOT_RECEIVED", "Buyer did not receive the goods"),
+    ("BUYER_RECEIVED", "Buyer received the goods"),
+    (GOODS_RETURNED, "Buyer returned the goods"),
+]
 
 REFUND_FIELDS = ("refund_id,tid,oid,title,num,total_fee,refund_fee,payment,status,"
                  "order_status,good_status,has_good_return,reason,desc,created,modified,"

@@ -25,6 +25,7 @@ from . import stock_move
 from . import ecommerce_shop_shipments
 from . import ecommerce_shop_own
 from . import queue_job
+from . import ecommerce_job_planner
 from . import ecommerce_shop_jobs
 from . import ecommerce_shop_unshipped
 from . import ecommerce_shop_health

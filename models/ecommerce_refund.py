@@ -3,6 +3,8 @@
 
 from odoo import api, fields, models
 
+from ..mapping.refund_mapping import GOOD_STATUS_SELECTION
+
 # Taobao's refund statuses (mapping.refund_mapping.REFUND_STATUSES), in the
 # order a refund goes through them.
 REFUND_STATUS_SELECTION = [
@@ -15,11 +17,6 @@ REFUND_STATUS_SELECTION = [
     ("SELLER_REFUSE_BUYER", "Refused by the seller"),
     ("CLOSED", "Closed"),
     ("SUCCESS", "Refunded"),
-]
-GOOD_STATUS_SELECTION = [
-    ("BUYER_NOT_RECEIVED", "Buyer did not receive the goods"),
-    ("BUYER_RECEIVED", "Buyer received the goods"),
-    ("BUYER_RETURNED_GOODS", "Buyer returned the goods"),
 ]
 
 

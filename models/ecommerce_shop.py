@@ -9,8 +9,7 @@ import odoo
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..adapters import PlatformError, SessionExpiredError, adapter_class
-from ..top_client import SessionError, TopClient, TopError, normalize_gateway_url
+from ..adapters import PlatformError, SessionExpiredError, adapter_class, normalize_gateway_url
 from .api_arguments import ApiArguments
 
 _logger = logging.getLogger(__name__)
@@ -21,9 +20,9 @@ TOP_PLATFORMS = ("taobao", "tmall", "sandbox")
 SYNC_PLATFORMS = TOP_PLATFORMS + ("jd",)
 SHOP_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 EXPIRY_WARNING = timedelta(days=7)
-# Until every caller talks through the adapters, both error vocabularies occur.
-PLATFORM_ERRORS = (TopError, PlatformError)
-SESSION_ERRORS = (SessionError, SessionExpiredError)
+# Every platform call goes through an adapter, which speaks the neutral errors only.
+PLATFORM_ERRORS = (PlatformError,)
+SESSION_ERRORS = (SessionExpiredError,)
 
 PLATFORM_DEFAULTS = {
     "taobao": ("https://eco.taobao.com/router/rest",
@@ -237,30 +236,13 @@ class EcommerceShop(models.Model):
                     "Only Taobao, Tmall, JD and the Taobao sandbox can be synchronised.")
                     % {"shop": shop.name, "platform": label[shop.platform]})
 
-    def _get_top_client(self, **options):
-        """TOP client for this shop; secrets are read as superuser on purpose.
-
-        Callers are the addon's own sync methods, which check the user's rights
-        on the shop first; the secrets never leave this client.
-        """
-        self.ensure_one()
-        self._check_platform_supported()
-        if self.platform not in TOP_PLATFORMS:
-            raise UserError(_("Shop %(shop)s is not a Taobao shop: it syncs through its "
-                              "platform adapter only.") % {"shop": self.name})
-        secrets = self.sudo()
-        if not (self.app_url and self.app_key and secrets.app_secret):
-            raise UserError(_("Shop %(shop)s: fill in the App Key, App Secret and APP URL first.")
-                            % {"shop": self.name})
-        return TopClient(self.app_url, self.app_key, secrets.app_secret,
-                         session=secrets.session_key or None, **options)
-
     def _get_adapter(self, **options):
         """The platform adapter of this shop, holding its client for one run.
 
-        Importers and exporters talk to the platform only through it; like
-        ``_get_top_client`` it reads the secrets as superuser for the addon's
-        own sync methods, which check the user's rights first.
+        Importers and exporters talk to the platform only through it. It reads
+        the secrets as superuser on purpose: callers are the addon's own sync
+        methods, which check the user's rights on the shop first; the secrets
+        never leave the adapter's client.
         """
         self.ensure_one()
         cls = adapter_class(self.platform)

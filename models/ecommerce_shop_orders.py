@@ -10,7 +10,6 @@ from odoo.exceptions import UserError
 
 from ..adapters import PlatformError, SessionExpiredError, adapter_class
 from ..synchronizers.order_importer import new_summary
-from ..top_client import parse_beijing
 from .api_arguments import ApiArguments
 
 _logger = logging.getLogger(__name__)
@@ -97,13 +96,14 @@ class EcommerceShopOrders(models.Model):
         details = args.check_bool(details, "details")
         self.ensure_one()
         self._check_order_rights()
-        trades = self._list_created_trades(self._get_adapter(), date_from, date_to, status)
+        adapter = self._get_adapter()
+        trades = self._list_created_trades(adapter, date_from, date_to, status)
         existing = self._order_tids([t["tid"] for t in trades])
         missing = [t for t in trades if t["tid"] not in existing]
         result = {"missing": [t["tid"] for t in missing],
                   "imported": [t["tid"] for t in trades if t["tid"] in existing]}
         if details:
-            result["trades"] = [self._describe_trade(t) for t in missing]
+            result["trades"] = [self._describe_trade(adapter, t) for t in missing]
         return result
 
     @api.multi
@@ -395,10 +395,10 @@ class EcommerceShopOrders(models.Model):
         return {o["ecommerce_tid"] for o in orders}
 
     @staticmethod
-    def _describe_trade(trade):
+    def _describe_trade(adapter, trade):
         created = trade.get("created")
         try:
-            created = fields.Datetime.to_string(parse_beijing(created)) if created else False
+            created = fields.Datetime.to_string(adapter.parse_time(created)) if created else False
         except ValueError:
             created = False
         return {"tid": trade["tid"], "buyer_nick": trade.get("buyer_nick") or "",

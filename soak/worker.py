@@ -453,8 +453,8 @@ def run_jobs(env, job_trades, limit=500):
     """
     from odoo.addons.queue_job.exception import RetryableJobError
     from odoo.addons.queue_job.job import Job
-    from odoo.addons.ecommerce_sync.models import ecommerce_shop_jobs
-    ecommerce_shop_jobs.JOB_TRADES = job_trades
+    from odoo.addons.ecommerce_sync.models import ecommerce_job_planner
+    ecommerce_job_planner.JOB_TRADES = job_trades
     env["ecommerce.shop"].search([]).write({"order_check_last": False})
     env["ecommerce.shop"]._cron_enqueue_orders()
     env.cr.commit()

@@ -17,7 +17,6 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..adapters import PlatformError
 from ..mapping.item_mapping import ItemError
-from ..top_client import parse_beijing
 
 _logger = logging.getLogger(__name__)
 
@@ -160,7 +159,7 @@ class EcommerceItemImporter(models.AbstractModel):
         ids = self._normalize_num_iids(num_iids, result)
         if len(ids) > self._inline_limit():
             result["queued"] = len(ids)
-            result["jobs"] = self.shop._enqueue_item_imports(ids)
+            result["jobs"] = self.env["ecommerce.job.planner"]._enqueue_item_imports(self.shop, ids)
             return result
         return self.import_ids(ids)
 
@@ -234,16 +233,16 @@ class EcommerceItemImporter(models.AbstractModel):
             ["num_iid"])
         return {g["num_iid"] for g in groups}
 
-    @staticmethod
-    def _prepare_search_row_vals(row, counts, imported):
+    def _prepare_search_row_vals(self, row, counts, imported):
         num_iid = str(row["num_iid"])
         modified = row.get("modified")
+        modified = self._adapter().parse_time(modified) if modified else False
         return {
             "num_iid": num_iid,
             "title": row.get("title") or "",
             "outer_id": row.get("outer_id") or "",
             "sku_count": counts.get(num_iid, 0),
-            "modified": fields.Datetime.to_string(parse_beijing(modified)) if modified else False,
+            "modified": fields.Datetime.to_string(modified) if modified else False,
             "imported": num_iid in imported,
         }
 

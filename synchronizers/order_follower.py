@@ -12,7 +12,6 @@ from odoo.tools import float_compare
 
 from ..mapping.trade_mapping import (CLOSED_STATUSES, HOLD_FORBIDDEN, HOLD_MESSAGE,
                                      HOLD_REFUND, REFUND_PENDING_STATUSES)
-from ..top_client import parse_beijing
 from .order_importer import platform_status
 
 
@@ -56,7 +55,7 @@ class EcommerceOrderFollower(models.AbstractModel):
         notes += self._follow_address(importer, order, plan, shipped)
         notes += self._follow_holds(order, plan, shipped)
         order.write({"ecommerce_modified":
-                     fields.Datetime.to_string(parse_beijing(plan["modified"]))})
+                     fields.Datetime.to_string(importer.adapter.parse_time(plan["modified"]))})
         return notes
 
     # -- status -------------------------------------------------------------

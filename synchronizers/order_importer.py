@@ -21,7 +21,6 @@ from ..mapping.region_mapping import province, province_names
 from ..mapping.trade_mapping import (CENT, CLOSED_STATUSES, HOLD_FORBIDDEN, HOLD_MESSAGE,
                                      HOLD_REFUND, KNOWN_STATUSES, TradeMappingError,
                                      due_with_credit_notes, first_seen_shipped, is_payable)
-from ..top_client import parse_beijing
 
 _logger = logging.getLogger(__name__)
 
@@ -328,7 +327,7 @@ class EcommerceOrderImporter(models.AbstractModel):
             "client_order_ref": plan["tid"], "origin": plan["tid"],
             "partner_id": buyer.id, "partner_invoice_id": buyer.id,
             "partner_shipping_id": delivery.id,
-            "date_order": fields.Datetime.to_string(parse_beijing(plan["created"])),
+            "date_order": fields.Datetime.to_string(self.adapter.parse_time(plan["created"])),
             "company_id": shop.company_id.id, "warehouse_id": shop.warehouse_id.id,
             "team_id": shop.team_id.id,
             "pricelist_id": (self.cache.get("pricelist") or shop._cny_pricelist()).id,
@@ -336,7 +335,8 @@ class EcommerceOrderImporter(models.AbstractModel):
             "workflow_process_id": shop._invoice_workflow().id or False,
             "ecommerce_status": plan["status"],
             "ecommerce_native_status": platform_status(plan),
-            "ecommerce_modified": fields.Datetime.to_string(parse_beijing(plan["modified"])),
+            "ecommerce_modified": fields.Datetime.to_string(
+                self.adapter.parse_time(plan["modified"])),
             "ecommerce_buyer_message": plan["buyer_message"] or False,
             "ecommerce_seller_memo": plan["seller_memo"] or False,
             "ecommerce_address_key": plan["address"]["key"],
@@ -782,14 +782,14 @@ class EcommerceOrderImporter(models.AbstractModel):
         """Created before the shop's go-live date (or no date set): the stock was
         counted after it, so its goods must not leave the stock again."""
         start = fields.Datetime.from_string(self.shop.order_import_from)
-        return not start or parse_beijing(plan["created"]) < start
+        return not start or self.adapter.parse_time(plan["created"]) < start
 
     def _before_go_live(self, row):
         start = fields.Datetime.from_string(self.shop.order_import_from)
         if not start or not row.get("created"):
             return False
         try:
-            return parse_beijing(row["created"]) < start
+            return self.adapter.parse_time(row["created"]) < start
         except ValueError:
             return False
 

@@ -13,10 +13,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..adapters import PlatformError, RefusedError, SessionExpiredError
-from ..mapping.refund_mapping import REFUND_DONE, REFUND_PENDING, goods_returned, merge_detail
+from ..mapping.refund_mapping import (GOOD_STATUS_SELECTION, REFUND_DONE, REFUND_PENDING,
+                                      goods_returned, merge_detail)
 from ..mapping.trade_mapping import HOLD_REFUND, TradeMappingError
-from ..models.ecommerce_refund import GOOD_STATUS_SELECTION
-from ..top_client import parse_beijing
 from .order_follower import refund_text
 
 _logger = logging.getLogger(__name__)
@@ -183,13 +182,16 @@ class RefundImporter(models.AbstractModel):
             "good_status": good_status if good_status in KNOWN_GOOD_STATUSES else False,
             "has_good_return": plan["has_good_return"],
             "reason": plan["reason"] or False, "description": plan["description"] or False,
-            "date_requested": _utc(plan["created"]),
-            "date_modified": _utc(plan["modified"]),
+            "date_requested": self._utc(plan["created"]),
+            "date_modified": self._utc(plan["modified"]),
         }
 
     # ------------------------------------------------------------------
     # What a refund means for the order
     # ------------------------------------------------------------------
+    def _utc(self, value):
+        return fields.Datetime.to_string(self.adapter.parse_time(value)) if value else False
+
     def _act(self, refund, plan):
         line = refund.sale_line_id
         if line and line.ecommerce_refund_status != refund.status:
@@ -428,10 +430,6 @@ def _refunded_line(order, plan):
     if len(set(lines.mapped("ecommerce_oid"))) == 1:
         return lines[:1]
     return lines.browse()
-
-
-def _utc(beijing):
-    return fields.Datetime.to_string(parse_beijing(beijing)) if beijing else False
 
 
 def _stored(record, name):

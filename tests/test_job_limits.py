@@ -15,7 +15,7 @@ from odoo.addons.queue_job.job import Job
 
 from . import trade_factory as tf
 from ..adapters.base import PlatformAdapter
-from ..models import ecommerce_shop_jobs
+from ..models import ecommerce_job_planner
 from .test_jobs import JobCase
 
 
@@ -25,7 +25,7 @@ class TestBoundedJobs(JobCase):
         super().setUp()
         # Small pages and jobs: the same cuts as 100 and 200, with a few trades.
         for patcher in (patch.object(PlatformAdapter, "page_size", 3),
-                        patch.object(ecommerce_shop_jobs, "JOB_TRADES", 4)):
+                        patch.object(ecommerce_job_planner, "JOB_TRADES", 4)):
             patcher.start()
             self.addCleanup(patcher.stop)
 

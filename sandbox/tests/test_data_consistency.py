@@ -13,9 +13,9 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 SANDBOX_DIR = os.path.dirname(HERE)
 DEMO = os.path.join(SANDBOX_DIR, 'demo_data.json')
-sys.path.insert(0, SANDBOX_DIR)
 
-import generate_data  # noqa: E402  (stdlib-only CLI module)
+# Not sandbox/ on sys.path: its packages top/ and jd/ would hide the official SDK `jd`.
+from sandbox import generate_data  # noqa: E402  (stdlib-only CLI module)
 
 
 def d(value):

@@ -13,13 +13,13 @@ import requests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SANDBOX = os.path.join(ROOT, 'sandbox', 'top_sandbox.py')
-sys.path.insert(0, os.path.join(ROOT, 'sandbox'))
 
 APP_KEY, APP_SECRET, SESSION = '12345678', 'sandbox-secret-xyz', '6100sessionABC'
 
 
 def small_data():
-    import generate_data  # sandbox/generate_data.py, stdlib only
+    # Imported from the package: sandbox/ on sys.path would let sandbox/jd/ hide the JD SDK.
+    from sandbox import generate_data  # stdlib only
     return generate_data.generate(items=6, skus_per_item=4, trades=30, days=2,
                                   seed=3, start='2024-06-01 00:00:00')
 

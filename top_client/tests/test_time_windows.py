@@ -29,7 +29,7 @@ def box(tmp_path_factory):
 
 @pytest.fixture(scope='module')
 def data():
-    import generate_data  # sandbox/generate_data.py, on sys.path through conftest
+    from sandbox import generate_data  # stdlib only
     return generate_data.generate(items=6, skus_per_item=2, trades=900, days=1, seed=11,
                                   start=START)
 

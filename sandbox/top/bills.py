@@ -3,7 +3,7 @@
 
 """TOP settlement bills: what the platform credits and charges per trade.
 
-A mixin of the sandbox's ``Api`` (``bills_methods()``). Facts (TOP metadata,
+A mixin of the sandbox's ``Api`` (``METHODS``). Facts (TOP metadata,
 ``bububa/opentaobao`` model/bill): ``taobao.bill.bills.get`` (self-developed
 sellers) lists bills with ``bid``, ``account_id`` (a cost account of
 ``taobao.bill.accounts.get``), ``trade_id``, ``order_id``, ``amount`` and
@@ -20,7 +20,9 @@ a test put on the trade as ``sandbox_bills`` (``[{"account": code, "amount":
 "-3.00"}]``).
 """
 import datetime
-import sys
+
+from .core import (cents, fmt, int_param, invalid, missing, page_slice, parse_dt, parse_fields,
+                   req, select)
 
 ACCOUNTS = [
     {'account_id': 1001, 'account_code': 'TRADE_INCOME', 'account_name': '交易收入',
@@ -39,65 +41,61 @@ MAX_SPAN = datetime.timedelta(days=1)
 
 
 class BillsApi(object):
+    """taobao.bill.accounts.get, taobao.bill.bills.get."""
 
-    def bills_methods(self):
-        return {'taobao.bill.accounts.get': self.bill_accounts_get,
-                'taobao.bill.bills.get': self.bill_bills_get}
-
-    @property
-    def _core(self):
-        # The module of the composed Api (``__main__`` when run as a script).
-        return sys.modules[type(self).__module__]
+    METHODS = {
+        'taobao.bill.accounts.get': 'bill_accounts_get',
+        'taobao.bill.bills.get': 'bill_bills_get',
+    }
 
     def bill_accounts_get(self, params):
-        fields = self._core.parse_fields(self._core.req(params, 'fields'))
-        return {'accounts': {'account': [self._core.select(a, fields) for a in ACCOUNTS]}}
+        fields = parse_fields(req(params, 'fields'))
+        return {'accounts': {'account': [select(a, fields) for a in ACCOUNTS]}}
 
     def bill_bills_get(self, params):
-        core = self._core
-        fields = core.parse_fields(core.req(params, 'fields'))
-        page_no = core.int_param(params, 'page_no', 1, 1)
-        page_size = core.int_param(params, 'page_size', 40, 40, 100)
+        fields = parse_fields(req(params, 'fields'))
+        page_no = int_param(params, 'page_no', 1, 1)
+        page_size = int_param(params, 'page_size', 40, 40, 100)
         trade_id = str(params.get('trade_id') or params.get('order_id') or '').strip()
-        start, end = self._bill_window(core, params, trade_id)
+        start, end = self._bill_window(params, trade_id)
         key = 'pay_time' if str(params.get('time_type') or '1') == '2' else 'biz_time'
         account = str(params.get('account_id') or '').strip()
-        rows = [b for b in self._all_bills(core)
+        rows = [b for b in self._all_bills()
                 if (not trade_id or b['trade_id'] == trade_id)
                 and (not account or str(b['account_id']) == account)
                 and (start is None or start <= b[key] <= end)]
         rows.sort(key=lambda b: (b[key], b['bid']))
-        page = core.page_slice(rows, page_no, page_size)
-        return {'bills': {'bill': [core.select(b, fields) for b in page]},
+        page = page_slice(rows, page_no, page_size)
+        return {'bills': {'bill': [select(b, fields) for b in page]},
                 'has_next': page_no * page_size < len(rows), 'total_results': len(rows)}
 
     @staticmethod
-    def _bill_window(core, params, trade_id):
+    def _bill_window(params, trade_id):
         raw_start, raw_end = params.get('start_time'), params.get('end_time')
         if not (raw_start and raw_end):
             if trade_id:
                 return None, None
-            raise core.missing('start_time' if not raw_start else 'end_time')
-        start, end = core.parse_dt(raw_start, 'start_time'), core.parse_dt(raw_end, 'end_time')
+            raise missing('start_time' if not raw_start else 'end_time')
+        start, end = parse_dt(raw_start, 'start_time'), parse_dt(raw_end, 'end_time')
         if end < start or (end - start > MAX_SPAN and not trade_id):
-            raise core.invalid('end_time', 'start_time to end_time spans at most one day')
-        return core.fmt(start), core.fmt(end)
+            raise invalid('end_time', 'start_time to end_time spans at most one day')
+        return fmt(start), fmt(end)
 
-    def _all_bills(self, core):
+    def _all_bills(self):
         bills = []
         for trade in self.store.trades.values():
             if trade.get('status') == 'TRADE_FINISHED' and trade.get('end_time'):
-                bills.extend(self._trade_bills(core, trade))
+                bills.extend(self._trade_bills(trade))
         return bills
 
-    def _trade_bills(self, core, trade):
-        refunded = sum(core.cents(r['refund_fee']) for r in self.store.refunds.values()
+    def _trade_bills(self, trade):
+        refunded = sum(cents(r['refund_fee']) for r in self.store.refunds.values()
                        if r['tid'] == trade['tid'] and r.get('status') == 'SUCCESS')
-        released = core.cents(trade.get('payment')) - refunded
+        released = cents(trade.get('payment')) - refunded
         charges = [('TRADE_INCOME', released),
                    ('TMALL_COMMISSION', -int(round(released * COMMISSION_RATE))),
                    ('PAY_SERVICE_FEE', -int(round(released * PAY_FEE_RATE)))]
-        charges += [(extra['account'], core.cents(extra['amount']))
+        charges += [(extra['account'], cents(extra['amount']))
                     for extra in trade.get('sandbox_bills') or []]
         return [self._bill(trade, index, code, fen)
                 for index, (code, fen) in enumerate(charges) if fen]

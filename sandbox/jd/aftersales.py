@@ -3,7 +3,7 @@
 
 """JD after-sales decisions: the seller reviews a refund application.
 
-A mixin of the JD sandbox's ``Api`` (``aftersales_methods()``, ``aftersales_holders()``).
+A mixin of the JD sandbox's ``Api`` (``METHODS``, ``HOLDERS``).
 Facts (JD's SDK request classes for ``jingdong.pop.afs.soa.refundapply.replyRefund``):
 ``status`` 1 approve, 2 refuse (6 approve and intercept, 9 force-close, 10 follow the
 parcel), ``id`` the application, ``checkUserName`` the reviewer, ``remark`` required
@@ -13,7 +13,7 @@ except on a force-close, ``rejectType`` 1-6 required when refusing,
 JD's return-goods review (after-sale service orders, ``jingdong.asc.*``) is not
 offered: its parameters are unconfirmed.
 """
-import sys
+from .core import Refused, need, number, text
 
 METHOD = 'jingdong.pop.afs.soa.refundapply.replyRefund'
 REVIEWS = (1, 2)
@@ -21,44 +21,35 @@ REJECT_TYPES = range(1, 7)
 
 
 class AftersalesApi(object):
+    """jingdong.pop.afs.soa.refundapply.replyRefund."""
 
-    def aftersales_methods(self):
-        return {METHOD: self.refund_reply}
-
-    @staticmethod
-    def aftersales_holders():
-        return {METHOD: ('replyResult', False)}
-
-    @property
-    def _core(self):
-        # The module of the composed Api (``__main__`` when run as a script).
-        return sys.modules[type(self).__module__]
+    METHODS = {METHOD: 'refund_reply'}
+    HOLDERS = {METHOD: ('replyResult', False)}
 
     def refund_reply(self, params):
-        core = self._core
-        refused = core.Refused
-        status = core.number(params, 'status')
+        refused = Refused
+        status = number(params, 'status')
         if status not in REVIEWS:
             raise refused('status must be 1 (approve) or 2 (refuse)', '审核状态错误', '102')
-        refund_id = core.number(params, 'id')
+        refund_id = number(params, 'id')
         refund = self.store.refunds.get(refund_id)
         if refund is None:
             raise refused('refund application %s does not exist' % refund_id,
                           '退款单%s不存在' % refund_id, '201')
-        core.need(params, 'checkUserName')
-        remark = core.need(params, 'remark')
-        if status == 2 and core.number(params, 'rejectType') not in REJECT_TYPES:
+        need(params, 'checkUserName')
+        remark = need(params, 'remark')
+        if status == 2 and number(params, 'rejectType') not in REJECT_TYPES:
             raise refused('rejectType 1-6 is required to refuse', '拒绝原因类型错误', '102')
         if int(refund.get('status', 0)) != 0:
             raise refused('refund application %s was reviewed already' % refund_id,
                           '退款单已审核', '301')
         refund.update(status=status, checkRemark=remark,
-                      checkUserName=core.text(params, 'checkUserName'))
+                      checkUserName=text(params, 'checkUserName'))
         self.store.touch(refund, 'checkTime')
-        self._after_review(core, refund, status)
+        self._after_review(refund, status)
         return {'replyResult': {'success': True, 'resultCode': '0'}}
 
-    def _after_review(self, core, refund, status):
+    def _after_review(self, refund, status):
         """Approved before shipping: JD cancels the order; refused: the lock lifts."""
         order = self.store.orders.get(str(refund['orderId']))
         if order is None or order.get('orderState') != 'LOCKED':

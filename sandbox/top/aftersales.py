@@ -3,7 +3,7 @@
 
 """TOP after-sales decisions: the seller agrees a refund, agrees a return, refuses.
 
-A mixin of the sandbox's ``Api`` (methods: ``aftersales_methods()``). Facts (TOP
+A mixin of the sandbox's ``Api`` (``METHODS``). Facts (TOP
 metadata, ``bububa/opentaobao`` model/refund): ``taobao.rp.refunds.agree`` takes
 ``refund_infos`` = ``refund_id|amount in fen|version|phase`` joined by commas, at
 most 20 refunds and 6,000 yuan per call on Taobao, and answers per refund
@@ -16,7 +16,9 @@ has not shipped. ``refund_version`` changes whenever the refund does; a decision
 an older version is refused, as is one naming the wrong ``refund_phase``.
 """
 import re
-import sys
+
+from .core import TopFailure, cents, int_param, invalid, later_than, orders_of, req
+from .trade_changes import Conflict, TradeChanges
 
 AGREE_BATCH = 20
 AGREE_TOTAL_FEN = 600000
@@ -31,19 +33,15 @@ def refund_version(refund):
 
 
 class AftersalesApi(object):
-    """The decision calls; the class composing it provides ``store`` and the
-    module helpers (``TopFailure``, ``TradeChanges``...) in its own module."""
+    """The decision calls. Listed before RefundsApi in ``Api``: its
+    taobao.refund.get stamps the refund's version, then answers as RefundsApi does."""
 
-    def aftersales_methods(self):
-        return {'taobao.rp.refunds.agree': self.rp_refunds_agree,
-                'taobao.rp.returngoods.agree': self.rp_returngoods_agree,
-                'taobao.refund.refuse': self.refund_refuse,
-                'taobao.refund.get': self.refund_get_versioned}
-
-    @property
-    def _core(self):
-        # The module of the composed Api (``__main__`` when run as a script).
-        return sys.modules[type(self).__module__]
+    METHODS = {
+        'taobao.rp.refunds.agree': 'rp_refunds_agree',
+        'taobao.rp.returngoods.agree': 'rp_returngoods_agree',
+        'taobao.refund.refuse': 'refund_refuse',
+        'taobao.refund.get': 'refund_get_versioned',
+    }
 
     def refund_get_versioned(self, params):
         refund = self.store.refunds.get(str(params.get('refund_id', '')).strip())
@@ -53,14 +51,13 @@ class AftersalesApi(object):
 
     # -- agree --------------------------------------------------------------
     def rp_refunds_agree(self, params):
-        core = self._core
-        infos = [part for part in core.req(params, 'refund_infos').split(',') if part.strip()]
+        infos = [part for part in req(params, 'refund_infos').split(',') if part.strip()]
         if len(infos) > AGREE_BATCH:
-            raise core.invalid('refund_infos', 'At most %d refunds per call' % AGREE_BATCH)
-        parsed = [self._agree_info(core, info) for info in infos]
+            raise invalid('refund_infos', 'At most %d refunds per call' % AGREE_BATCH)
+        parsed = [self._agree_info(info) for info in infos]
         if sum(fen for _rid, fen, _v, _p in parsed) > AGREE_TOTAL_FEN:
-            raise core.invalid('refund_infos', 'At most 6000.00 yuan per call')
-        results = [self._agree_one(core, *info) for info in parsed]
+            raise invalid('refund_infos', 'At most 6000.00 yuan per call')
+        results = [self._agree_one(*info) for info in parsed]
         done = sum(1 for r in results if r['succ'])
         code = 'OP_SUCC' if done == len(results) else (
             'SOME_OP_SUCC' if done else 'OP_FAILURE_UE')
@@ -68,38 +65,36 @@ class AftersalesApi(object):
                 'succ': done == len(results), 'message': code}
 
     @staticmethod
-    def _agree_info(core, info):
+    def _agree_info(info):
         parts = info.strip().split('|')
         if len(parts) != 4 or not all(p.strip().isdigit() for p in parts[:3]):
-            raise core.invalid('refund_infos', 'Each refund is refund_id|amount in '
+            raise invalid('refund_infos', 'Each refund is refund_id|amount in '
                                                'fen|version|phase: %r' % info)
         return parts[0].strip(), int(parts[1]), int(parts[2]), parts[3].strip()
 
-    def _agree_one(self, core, refund_id, fen, version, phase):
+    def _agree_one(self, refund_id, fen, version, phase):
         refund = self.store.refunds.get(refund_id)
-        why = self._mismatch(core, refund, version, phase, AGREEABLE)
-        if not why and fen != core.cents(refund['refund_fee']):
+        why = self._mismatch(refund, version, phase, AGREEABLE)
+        if not why and fen != cents(refund['refund_fee']):
             why = 'The amount %d fen is not the refund fee %s' % (fen, refund['refund_fee'])
         if not why:
-            why = self._move(core, refund, 'SUCCESS', {})
+            why = self._move(refund, 'SUCCESS', {})
         return {'refund_id': refund_id, 'succ': not why, 'message': why or 'success'}
 
     # -- agree a return -----------------------------------------------------
     def rp_returngoods_agree(self, params):
-        core = self._core
-        refund = self.store.refunds.get(str(core.int_param(params, 'refund_id',
-                                                           required=True)))
-        core.req(params, 'seller_address_id')
+        refund = self.store.refunds.get(str(int_param(params, 'refund_id', required=True)))
+        req(params, 'seller_address_id')
         for name in RETURN_ADDRESS:
-            core.req(params, name)
-        why = self._checked_optional(core, refund, params, ('WAIT_SELLER_AGREE',))
+            req(params, name)
+        why = self._checked_optional(refund, params, ('WAIT_SELLER_AGREE',))
         if not why and not self._shipped(refund):
             why = 'The goods were not shipped: agree the refund instead'
         if not why:
-            why = self._move(core, refund, 'WAIT_BUYER_RETURN_GOODS',
+            why = self._move(refund, 'WAIT_BUYER_RETURN_GOODS',
                              {'has_good_return': True})
         if why:
-            raise core.TopFailure(15, 'isv.refund-returngoods-agree-failed', why)
+            raise TopFailure(15, 'isv.refund-returngoods-agree-failed', why)
         refund = self.store.refunds[refund['refund_id']]
         refund['dispute_type'] = 'REFUND_AND_RETURN'
         refund['return_address'] = {k: params[k] for k in RETURN_ADDRESS}
@@ -107,19 +102,17 @@ class AftersalesApi(object):
 
     # -- refuse -------------------------------------------------------------
     def refund_refuse(self, params):
-        core = self._core
-        refund = self.store.refunds.get(str(core.int_param(params, 'refund_id',
-                                                           required=True)))
-        message = core.req(params, 'refuse_message')
+        refund = self.store.refunds.get(str(int_param(params, 'refund_id', required=True)))
+        message = req(params, 'refuse_message')
         if not 2 <= len(message) <= 200:
-            raise core.invalid('refuse_message', 'refuse_message is 2 to 200 characters')
-        why = self._checked_optional(core, refund, params, REFUSABLE)
+            raise invalid('refuse_message', 'refuse_message is 2 to 200 characters')
+        why = self._checked_optional(refund, params, REFUSABLE)
         if not why and not self._shipped(refund):
             why = 'The seller has not shipped: a refund before shipping cannot be refused'
         if not why:
-            why = self._move(core, refund, 'SELLER_REFUSE_BUYER', {})
+            why = self._move(refund, 'SELLER_REFUSE_BUYER', {})
         if why:
-            raise core.TopFailure(15, 'isv.refund-refuse-failed', why)
+            raise TopFailure(15, 'isv.refund-refuse-failed', why)
         refund = self.store.refunds[refund['refund_id']]
         refund['refuse_message'] = message
         return {'is_success': True, 'refund': {
@@ -127,14 +120,14 @@ class AftersalesApi(object):
             'modified': refund['modified']}}
 
     # -- rules --------------------------------------------------------------
-    def _checked_optional(self, core, refund, params, statuses):
+    def _checked_optional(self, refund, params, statuses):
         """Version and phase are optional on Taobao, checked when given."""
         version = params.get('refund_version')
-        return self._mismatch(core, refund, int(version) if str(version or '').isdigit()
+        return self._mismatch(refund, int(version) if str(version or '').isdigit()
                               else None, params.get('refund_phase') or None, statuses)
 
     @staticmethod
-    def _mismatch(core, refund, version, phase, statuses):
+    def _mismatch(refund, version, phase, statuses):
         if refund is None:
             return 'The refund does not exist'
         if refund.get('status') not in statuses:
@@ -147,20 +140,20 @@ class AftersalesApi(object):
 
     def _shipped(self, refund):
         trade = self.store.trades.get(refund['tid'])
-        orders = self._core.orders_of(trade) if trade else []
+        orders = orders_of(trade) if trade else []
         return any(o['oid'] == refund['oid'] and o.get('consign_time') for o in orders)
 
-    def _move(self, core, refund, status, changes):
+    def _move(self, refund, status, changes):
         """The refund (and its sub-order) to ``status``, as the buyer's side would."""
         trade = self.store.trades.get(refund['tid'])
         if trade is None:
             refund.update(changes, status=status,
-                          modified=core.later_than(refund.get('modified', '')))
+                          modified=later_than(refund.get('modified', '')))
             return None
         body = dict(changes, oid=refund['oid'], status=status)
         try:
-            core.TradeChanges(self.store, self).refund(trade, body)
-        except (ValueError, core.Conflict) as exc:
+            TradeChanges(self.store, self).refund(trade, body)
+        except (ValueError, Conflict) as exc:
             return str(exc)
         self.store.touch_trade(trade)
         return None
