@@ -51,5 +51,6 @@
         "views/ecommerce_shop_accounting_views.xml",
         "views/ecommerce_refund_aftersales_views.xml",
         "wizards/ecommerce_refund_refuse_wizard_views.xml",
+        "views/ecommerce_margin_report_views.xml",
     ],
 }

@@ -37,3 +37,4 @@ from . import ecommerce_refund_aftersales
 from . import ecommerce_shop_aftersales
 from . import stock_picking_aftersales
 from . import ecommerce_shop_settlement
+from . import ecommerce_margin_report

@@ -23,7 +23,7 @@ def window():
             fields.Datetime.to_string(now + timedelta(hours=1)))
 
 
-class TestSettlement(BooksCase):
+class SettlementCase(BooksCase):
 
     @classmethod
     def setUpClass(cls):
@@ -44,6 +44,9 @@ class TestSettlement(BooksCase):
         self.sandbox.ship(tid)
         self.sandbox.finish(tid)
         return self.order_of(tid)
+
+
+class TestSettlement(SettlementCase):
 
     def test_a_period_is_matched_with_its_fees_and_imported_once(self):
         one = self.finished("24301")
@@ -103,3 +106,36 @@ class TestSettlement(BooksCase):
         self.shop.clearing_journal_id = False
         with self.assertRaises(UserError):
             self.shop.import_settlement(*window())
+
+
+class TestMarginReport(SettlementCase):
+
+    def test_margin_per_shop_and_sku_adds_up(self):
+        self.widget.standard_price = 40.0
+        order = self.finished("24306")
+        self.ship(order)
+        refund_order = self.finished("24307")
+        self.ship(refund_order)
+        self.sandbox.refund("24307", oid="24307", status="SUCCESS", refund_fee="11.30",
+                            good_status="BUYER_RECEIVED")
+        self.assertEqual(self.shop.sync_refunds()["failed"], [])
+        self.shop.import_settlement(*window())
+        report = self.env["ecommerce.margin.report"]
+        total = report.read_group([("shop_id", "=", self.shop.id)],
+                                  ["sales", "refunds", "fees", "cost", "margin"], [])[0]
+        invoices = self.env["account.invoice"].search([("ecommerce_shop_id", "=", self.shop.id),
+                                                       ("type", "=", "out_invoice")])
+        notes = self.env["account.invoice"].search([("ecommerce_shop_id", "=", self.shop.id),
+                                                    ("type", "=", "out_refund")])
+        fees = sum(balance(self.env, account) for account in self.expenses.values())
+        self.assertAlmostEqual(total["sales"], sum(invoices.mapped("amount_untaxed")), places=2)
+        self.assertAlmostEqual(total["refunds"], sum(notes.mapped("amount_untaxed")), places=2)
+        self.assertAlmostEqual(total["fees"], fees, places=2)
+        self.assertAlmostEqual(total["cost"], 80.0, places=2)
+        self.assertAlmostEqual(total["margin"], total["sales"] - total["refunds"] - fees - 80.0,
+                               places=2)
+        per_sku = report.read_group([("shop_id", "=", self.shop.id),
+                                     ("product_id", "=", self.widget.id)],
+                                    ["product_id", "sales", "cost"], ["product_id"])
+        self.assertAlmostEqual(per_sku[0]["cost"], 80.0, places=2)
+        self.assertGreater(per_sku[0]["sales"], 0.0)

@@ -68,8 +68,8 @@ class AftersalesApi(object):
     def _agree_info(info):
         parts = info.strip().split('|')
         if len(parts) != 4 or not all(p.strip().isdigit() for p in parts[:3]):
-            raise invalid('refund_infos', 'Each refund is refund_id|amount in '
-                                               'fen|version|phase: %r' % info)
+            raise invalid('refund_infos',
+                          'Each refund is refund_id|amount in fen|version|phase: %r' % info)
         return parts[0].strip(), int(parts[1]), int(parts[2]), parts[3].strip()
 
     def _agree_one(self, refund_id, fen, version, phase):
