@@ -2,12 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 {
-    "name": "E-commerce Sync (Taobao / Tmall)",
-    "summary": "Run Taobao and Tmall shops from Odoo: items and SKUs, orders, stock",
+    "name": "E-commerce Sync (Taobao / Tmall, JD, own web shop)",
+    "summary": "Taobao/Tmall, JD and own web shops in Odoo: items, orders, refunds, stock",
     "version": "11.0.1.0.0",
     "development_status": "Beta",
     "category": "Sales",
-    "website": "https://example.invalid/ecommerce_sync",
     "author": "ecommerce_sync contributors",
     "license": "LGPL-3",
     "application": True,

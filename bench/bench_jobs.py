@@ -25,7 +25,7 @@ Design:
     rows, not the wall time: the server's boot (registry loading in every worker) and
     the 1 s polling would otherwise weigh on both runs alike and hide the speed-up. The
     dates are stored to the second, so the span is +/- 1 s.
-  * Workers get limit_time_cpu / limit_time_real as the README advises for job hosts
+  * Workers get limit_time_cpu / limit_time_real as docs/operations.md advises for job hosts
     (a job reads one day of one shop): Odoo's defaults (60 / 120 s) would kill a worker
     in the middle of a big window at full scale and leave its job started for ever.
   * Checks after each run: no failed job, every shop has one order per trade, no

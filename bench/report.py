@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 """Print the benchmark results (JSON lines) as one Markdown table with the machine and
-the date; with --readme, also put it in README.md between the bench markers."""
+the date; with --readme, also put it in that Markdown file (docs/development.md) between
+the bench markers."""
 import argparse
 import datetime
 import json
@@ -79,7 +80,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("results")
     parser.add_argument("--scale", default="1.0")
-    parser.add_argument("--readme", help="README.md whose bench block is replaced")
+    parser.add_argument("--readme", help="Markdown file whose bench block is replaced")
     args = parser.parse_args()
     rows = [json.loads(line) for line in open(args.results)]
     text = render(rows, args.scale)

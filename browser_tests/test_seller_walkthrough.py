@@ -9,8 +9,9 @@ imported order is sent to the platform, a JD shop runs the same steps against th
 sandbox, and the Shop Health card of a new shop turns red on a refused trade and green
 once its SKU is mapped. The steps run in order and share state (`walk`); a step whose
 feature (menu) is not in the addon is skipped with the reason. Each step saves
-screenshots; eight go to docs/screenshots/. The steps added with the shipment, the JD
-shop and the health screen find elements by field, button and menu names, not labels.
+screenshots; ten go to docs/screenshots/ (the user guide shows them). The steps added
+with the shipment, the JD shop and the health screen find elements by field, button and
+menu names, not labels.
 """
 import datetime
 import json
@@ -236,7 +237,7 @@ def test_04_order_check_and_import(ui, sandbox, walk):
     assert listed <= may, sorted(listed - may)
     if missing_count == len(listed):  # every line on one page
         assert must <= listed, sorted(must - listed)
-    ui.screenshot("orders-missing-check")
+    ui.screenshot("orders-missing-check", docs_name="order_missing_check.png")
 
     ui.click(ui.button("action_import_orders", MODAL))
     field = MODAL + ' .o_field_widget[name="order_ids"]'
@@ -393,7 +394,7 @@ def test_06_shipment_sent_to_platform(ui, sandbox, rpc, walk):
     ui.save()
     tags = ui.visible('.o_form_view .o_field_widget[name="ecommerce_company_ids"]').text
     assert "(SF)" in tags, tags
-    ui.screenshot("carrier-mapped")
+    ui.screenshot("carrier-mapped", docs_name="carrier_mapped.png")
 
     # The warehouse has the goods of one imported order; the seller opens its delivery.
     order, picking = shippable_order(rpc, sandbox, walk["order_names"])

@@ -7,7 +7,7 @@ Not a model: the public methods call these checks before doing anything, so
 that a wrong argument ends in a UserError naming the argument and the form
 expected, instead of a traceback or a silently wrong result (a string iterated
 character by character, a date read as something else). See
-docs/api_arguments.md for the forms accepted.
+docs/api.md ("The forms of the arguments") for the forms accepted.
 
 The checker keeps the caller's records in ``self.env``: ``_()`` finds the
 user's language there.

@@ -16,7 +16,7 @@ its own behind whatever the runner does with the request's cursor.
 
 Jobs of one shop run in the channel ``root.ecommerce.shop_<id>`` whose
 capacity is the shop's ``job_capacity``: a shop that the platform throttles
-fills its own channel only. README "Scaling out with queue_job".
+fills its own channel only. docs/operations.md, "Background work: crons and queue_job".
 """
 import logging
 from datetime import datetime, timedelta
@@ -50,7 +50,7 @@ PRIORITY_ITEMS = 15
 PRIORITY_MISSING = 9
 # Trades stored by one order or missing-order job (plus the rest of the platform
 # page that crosses it): about 0.5 s each with its detail call, so one job ends
-# well within the worker's limits (README "Several Odoo hosts").
+# well within the worker's limits (docs/operations.md, "Hosts, workers and time limits").
 JOB_TRADES = 200
 # Items per item-import job: one detail call of the platform, about 5 s of Odoo work.
 ITEM_JOB_BATCH = 20
@@ -309,7 +309,7 @@ class EcommerceJobPlanner(models.AbstractModel):
             stalled_job = Job.load(self.env, record.uuid)
             stalled_job.set_failed(exc_info=_(
                 "Started more than %(minutes)d minutes ago a second time: the job is "
-                "larger than the workers' time limit (README \"Several Odoo hosts\").")
+                "larger than the workers' time limit (docs/operations.md, \"Hosts, workers and time limits\").")
                 % {"minutes": self._stalled_job_minutes()})
             stalled_job.store()
         first = stalled - again

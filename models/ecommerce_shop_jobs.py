@@ -23,7 +23,7 @@ class EcommerceShopJobs(models.Model):
         "Parallel Jobs", default=1,
         help="How many background jobs of this shop may run at once (capacity of its job "
              "channel). Raise it only as far as the platform's call limit for the app "
-             "allows; the runner's channels setting must list it (README).")
+             "allows; the runner's channels setting must list it (docs/operations.md).")
     job_channel = fields.Char(compute="_compute_job_channel")
 
     _sql_constraints = [

@@ -97,6 +97,7 @@ class EcommerceShop(models.Model):
         return shop
 
     @api.model
+    @api.returns("self", lambda shop: shop.id)  # over RPC: the shop's id, not a recordset
     def oauth_complete(self, state, code):
         """Finish the flow: check the state, swap the code for a session.
 

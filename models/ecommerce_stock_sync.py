@@ -483,7 +483,7 @@ class EcommerceStockSync(models.Model):
 
         Only flagged records of active mappings go, and only where the
         quantity differs from the one last accepted (all of them with
-        ``force``). Results are written on the records; see README "Stock rules".
+        ``force``). Results are written on the records; see docs/en/stock.md.
 
         :returns: ``{"pushed", "unchanged", "api_calls", "errors", "skipped",
                   "held_back", "orders_stale"}``

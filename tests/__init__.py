@@ -37,6 +37,7 @@ from . import test_secrets_in_records
 from . import test_privacy_rpc
 from . import test_stock_stale_shops
 from . import test_unshipped_pass
+from . import test_api_examples
 from . import test_accounting
 from . import test_accounting_aftersales
 from . import test_accounting_settlement

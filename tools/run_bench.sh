@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks: every bench/bench_*.py against the TOP sandbox over loopback HTTP, each in
 # a fresh copy of a database with the addon installed. Prints one table; a run of every
-# benchmark also writes it into README.md (between the bench markers).
+# benchmark also writes it into docs/development.md (between the bench markers).
 #   tools/run_bench.sh [--scale 0.1] [bench_name ...]
 # BENCH_PROFILE=DIR: cProfile the order and item imports into DIR (slows them down).
 set -euo pipefail
@@ -25,8 +25,8 @@ benches=("$@")
 readme=()
 if [ ${#benches[@]} -eq 0 ]; then
     benches=($(cd bench && ls bench_*.py | sed 's/\.py$//'))
-    # The README holds the figures of the full size only.
-    [ "$scale" = 1.0 ] && [ -z "${BENCH_PROFILE:-}" ] && readme=(--readme "$ROOT/README.md")
+    # The development guide holds the figures of the full size only.
+    [ "$scale" = 1.0 ] && [ -z "${BENCH_PROFILE:-}" ] && readme=(--readme "$ROOT/docs/development.md")
 fi
 for bench in "${benches[@]}"; do
     db="ecs_bench_${bench}_$$"

@@ -4,7 +4,7 @@
 # an empty TOP one for the shop health step) and its own Odoo server (with the queue_job
 # runner) on free ports, then pytest + selenium driving headless Debian Chromium.
 # Writes $OUT/browser.xml (JUnit), $OUT/browser.log, screenshots in $OUT/screenshots and
-# copies eight of them to docs/screenshots/. OUT defaults to .run/browser; tools/run_tests.sh
+# copies ten of them to docs/screenshots/. OUT defaults to .run/browser; tools/run_tests.sh
 # runs it with OUT=.run/test. Extra arguments go to pytest (e.g. -k shop -x).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"

@@ -1,7 +1,7 @@
 # Copyright 2026 ecommerce_sync contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-"""The demo data file and the generator obey the money rules in README.md."""
+"""The demo data file and the generator obey the money rules in sandbox/README.md."""
 import json
 import os
 import subprocess

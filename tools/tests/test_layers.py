@@ -1,7 +1,7 @@
 # Copyright 2026 ecommerce_sync contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-"""The layers' arrows point one way (README, "How it is built").
+"""The layers' arrows point one way (docs/development.md, "Layout: the layers").
 
 synchronizers/ and models/ speak neutral operations: they reach a platform only
 through adapters/, never through a platform client (top_client/, jd_client/).
