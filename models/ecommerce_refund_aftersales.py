@@ -82,12 +82,13 @@ class EcommerceRefundAftersales(models.Model):
             raise UserError(_("Refunds %(refunds)s wait for no decision of the seller.")
                             % {"refunds": ", ".join(decided.mapped("refund_id"))})
 
-    def _agree_after_return(self):
-        """The return of the goods was validated: agree the refund when the shop says so."""
+    def _agree_after_return(self, user):
+        """The return of the goods was validated by ``user``: agree the refund when the
+        shop says so and the user may decide; otherwise say who must."""
         for refund in self.filtered(lambda r: r.shop_id.agree_refund_on_return
                                     and r.status in UNDECIDED):
-            if not self.env.user.has_group(AFTERSALES_GROUP):
+            if not user.has_group(AFTERSALES_GROUP):
                 refund.message_post(body=_("The goods are back: an After-sales user must "
                                            "agree the refund."))
                 continue
-            refund.agree_refunds()
+            refund.sudo(user).agree_refunds()
