@@ -4,7 +4,7 @@
 setup:            ## install everything (venvs, lessc, chromium); idempotent
 	tools/setup_env.sh all
 
-demo:             ## Odoo with the addon and a demo shop on the TOP sandbox, http://localhost:8069
+demo:             ## Odoo with Taobao, JD and own demo shops on local sandboxes, http://localhost:8069 (docs/en/demo.md)
 	tools/run_demo.sh
 
 test:             ## every test; ends with "N passed, N failed" (ONLY=test_a,test_b SKIP=browser,soak,lint narrow it, not in CI)

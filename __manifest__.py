@@ -4,7 +4,7 @@
 {
     "name": "E-commerce Sync (Taobao / Tmall, JD, own web shop)",
     "summary": "Taobao/Tmall, JD and own web shops in Odoo: items, orders, refunds, stock",
-    "version": "11.0.1.0.0",
+    "version": "11.0.2.0.0",
     "development_status": "Beta",
     "category": "Sales",
     "author": "ecommerce_sync contributors",
@@ -13,6 +13,7 @@
     "installable": True,
     # l10n_cn: the provinces of China (res.country.state) the delivery addresses need.
     "depends": ["sale_management", "sale_stock", "account", "delivery", "queue_job", "l10n_cn",
+                "stock_picking_batch", "sale_exception",
                 # The invoice workflow of the shops (see data/sale_workflow_process_data.xml).
                 "sale_automatic_workflow"],
     "external_dependencies": {"python": ["requests"]},
@@ -46,6 +47,15 @@
         "wizards/ecommerce_own_key_wizard_views.xml",
         "wizards/ecommerce_privacy_reveal_wizard_views.xml",
         "views/ecommerce_privacy_views.xml",
+        "views/ecommerce_waybill_views.xml",
+        "data/ecommerce_upgrade_data.xml",
+        "data/realtime_data.xml",
+        "views/ecommerce_realtime_views.xml",
+        "data/ecommerce_desk_rules.xml",
+        "views/ecommerce_desk_views.xml",
+        "wizards/ecommerce_desk_wizard_views.xml",
+        "views/ecommerce_carrier_rule_views.xml",
+        "views/ecommerce_gift_rule_views.xml",
         "data/sale_workflow_process_data.xml",
         "views/ecommerce_shop_accounting_views.xml",
         "views/ecommerce_refund_aftersales_views.xml",

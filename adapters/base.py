@@ -13,11 +13,14 @@ from collections import namedtuple
 from datetime import timedelta
 
 from ..mapping.trade_mapping import KNOWN_STATUSES
+from .errors import RefusedError
 
-Shipment = namedtuple("Shipment", "tid carrier_code waybill sub_ids all_sub_ids dummy")
+Shipment = namedtuple("Shipment", "tid carrier_code waybill sub_ids all_sub_ids dummy cod",
+                      defaults=(False,))
 Shipment.__doc__ = """One parcel to report: ``sub_ids`` are the platform's sub-order ids it
 carries, ``all_sub_ids`` those of the whole trade still to ship (a split shipment when they
-differ); ``dummy`` for goods that need no logistics."""
+differ); ``dummy`` for goods that need no logistics; ``cod`` when the buyer pays the
+carrier (cash on delivery)."""
 
 TradeSummary = namedtuple("TradeSummary", "tid status modified needs_detail")
 
@@ -206,6 +209,36 @@ class PlatformAdapter(object):
         """{sub_id: waybill or ""} of the trade's sub-orders already shipped."""
         raise NotImplementedError
 
+    # -- e-waybills (the carrier account's waybills, printed by the component) ---
+    #: parcels one get_waybills call takes (0: no e-waybill API known)
+    waybill_batch = 0
+
+    def waybill_accounts(self):
+        """The seller's e-waybill subscriptions: ``[{"carrier_code", "branch_code",
+        "branch_name", "quantity", "addresses": [{"state", "city", "district", "town",
+        "address"}]}]``."""
+        raise NotImplementedError
+
+    def waybill_templates(self):
+        """``{carrier_code: [{"name", "url"}]}`` of the standard print templates."""
+        raise NotImplementedError
+
+    def get_waybills(self, account, parcels):
+        """A waybill code per parcel (the same code again for the same ``object_id``).
+
+        :param account: ``{"carrier_code", "template_url", "sender": {"name", "mobile",
+            "state", "city", "district", "town", "address"}}``
+        :param parcels: at most ``waybill_batch`` ×  ``{"object_id", "package_id",
+            "tids", "channel", "items": [{"name", "count"}], "receiver": {"tid", "oaid"}
+            or a plain address}``
+        :returns: ``[{"object_id", "waybill", "print_data"}]``; ``print_data`` is opaque.
+        """
+        raise NotImplementedError
+
+    def cancel_waybill(self, carrier_code, waybill):
+        """Give an unused waybill code back to the subscription."""
+        raise NotImplementedError
+
     # -- refunds ------------------------------------------------------------
     def iter_refunds(self, start, end):
         """Yield ``(window_start, window_end, raw_refunds)`` of refunds modified in [start, end]."""
@@ -279,3 +312,29 @@ class PlatformAdapter(object):
     def find_trades_by_receiver(self, name=None, mobile=None, phone=None, scene=None):
         """Tids whose receiver matches, looked up by the platform (customer care)."""
         raise NotImplementedError
+
+    # -- message channel (real time) ------------------------------------------
+    #: the platform pushes trade and refund changes through a channel the
+    #: connector reads (``realtime_*``); without one the pull is all there is
+    realtime_available = False
+
+    def realtime_permit(self):
+        """Subscribe the shop's seller to the change topics the connector handles."""
+        raise self._no_channel()
+
+    def realtime_fetch(self, quantity=200):
+        """One batch of change events of all the app's sellers, each
+        ``{"id", "kind": "trade"|"refund"|None, "tid", "refund_id", "seller_id",
+        "seller_nick", "published" (naive UTC or None), "topic"}``; ``kind`` None
+        for a message the connector has nothing to do with. Events are hints:
+        re-read the trade or refund. An event not confirmed comes again."""
+        raise self._no_channel()
+
+    def realtime_confirm(self, event_ids):
+        """Tell the platform these events are handled; returns the calls made."""
+        raise self._no_channel()
+
+    def _no_channel(self):
+        return RefusedError("%s offers no message channel the connector reads: "
+                            "orders are pulled" % self.platform, family="unsupported",
+                            reason="no message channel", platform=self.platform)

@@ -114,6 +114,9 @@ class JdAdapter(PlatformAdapter):
     platform = "jd"
     page_size = ORDER_PAGE
     always_read_detail = False
+    # No JD push channel is documented where this connector's JD facts come
+    # from: realtime_* refuse, and JD shops are pulled more often instead.
+    realtime_available = False
 
     def __init__(self, client):
         super(JdAdapter, self).__init__(client)

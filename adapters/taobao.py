@@ -16,6 +16,7 @@ from ..mapping.stock_mapping import accepted_quantities, plan_calls
 from ..mapping.trade_mapping import (FULL_FIELDS, KNOWN_STATUSES, LIST_FIELDS, TRADE_TYPES,
                                      needs_full_detail, plan_trade, refunded_sub_orders,
                                      sold_units, to_money)
+from ..top_client import tmc
 from ..top_client import (MalformedResponseError, OAuthClient, RateLimitError, SessionError,
                           TopClient, TopError, beijing_str, parse_beijing)
 from .base import OAuthFlow, PlatformAdapter, StockResult, TradeSummary
@@ -47,6 +48,18 @@ TOP_REVEAL_SCENES = {"manual_waybill": "1006", "after_sales": "2001", "customer_
 # taobao.trades.sold.query: 1001 consultation, 1002 after-sales.
 TOP_QUERY_SCENES = {"customer_care": "1001", "after_sales": "1002"}
 MERGE_BATCH = 100
+# cainiao.waybill.ii.get takes at most 10 parcels (trade_order_info_dtos) a call.
+WAYBILL_BATCH = 10
+ORDER_CHANNELS = {"tmall": "TM", "taobao": "TB"}
+TMC_UNPAID = ("WAIT_BUYER_PAY", "TRADE_NO_CREATE_PAY")
+# TMC topics the connector acts on: every one means "re-read this trade" (or refund).
+TMC_TRADE_TOPICS = tuple("taobao_trade_" + name for name in (
+    "TradeCreate", "TradeBuyerPay", "TradeSellerShip", "TradePartlySellerShip", "TradeSuccess",
+    "TradeClose", "TradeCloseAndModifyDetailOrder", "TradeModifyFee", "TradeChanged",
+    "TradeMemoModified", "TradeLogisticsAddressChanged", "TradePartlyRefund"))
+TMC_REFUND_TOPICS = tuple("taobao_refund_" + name for name in (
+    "RefundCreated", "RefundSuccess", "RefundClosed", "RefundSellerAgreeAgreement",
+    "RefundSellerRefuseAgreement", "RefundBuyerReturnGoods", "RefundBuyerModifyAgreement"))
 
 
 def neutral_error(err):
@@ -255,7 +268,10 @@ class TaobaoAdapter(PlatformAdapter):
     def send_shipment(self, shipment):
         if shipment.dummy:
             return self.call("taobao.logistics.dummy.send", {"tid": shipment.tid})
-        return self.call("taobao.logistics.offline.send", self._shipment_params(shipment))
+        # offline.send refuses cash on delivery: the carrier collects for the platform.
+        method = "taobao.logistics.online.send" if shipment.cod else \
+            "taobao.logistics.offline.send"
+        return self.call(method, self._shipment_params(shipment))
 
     def resend_shipment(self, shipment):
         return self.call("taobao.logistics.consign.resend", self._shipment_params(shipment))
@@ -268,6 +284,40 @@ class TaobaoAdapter(PlatformAdapter):
             orders = orders.get("order") or []
         return {str(o.get("oid")): str(o.get("invoice_no") or "") for o in orders
                 if o.get("consign_time") or o.get("invoice_no")}
+
+    # -- e-waybills (Cainiao) -------------------------------------------------
+    waybill_batch = WAYBILL_BATCH
+
+    def waybill_accounts(self):
+        subs = self.call("cainiao.waybill.ii.search").get("waybill_apply_subscription_cols")
+        return [dict(_branch(branch), carrier_code=str(sub.get("cp_code") or ""))
+                for sub in subs or [] for branch in sub.get("branch_account_cols") or []]
+
+    def waybill_templates(self):
+        result = self.call("cainiao.cloudprint.stdtemplates.get").get("result") or {}
+        return {str(row.get("cp_code") or ""): [
+            {"name": t.get("standard_template_name") or "",
+             "url": t.get("standard_template_url") or ""}
+            for t in row.get("standard_templates") or []]
+            for row in (result.get("datas") or [])}
+
+    def get_waybills(self, account, parcels):
+        request = {"cp_code": account["carrier_code"], "sender": _cainiao_person(
+            account["sender"]), "trade_order_info_dtos": [_order_info(p) for p in parcels]}
+        if account.get("template_url"):
+            request["template_url"] = account["template_url"]
+        raw = json.dumps(request, ensure_ascii=False)
+        answer = self.call("cainiao.waybill.ii.get",
+                           {"param_waybill_cloud_print_apply_new_request": raw})
+        return [{"object_id": str(m.get("object_id") or ""),
+                 "waybill": str(m.get("waybill_code") or ""),
+                 "print_data": m.get("print_data") or ""}
+                for m in answer.get("modules") or []]
+
+    def cancel_waybill(self, carrier_code, waybill):
+        answer = self.call("cainiao.waybill.ii.cancel",
+                           {"cp_code": carrier_code, "waybill_code": waybill})
+        return answer.get("cancel_result") in (True, "true")
 
     # -- refunds ------------------------------------------------------------
     def iter_refunds(self, start, end):
@@ -387,12 +437,55 @@ class TaobaoAdapter(PlatformAdapter):
             groups += [sorted(group.split(",")) for group in answer.get("tid_list") or []]
         return sorted(groups)
 
+    # -- message channel (TMC) ------------------------------------------------
+    realtime_available = True
+
+    def realtime_permit(self):
+        try:
+            return tmc.permit(self.client, TMC_TRADE_TOPICS + TMC_REFUND_TOPICS)
+        except TopError as err:
+            raise neutral_error(err) from err
+
+    def realtime_fetch(self, quantity=200):
+        try:
+            return [_tmc_event(row) for row in tmc.consume(self.client, quantity)]
+        except TopError as err:
+            raise neutral_error(err) from err
+
+    def realtime_confirm(self, event_ids):
+        try:
+            return tmc.confirm(self.client, event_ids)
+        except TopError as err:
+            raise neutral_error(err) from err
+
     def find_trades_by_receiver(self, name=None, mobile=None, phone=None, scene=None):
         query = {"name": name or None, "mobile": mobile or None, "phone": phone or None}
         answer = self.call("taobao.trades.sold.query", {
             "scene": TOP_QUERY_SCENES[scene or "customer_care"],
             "query_list": json.dumps([{k: v for k, v in query.items() if v}])})
         return [str(tid) for tid in answer.get("tid_list") or []]
+
+
+def _tmc_event(row):
+    """The neutral event of a TMC message (see PlatformAdapter.realtime_fetch)."""
+    topic = row.get("topic") or ""
+    content = row.get("content") if isinstance(row.get("content"), dict) else {}
+    kind = "trade" if topic in TMC_TRADE_TOPICS else \
+        "refund" if topic in TMC_REFUND_TOPICS else None
+    tid = str(content.get("tid") or "") or None
+    refund_id = str(content.get("refund_id") or "") or None
+    if kind == "refund" and not refund_id or not tid:
+        kind = None  # nothing to re-read
+    elif kind == "trade" and content.get("status") in TMC_UNPAID:
+        kind = None  # not an order yet: its TradeBuyerPay message follows
+    try:
+        published = parse_beijing(row["pub_time"]) if row.get("pub_time") else None
+    except ValueError:
+        published = None
+    return {"id": str(row.get("id")), "kind": kind, "tid": tid, "refund_id": refund_id,
+            "seller_id": str(row.get("user_id") or ""), "topic": topic,
+            "seller_nick": row.get("user_nick") or content.get("seller_nick") or "",
+            "published": published}
 
 
 def _receiver(row):
@@ -402,6 +495,41 @@ def _receiver(row):
     return dict(plain, address=str(row.get("address_detail") or ""),
                 tid=str(row.get("tid") or ""), oaid=str(row.get("oaid") or ""),
                 matched=row.get("matched") in (True, "true"))
+
+
+def _branch(row):
+    addresses = [{"state": a.get("province") or "", "city": a.get("city") or "",
+                  "district": a.get("district") or "", "town": a.get("town") or "",
+                  "address": a.get("detail") or ""}
+                 for a in row.get("shipp_address_cols") or []]
+    return {"branch_code": str(row.get("branch_code") or ""),
+            "branch_name": row.get("branch_name") or "",
+            "quantity": int(row.get("quantity") or 0), "addresses": addresses}
+
+
+def _cainiao_address(person):
+    return {"province": person.get("state") or "", "city": person.get("city") or "",
+            "district": person.get("district") or "", "town": person.get("town") or "",
+            "detail": person.get("address") or ""}
+
+
+def _cainiao_person(person):
+    return {"name": person.get("name") or "", "mobile": person.get("mobile") or "",
+            "phone": person.get("phone") or "", "address": _cainiao_address(person)}
+
+
+def _order_info(parcel):
+    receiver = parcel["receiver"]
+    recipient = {"oaid": receiver["oaid"], "tid": receiver["tid"]} if receiver.get("oaid") \
+        else _cainiao_person(receiver)
+    return {"object_id": parcel["object_id"],
+            "order_info": {"order_channels_type": ORDER_CHANNELS.get(parcel.get("channel"),
+                                                                     "TB"),
+                           "trade_order_list": list(parcel["tids"])},
+            "package_info": {"id": parcel.get("package_id") or parcel["object_id"],
+                             "items": [{"name": i["name"], "count": i["count"]}
+                                       for i in parcel.get("items") or []]},
+            "recipient": recipient}
 
 
 def _item_plan(item_id, item):

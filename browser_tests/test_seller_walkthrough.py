@@ -710,7 +710,16 @@ def test_11_health_card_red_then_green(ui, config, sandbox, health_sandbox, rpc,
     assert not figures["health_trades_refused"] and not figures["health_jobs_failed"], figures
     assert health_sandbox.calls() > calls, "the trade was not read from the platform again"
     open_health(ui)
-    assert health_card(ui, HEALTH_SHOP)[1] == "green"
+    card, colour = health_card(ui, HEALTH_SHOP)
+    assert colour == "green"
     ui.screenshot("health-card-green", docs_name="shop_health_green.png")
+    # The card's chart of the last day: the lag as a line, and a bar for the trade that
+    # was not imported at the first sync; none now.
+    chart = card.find_element(By.CSS_SELECTOR, ".o_ecommerce_health_history svg")
+    assert chart.find_elements(By.CSS_SELECTOR, "polyline"), chart.get_attribute("outerHTML")
+    bars = chart.find_elements(By.CSS_SELECTOR, "rect[fill='#f0ad4e']")
+    assert len(bars) == 1, chart.get_attribute("outerHTML")
+    ui.d.execute_script("arguments[0].scrollIntoView({block: 'center'})", chart)
+    ui.screenshot("health-card-chart", docs_name="shop_health_chart.png")
     orders = rpc.search_read("sale.order", [("name", "=", HEALTH_CODE + tid)], ["state"])
     assert orders and orders[0]["state"] == "sale", orders

@@ -55,6 +55,8 @@ JD_REFUND_STATUS = {
     11: "CLOSED",              # withdrawn by the buyer
 }
 NAME_MAX = 255
+# payType of cash on delivery (4 is online payment).
+JD_COD_PAY_TYPE = "1"
 
 
 def status_meaning(state):
@@ -263,6 +265,10 @@ def plan_order(order):
         "buyer_name": buyer,
         "buyer_message": _text(order, "orderRemark"),
         "seller_memo": _text(order, "venderRemark"),
+        # JD promises no ship-by time in the order: the shop's default applies.
+        "ship_by": "",
+        "cod": _text(order, "payType") == JD_COD_PAY_TYPE,
+        "presale_waiting": False,
         "address": address_of(order),
         "lines": kept,
         "removed_lines": gone,

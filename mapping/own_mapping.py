@@ -250,6 +250,10 @@ def plan_order(order):
         "buyer_name": buyer_of(order),
         "buyer_message": _text(order, "buyer_message"),
         "seller_memo": _text(order, "seller_memo"),
+        # The shop's own promise applies: an own order states no ship-by time.
+        "ship_by": "",
+        "cod": False,
+        "presale_waiting": False,
         "address": own_address(order),
         "lines": kept,
         "removed_lines": gone,

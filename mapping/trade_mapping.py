@@ -41,12 +41,17 @@ REFUND_DONE_STATUSES = frozenset(["SUCCESS"])
 HOLD_MESSAGE = "message"
 HOLD_FORBIDDEN = "forbidden"
 HOLD_REFUND = "refund"
+# A presale trade whose final payment is missing: it ships once paid.
+HOLD_PRESALE = "presale"
+PRESALE_WAITING_STEPS = frozenset(["FRONT_PAID_FINAL_NOPAID"])
+# Trade type of cash on delivery: it ships with the platform's online send.
+COD_TYPE = "cod"
 
 # Fields asked from the list APIs: everything an order needs except what
 # only taobao.trade.fullinfo.get returns (messages, memos, promotions).
 LIST_FIELDS = (
     "tid,status,type,created,modified,pay_time,buyer_nick,buyer_open_uid,seller_flag,"
-    "has_buyer_message,oaid,"
+    "has_buyer_message,oaid,step_trade_status,delivery_time,send_time,"
     "payment,total_fee,post_fee,discount_fee,adjust_fee,"
     "receiver_name,receiver_state,receiver_city,receiver_district,receiver_town,"
     "receiver_address,receiver_zip,receiver_mobile,receiver_phone,"
@@ -312,6 +317,8 @@ def plan_trade(trade, refund_fees=None):
         raise TradeMappingError("unknown trade status %r" % status)
     _check_time(trade, "created")
     _check_time(trade, "modified")
+    _check_time(trade, "delivery_time")
+    _check_time(trade, "send_time")
     _check_length(trade, "buyer_nick")
     _check_length(trade, "receiver_name")
     orders = _orders(trade)
@@ -347,6 +354,9 @@ def plan_trade(trade, refund_fees=None):
         "promotions": promotion_names(trade),
         "payment": due,
         "paid": payment,
+        "ship_by": ship_by(trade),
+        "cod": _text(trade, "type") == COD_TYPE,
+        "presale_waiting": presale_waiting(trade),
     }
     plan["holds"] = hold_reasons(plan)
     return plan
@@ -408,6 +418,21 @@ def plan_total(plan):
     return goods + plan["postage"] + plan["discount"]
 
 
+def ship_by(trade):
+    """The latest shipping time the platform promises the buyer (Beijing), or ''.
+
+    A presale trade ships by its send_time; any other by its delivery_time.
+    """
+    if _text(trade, "step_trade_status") and _text(trade, "send_time"):
+        return _text(trade, "send_time")
+    return _text(trade, "delivery_time")
+
+
+def presale_waiting(trade):
+    """A presale trade whose deposit is paid and whose final payment is not."""
+    return isinstance(trade, dict) and _text(trade, "step_trade_status") in PRESALE_WAITING_STEPS
+
+
 def hold_reasons(plan):
     """Why the order must not be confirmed (and shipped) now; empty when it may."""
     holds = []
@@ -417,6 +442,8 @@ def hold_reasons(plan):
         holds.append(HOLD_FORBIDDEN)
     if any(line["refund_status"] in REFUND_PENDING_STATUSES for line in plan["lines"]):
         holds.append(HOLD_REFUND)
+    if plan.get("presale_waiting"):
+        holds.append(HOLD_PRESALE)
     return holds
 
 

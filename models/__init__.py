@@ -29,6 +29,7 @@ from . import ecommerce_job_planner
 from . import ecommerce_shop_jobs
 from . import ecommerce_shop_unshipped
 from . import ecommerce_shop_health
+from . import ecommerce_shop_health_card
 from . import ecommerce_shop_privacy
 from . import ecommerce_shop_accounting
 from . import account_invoice
@@ -38,3 +39,19 @@ from . import ecommerce_shop_aftersales
 from . import stock_picking_aftersales
 from . import ecommerce_shop_settlement
 from . import ecommerce_margin_report
+from . import ecommerce_waybill_account
+from . import ecommerce_shop_waybills
+from . import stock_picking_waybill
+from . import stock_picking_batch
+from . import res_users
+from . import ecommerce_sync_log_health
+from . import ecommerce_realtime_channel
+from . import ecommerce_shop_realtime
+from . import exception_rule
+from . import sale_order_desk
+from . import ecommerce_shop_desk
+from . import stock_picking_desk
+from . import ecommerce_carrier_rule
+from . import ecommerce_gift_rule
+from . import ecommerce_gift_rule_tier
+from . import sale_order_line_desk

@@ -19,3 +19,6 @@ class ResPartner(models.Model):
         help="The platform's id of the masked receiver (Open Addressee ID). The name, "
              "phone and street are stored masked, as the platform sends them; the "
              "plaintext is only shown on purpose, never stored.")
+    ecommerce_audit_free = fields.Boolean(
+        "Audit-free Buyer (免审)",
+        help="This buyer's platform orders skip the optional audit rules of the order desk.")

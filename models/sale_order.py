@@ -71,14 +71,15 @@ class SaleOrder(models.Model):
         """
         for order in self:
             platform_holds = set((order.ecommerce_hold_codes or "").split(",")) & \
-                {"forbidden", "refund"}
+                {"forbidden", "refund", "presale"}
             if platform_holds:
                 raise UserError(_(
                     "Order %(order)s stays held until the platform allows shipping and no "
                     "refund is in progress; the synchronisation releases it then.")
                     % {"order": order.name})
+            # Reviewed: the audit rules are not asked again at confirmation.
             order.write({"ecommerce_review_needed": False, "ecommerce_review_reason": False,
-                         "ecommerce_hold_codes": False})
+                         "ecommerce_hold_codes": False, "ignore_exception": True})
             if order.state in ("draft", "sent"):
                 order.action_confirm()
         return True

@@ -43,6 +43,8 @@ BEIJING = datetime.timedelta(hours=8)
 FMT = "%Y-%m-%d %H:%M:%S"
 PASS_TIMEOUT = 1800
 UNMAPPED_NUM_IID = 529999999999
+# The message channel misbehaves too: the pull is the net for what it drops.
+TMC_FAULTS = ["drop:0.1", "duplicate:0.2", "reorder:0.2"]
 # Counts that fail the soak when above 0.
 CHECKED = (
     "duplicates", "lost", "wrong totals", "stock mismatches", "closed not cancelled",
@@ -208,6 +210,17 @@ class Soak(object):
             self.check_truth(result["truth"])
         self.after_pass()
         return result
+
+    def realtime(self, *extra):
+        """Run the real-time consumer and its jobs after platform changes."""
+        result = self.run("realtime", *extra)
+        for name in ("messages", "re-reads", "merged"):
+            self.figures["channel %s" % name] = result[name]
+        self.figures["channel lag (s, largest)"] = max(self.figures["channel lag (s, largest)"],
+                                                       result["lag"])
+        counts = self.control("/_sandbox/tmc")["counts"]
+        for name in ("dropped", "duplicated", "reordered", "redelivered"):
+            self.figures["channel %s by the platform" % name] = counts[name]
 
     def after_pass(self):
         """A paused shop is authorized again by its seller, as after a real expiry."""
@@ -490,6 +503,9 @@ class Soak(object):
         self.pack = [str(key) for key in result["pack"] or []]
         self.figures["shared products"] = result["shared_products"]
         self.add_unmapped_trades(max(2, args.trades // 100))
+        self.control("/_sandbox/tmc", {"faults": TMC_FAULTS, "seed": args.seed,
+                                       "redeliver_seconds": 1, "reorder_seconds": 0.5})
+        self.realtime("--subscribe")
         log("shops %s: %d SKU mappings, %d stock records, pack SKU %s"
             % ((self.shop_id, self.jd_shop_id), result["mappings"], result["stock_records"],
                result["pack"]))
@@ -500,6 +516,7 @@ class Soak(object):
         self.killed_pass()
         self.concurrent_passes()
         self.mutate()
+        self.realtime()
         self.cron_pass(stock=True)
         self.warehouse()
         # One session expiry in the middle: one to three calls into the next passes.
@@ -510,6 +527,7 @@ class Soak(object):
             self.warehouse()
             if number % 2:
                 self.mutate()
+                self.realtime()
             watermark, paused = self.shop_row()
             caught_up = watermark and datetime.datetime.strptime(
                 watermark[:19], FMT) >= datetime.datetime.utcnow() - datetime.timedelta(minutes=15)
@@ -1000,7 +1018,11 @@ class Soak(object):
             "shared products", "stock truth checks", "listings checked",
             "listings not checked (push blocked or failed)", "largest under-offer (units)",
             "jobs run", "jobs failed", "missing-order check jobs", "longest job (seconds)",
-            "receivers revealed", "plaintext receivers searched", "soak seconds")]
+            "receivers revealed", "plaintext receivers searched", "channel messages",
+            "channel re-reads", "channel merged", "channel lag (s, largest)",
+            "channel dropped by the platform", "channel duplicated by the platform",
+            "channel reordered by the platform", "channel redelivered by the platform",
+            "soak seconds")]
         rows += [(name, f[name]) for name in CHECKED]
         width = max(len(name) for name, _n in rows)
         print("-" * (width + 10))

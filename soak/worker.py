@@ -506,6 +506,65 @@ def run_jobs(env, job_trades, limit=500):
             "stalled channels": stalled + left_started}
 
 
+def run_realtime(env, subscribe, rounds=30):
+    """The real-time consumer and the jobs it queues, run in turns as the runner would,
+    with no wait for the consumer's idle delay: until a read finds nothing and no job
+    of the shops waits. Commits after each job, as the runner does."""
+    from odoo.addons.queue_job.job import Job
+    shops = env["ecommerce.shop"].search([("platform", "=", "sandbox")])
+    if subscribe:
+        shops.realtime_subscribe()
+        env.cr.commit()
+    channels = env["ecommerce.realtime.channel"].search([])
+    ran = 0
+    for _round in range(rounds):
+        env.cr.execute("""SELECT uuid FROM queue_job WHERE state = 'pending'
+                           AND channel = 'root.ecommerce.realtime' ORDER BY id""")
+        uuids = [row[0] for row in env.cr.fetchall()]
+        for uuid in uuids:
+            perform_job(env, Job.load(env, uuid))
+        before = sum(channels.mapped("messages_total"))
+        channels.invalidate_cache()
+        fetched = sum(channels.mapped("messages_total")) - before
+        env.cr.execute("""SELECT uuid FROM queue_job WHERE state = 'pending'
+                           AND channel LIKE 'root.ecommerce.shop_%%' ORDER BY priority, id""")
+        shop_jobs = [row[0] for row in env.cr.fetchall()]
+        for uuid in shop_jobs:
+            perform_job(env, Job.load(env, uuid))
+        ran += len(shop_jobs)
+        if not fetched and not shop_jobs:
+            break
+    channels.invalidate_cache()
+    return {"messages": sum(channels.mapped("messages_total")),
+            "re-reads": sum(channels.mapped("jobs_total")),
+            "merged": sum(channels.mapped("merged_total")), "jobs run": ran,
+            "lag": max(channels.mapped("lag_seconds") or [0])}
+
+
+def perform_job(env, job):
+    """One job as /queue_job/runjob runs it: started, performed, done or failed."""
+    from odoo.addons.queue_job.exception import RetryableJobError
+    job.set_started()
+    job.store()
+    env.cr.commit()
+    try:
+        job.perform()
+        job.set_done()
+    except RetryableJobError as err:
+        env.cr.rollback()
+        env.clear()
+        job.postpone(result=str(err), seconds=err.seconds)
+        job.set_pending(reset_retry=False)
+    except Exception:  # pylint: disable=broad-except
+        env.cr.rollback()
+        env.clear()
+        text = traceback.format_exc()
+        log(text)
+        job.set_failed(exc_info=text)
+    job.store()
+    env.cr.commit()
+
+
 def secret_texts(env):
     """The secrets the shops hold now, and every text a seller or the log may show."""
     env.cr.execute("""SELECT app_secret, session_key, refresh_token FROM ecommerce_shop""")
@@ -550,7 +609,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["setup", "pass", "reauth", "reconcile", "stock",
                                          "refunds", "ship", "shipments", "truth", "dump",
-                                         "jobs", "secrets", "reveal"])
+                                         "jobs", "secrets", "reveal", "realtime"])
     parser.add_argument("--db", required=True)
     parser.add_argument("--sandbox-url", default=os.environ.get("SANDBOX_URL"))
     parser.add_argument("--jd-url", default=os.environ.get("JD_SANDBOX_URL"))
@@ -563,6 +622,8 @@ def main():
     parser.add_argument("--due-now", action="store_true")
     parser.add_argument("--reveals", type=int, default=0, help="reveal: receivers per shop")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--subscribe", action="store_true",
+                        help="realtime: subscribe the TOP shop to the message channel first")
     parser.add_argument("--job-trades", type=int, default=200,
                         help="jobs: trades per order or missing-order job")
     args = parser.parse_args()
@@ -599,6 +660,8 @@ def main():
         out = dump(env)
     elif args.mode == "reveal":
         out = reveal(env, args.reveals)
+    elif args.mode == "realtime":
+        out = run_realtime(env, args.subscribe)
     env.cr.rollback()
     out = dict(out, shops=shop_states(env))
     print(json.dumps(out, default=str), flush=True)

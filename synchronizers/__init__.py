@@ -13,3 +13,5 @@ from . import item_importer
 from . import platform_shipped
 from . import refund_decider
 from . import settlement_importer
+from . import waybill_issuer
+from . import realtime_consumer

@@ -11,7 +11,7 @@ from odoo import _, api, fields, models
 from odoo.tools import float_compare
 
 from ..mapping.trade_mapping import (CLOSED_STATUSES, HOLD_FORBIDDEN, HOLD_MESSAGE,
-                                     HOLD_REFUND, REFUND_PENDING_STATUSES)
+                                     HOLD_PRESALE, HOLD_REFUND, REFUND_PENDING_STATUSES)
 from .order_importer import platform_status
 
 
@@ -36,7 +36,7 @@ def refund_text(order, lines):
 
 
 # Holds the platform lifts by itself; a message or memo waits for a person.
-PLATFORM_HOLDS = frozenset([HOLD_FORBIDDEN, HOLD_REFUND])
+PLATFORM_HOLDS = frozenset([HOLD_FORBIDDEN, HOLD_REFUND, HOLD_PRESALE])
 
 
 class EcommerceOrderFollower(models.AbstractModel):
@@ -54,8 +54,11 @@ class EcommerceOrderFollower(models.AbstractModel):
         notes += self._follow_texts(order, plan, shipped)
         notes += self._follow_address(importer, order, plan, shipped)
         notes += self._follow_holds(order, plan, shipped)
-        order.write({"ecommerce_modified":
-                     fields.Datetime.to_string(importer.adapter.parse_time(plan["modified"]))})
+        vals = {"ecommerce_modified": fields.Datetime.to_string(
+            importer.adapter.parse_time(plan["modified"]))}
+        if plan.get("ship_by"):  # a presale paid at last ships by its own promise
+            vals["ecommerce_ship_by"] = importer._ship_by(plan)
+        order.write(vals)
         return notes
 
     # -- status -------------------------------------------------------------
@@ -212,7 +215,7 @@ class EcommerceOrderFollower(models.AbstractModel):
         order.write(changed)
         note = _("Seller memo: %(memo)s / buyer message: %(message)s") % {
             "memo": plan["seller_memo"] or "-", "message": plan["buyer_message"] or "-"}
-        if not shipped and (plan["seller_memo"] or plan["buyer_message"]):
+        if not shipped and order._ecommerce_text_rules_broken():
             self._hold(order, HOLD_MESSAGE, _(
                 "The seller memo or buyer message changed after import: read it before "
                 "shipping.\n%(text)s") % {"text": note})
@@ -256,6 +259,9 @@ class EcommerceOrderFollower(models.AbstractModel):
                                                 "for now (PAID_FORBID_CONSIGN, or the "
                                                 "platform locked the order)."))
             notes.append(_("Held: the platform forbids shipping."))
+        if HOLD_PRESALE in wanted and HOLD_PRESALE not in current:
+            self._hold(order, HOLD_PRESALE, _("Presale: the final payment is missing; the "
+                                              "order ships once it is paid."))
         lifted = (current & PLATFORM_HOLDS) - wanted
         if lifted:
             notes.append(self._release(order, current - lifted))

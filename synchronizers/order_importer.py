@@ -19,8 +19,9 @@ from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from ..adapters import PlatformError
 from ..mapping.region_mapping import province, province_names
 from ..mapping.trade_mapping import (CENT, CLOSED_STATUSES, HOLD_FORBIDDEN, HOLD_MESSAGE,
-                                     HOLD_REFUND, KNOWN_STATUSES, TradeMappingError,
-                                     due_with_credit_notes, first_seen_shipped, is_payable)
+                                     HOLD_PRESALE, HOLD_REFUND, KNOWN_STATUSES,
+                                     TradeMappingError, due_with_credit_notes,
+                                     first_seen_shipped, is_payable, presale_waiting)
 
 _logger = logging.getLogger(__name__)
 
@@ -84,6 +85,11 @@ def platform_status(row):
     return row.get("platform_status") or row.get("status") or False
 
 
+def platform_holds(plan):
+    """The holds of the platform; a message or memo is the audit rules' to judge."""
+    return [code for code in plan["holds"] if code != HOLD_MESSAGE]
+
+
 def new_summary():
     return {"created": [], "skipped": [], "failed": [], "updated": [], "cancelled": [],
             "held": [], "skipped_reasons": {}, "cancel_reasons": {}}
@@ -133,7 +139,7 @@ class EcommerceOrderImporter(models.AbstractModel):
                 if report_existing:
                     self._skip(row["tid"], _("Already imported as %(order)s.")
                                % {"order": order.name})
-            elif not is_payable(row.get("status")):
+            elif not (is_payable(row.get("status")) or presale_waiting(row)):
                 if report_existing:
                     self._skip(row["tid"], self._unpayable_reason(row))
             elif background and self._before_go_live(row):
@@ -310,8 +316,16 @@ class EcommerceOrderImporter(models.AbstractModel):
             mail_create_nosubscribe=True, tracking_disable=True).create(vals)
         self._settle_cents(order, plan)
         # Goods that left after go-live leave the stock whatever holds the order.
-        if not plan["holds"] or (first_seen_shipped(plan) and not self._is_history(plan)):
-            order.action_confirm()
+        shipped = first_seen_shipped(plan)
+        if shipped and not self._is_history(plan):
+            order.with_context(ecommerce_audited=True).action_confirm()
+            return order
+        if not shipped:
+            order._ecommerce_add_gifts()
+        if platform_holds(plan):
+            order._ecommerce_audit()  # the desk shows every reason at once
+        else:
+            order.action_confirm()  # the audit rules hold it or let it go
         return order
 
     def _prepare_sale_order_vals(self, plan, buyer, delivery):
@@ -342,23 +356,31 @@ class EcommerceOrderImporter(models.AbstractModel):
             "ecommerce_address_key": plan["address"]["key"],
             "ecommerce_review_needed": bool(reason),
             "ecommerce_review_reason": reason or False,
-            "ecommerce_hold_codes": ",".join(plan["holds"]) or False,
+            "ecommerce_hold_codes": ",".join(platform_holds(plan)) or False,
+            "ecommerce_ship_by": self._ship_by(plan),
+            "ecommerce_cod": bool(plan.get("cod")),
         }
+
+    def _ship_by(self, plan):
+        """The platform's promised shipping time (UTC), else the shop's own promise."""
+        if plan.get("ship_by"):
+            return fields.Datetime.to_string(self.adapter.parse_time(plan["ship_by"]))
+        return self.shop._desk_default_ship_by(self.adapter.parse_time(plan["created"]))
 
     def _hold_text(self, plan):
         texts = {
-            HOLD_MESSAGE: _("The buyer left a message or the seller a memo: read it, then "
-                            "confirm."),
             HOLD_FORBIDDEN: _("The platform forbids shipping this trade for now "
                               "(PAID_FORBID_CONSIGN); it is released when shipping is "
                               "allowed."),
             HOLD_REFUND: _("The buyer asked for a refund of %(items)s: decide on the refund "
                            "on the platform before shipping."),
+            HOLD_PRESALE: _("Presale: the buyer has not paid the final payment yet; the order "
+                            "ships once it is paid."),
         }
         refunding = ", ".join(line["title"] or line["oid"] for line in plan["lines"]
                               if line["refund_status"].startswith("WAIT_"))
         return "\n".join(texts[code] % {"items": refunding} if code == HOLD_REFUND
-                         else texts[code] for code in plan["holds"])
+                         else texts[code] for code in platform_holds(plan))
 
     def _prepare_order_lines(self, plan, products):
         """Goods at their listed price, postage, then the discounts: one line per

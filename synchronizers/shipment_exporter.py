@@ -155,7 +155,7 @@ class ShipmentExporter(models.AbstractModel):
                             True), False, note
         company, waybill = self._check_waybill(picking, carrier)
         return Shipment(picking.sale_id.ecommerce_tid, company.code, waybill, send_ids,
-                        all_ids, False), False, note
+                        all_ids, False, picking.sale_id.ecommerce_cod), False, note
 
     def _carrier(self, picking):
         carrier = picking.carrier_id or self.shop.default_carrier_id

@@ -2,6 +2,8 @@
 # The whole test suite: TOP client and sandbox tests on Python 3.7 and 3.11, the addon's
 # Odoo tests against a real PostgreSQL and the running TOP sandbox, a clean uninstall,
 # the browser walk-through, a short soak and lint (flake8, pylint-odoo, licence headers).
+# The upgrade stage installs the last release (a git tag), fills it through its own API,
+# upgrades it to this tree and checks the data survived (tools/test_upgrade.sh).
 # Ends with "N passed, N failed"; exits non-zero when anything failed, including a stage
 # that exits non-zero with a clean report, fewer Odoo tests than tests/ holds, and (under
 # CI=true) a browser test that skips.
@@ -9,13 +11,14 @@
 # Developer shortcuts (refused under CI=true; the closing line is then preceded by
 # "selection: ..."):
 #   --only test_a,test_b     run only these Odoo test modules (make test ONLY=test_a,test_b)
-#   --skip browser,soak,...  leave stages out: pytest odoo uninstall browser jobrunner soak lint
+#   --skip browser,soak,...  leave stages out: pytest odoo uninstall upgrade browser jobrunner
+#                            soak lint
 #                            (make test SKIP=browser,soak,lint)
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-STAGES="pytest odoo uninstall browser jobrunner soak lint"
+STAGES="pytest odoo uninstall upgrade browser jobrunner soak lint"
 only=""
 skip=""
 while [ $# -gt 0 ]; do
@@ -95,6 +98,16 @@ if wanted odoo; then
     dropdb --if-exists "$DB"
 elif wanted uninstall; then
     summary+=(--skip-stage uninstall)  # it needs the database of the Odoo stage
+fi
+
+if wanted upgrade; then
+    echo "== upgrade from the last release: install the tag, fill it, -u ecommerce_sync, check"
+    # writes $OUT/upgrade.xml; missing (it could not run, e.g. no tag nor commit) = failure
+    UPGRADE_REPORT="$OUT/upgrade.xml" "$ROOT/tools/test_upgrade.sh" "$OUT/upgrade" \
+        >"$OUT/upgrade.log" 2>&1
+    summary+=(--exit "upgrade=$?" --junit-must-run "$OUT/upgrade.xml"
+              --why "upgrade=$OUT/upgrade.log")
+    grep -E "^\[upgrade|passed|failed" "$OUT/upgrade.log" | tail -8
 fi
 
 if wanted browser; then

@@ -9,7 +9,8 @@ supported APIs, the fault options and the /_sandbox/ control API.
 Layout: ``core`` (constants, errors, helpers), ``store`` (the seller's data),
 ``faults`` (fault injection, churn), ``server`` (gateway, OAuth, control API,
 HTTP handler, command line), ``api`` (the ``Api`` class composed of one mixin
-per API family: ``items``, ``trades``, ``logistics``, ``refunds``, ``privacy``)
+per API family: ``items``, ``trades``, ``logistics``, ``refunds``, ``privacy``,
+``tmc``)
 and ``trade_changes`` (the test-only ``/_sandbox/trade/`` endpoint). The names
 below are the ones ``top_sandbox`` has always offered.
 """

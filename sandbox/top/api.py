@@ -12,7 +12,9 @@ from .items import ItemsApi
 from .logistics import LogisticsApi
 from .privacy import Privacy, PrivacyApi
 from .refunds import RefundsApi
+from .tmc import TmcApi
 from .trades import TradesApi
+from .waybills import WaybillsApi
 
 
 class Api(AftersalesApi,
@@ -21,7 +23,9 @@ class Api(AftersalesApi,
           TradesApi,
           PrivacyApi,
           LogisticsApi,
-          RefundsApi):
+          RefundsApi,
+          WaybillsApi,
+          TmcApi):
     """The TOP business APIs, operating on a Store."""
 
     def __init__(self, store, privacy=None):

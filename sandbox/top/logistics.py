@@ -1,7 +1,7 @@
 # Copyright 2026 ecommerce_sync contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-"""TOP API family: logistics (offline, dummy and changed shipments, companies)."""
+"""TOP API family: logistics (offline, online, dummy and changed shipments, companies)."""
 import re
 
 from .core import (SHIPPED, SHIPPABLE_TRADE, WAITING_REFUND, TopFailure, beijing_now, cents,
@@ -37,6 +37,7 @@ class LogisticsApi(object):
 
     METHODS = {
         'taobao.logistics.offline.send': 'logistics_offline_send',
+        'taobao.logistics.online.send': 'logistics_online_send',
         'taobao.logistics.companies.get': 'logistics_companies_get',
         'taobao.logistics.dummy.send': 'logistics_dummy_send',
         'taobao.logistics.consign.resend': 'logistics_consign_resend',
@@ -44,6 +45,16 @@ class LogisticsApi(object):
 
     def logistics_offline_send(self, params):
         trade = self._shippable_trade(params)
+        if trade.get('type') == 'cod':
+            raise logistics_error('B04', 'Trade %s is cash on delivery: offline.send does not '
+                                  'support it, use taobao.logistics.online.send' % trade['tid'])
+        return self._send(trade, params)
+
+    def logistics_online_send(self, params):
+        """The platform-ordered send; the one that supports cash on delivery."""
+        return self._send(self._shippable_trade(params), params)
+
+    def _send(self, trade, params):
         out_sid = req(params, 'out_sid')
         company = self._company(req(params, 'company_code'))
         chosen = self._to_ship(trade, params)

@@ -20,9 +20,12 @@ from .core import (FMT, LOOPBACK, TopFailure, beijing_now, fmt, random_token, sh
 from .faults import FAULT_KINDS, Faults
 from .privacy import Privacy
 from .store import Store
+from .tmc import TMC_FAULT_KINDS, Channel
+from .tmc import NO_SESSION_METHODS as TMC_NO_SESSION_METHODS
 from .trade_changes import TradeChanges
 
-NO_SESSION_METHODS = ('taobao.time.get', 'taobao.logistics.companies.get')
+NO_SESSION_METHODS = ('taobao.time.get', 'taobao.logistics.companies.get') + \
+    TMC_NO_SESSION_METHODS
 
 
 class Sandbox(object):
@@ -38,6 +41,8 @@ class Sandbox(object):
                                            args.decrypt_quota))
         self.api.history_days = args.trade_history_days
         self.changes = TradeChanges(self.store, self.api)
+        self.api.app_key = args.app_key
+        self.api.tmc = Channel(args.tmc_fault, args.seed, args.tmc_redeliver_seconds)
         self.reset_runtime()
         self.faults = Faults(args.fault, args.seed, args.slow_seconds)
 
@@ -73,13 +78,19 @@ class Sandbox(object):
 
     # -- control API --------------------------------------------------------
     def control(self, verb, path, body):
+        if path == '/_sandbox/waybill':
+            return 200, self.api.waybill_control(verb, body)
         if path == '/_sandbox/privacy':
             return self._privacy(verb, body)
+        if path == '/_sandbox/tmc':
+            return self.api.tmc.control(verb, body)
         if path == '/_sandbox/reset' and verb == 'POST':
             given = any(body.get(k) is not None for k in ('items', 'trades', 'refunds'))
             data = body if given else self._read_data()
             self.store.load(data)
+            self.api.tmc.clear()
             self.reset_runtime()
+            self.api.reset_waybills()
             self.faults = Faults((), self.args.seed, self.args.slow_seconds)
             return 200, {'ok': True, 'items': len(self.store.items),
                          'trades': len(self.store.trades),
@@ -96,8 +107,13 @@ class Sandbox(object):
             with self.store.lock:
                 for item in body.get('items') or []:
                     self.store.put_item(item)
+                before = dict((str(t.get('tid')), self.store.trades[str(t.get('tid'))]['status'])
+                              for t in body.get('trades') or []
+                              if str(t.get('tid')) in self.store.trades)
                 for trade in body.get('trades') or []:
                     self.store.put_trade(trade)
+                self.api.tmc.trades_upserted(
+                    before, [self.store.trades[str(t['tid'])] for t in body.get('trades') or []])
                 for refund in body.get('refunds') or []:
                     self.store.put_refund(refund)
             return 200, {'ok': True}
@@ -417,6 +433,11 @@ def parse_args(argv=None):
     parser.add_argument('--fault', action='append', default=[],
                         help='KIND:RATE or KIND@N; KIND in %s' % ', '.join(FAULT_KINDS))
     parser.add_argument('--seed', type=int, default=None)
+    parser.add_argument('--tmc-fault', action='append', default=[],
+                        help='TMC message faults KIND:RATE; KIND in %s'
+                             % ', '.join(TMC_FAULT_KINDS))
+    parser.add_argument('--tmc-redeliver-seconds', type=float, default=60.0,
+                        help='an unconfirmed TMC message comes again after these seconds')
     parser.add_argument('--slow-seconds', type=float, default=2.0)
     parser.add_argument('--rebase-times', action='store_true')
     parser.add_argument('--trade-history-days', type=int, default=90,

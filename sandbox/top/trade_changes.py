@@ -10,6 +10,7 @@ import copy
 from .core import (REFUND_STATUSES, SHIPPED, TopFailure, beijing_now, cents, fmt, later_than,
                    money, orders_of)
 from .privacy import RECEIVER_FIELDS
+from .tmc import buyer_pay
 
 UNPAID = ('WAIT_BUYER_PAY', 'TRADE_NO_CREATE_PAY')
 CLOSED_TRADE = ('TRADE_CLOSED', 'TRADE_CLOSED_BY_TAOBAO')
@@ -26,7 +27,8 @@ class TradeChanges(object):
         self.store, self.api = store, api
         self.verbs = {'refund': self.refund, 'address': self.address, 'memo': self.memo,
                       'message': self.message, 'ship': self.ship, 'finish': self.finish,
-                      'close': self.close, 'forbid': self.forbid, 'allow': self.allow}
+                      'close': self.close, 'forbid': self.forbid, 'allow': self.allow,
+                      'pay': buyer_pay}
 
     def handle(self, rest, body):
         tid, _slash, verb = rest.partition('/')
@@ -48,6 +50,7 @@ class TradeChanges(object):
             answer = {'ok': True, 'tid': tid, 'status': trade['status'],
                       'modified': trade['modified'], 'payment': trade.get('payment')}
             answer.update(extra)
+            self.api.tmc.trade_changed(verb, trade, answer)
             return 200, answer
 
     # -- refunds ------------------------------------------------------------
