@@ -13,10 +13,13 @@
     "installable": True,
     # l10n_cn: the provinces of China (res.country.state) the delivery addresses need.
     "depends": ["sale_management", "sale_stock", "account", "delivery", "queue_job", "l10n_cn",
-                "stock_picking_batch", "sale_exception"],
+                "stock_picking_batch", "sale_exception",
+                # The invoice workflow of the shops (see data/sale_workflow_process_data.xml).
+                "sale_automatic_workflow"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/ecommerce_security.xml",
+        "security/ecommerce_aftersales_security.xml",
         "security/ir.model.access.csv",
         "data/product_data.xml",
         "data/ir_cron_data.xml",
@@ -53,5 +56,10 @@
         "wizards/ecommerce_desk_wizard_views.xml",
         "views/ecommerce_carrier_rule_views.xml",
         "views/ecommerce_gift_rule_views.xml",
+        "data/sale_workflow_process_data.xml",
+        "views/ecommerce_shop_accounting_views.xml",
+        "views/ecommerce_refund_aftersales_views.xml",
+        "wizards/ecommerce_refund_refuse_wizard_views.xml",
+        "views/ecommerce_margin_report_views.xml",
     ],
 }

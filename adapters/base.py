@@ -256,6 +256,30 @@ class PlatformAdapter(object):
         """The neutral refund record (see mapping.refund_mapping.plan_refund)."""
         raise NotImplementedError
 
+    # -- settlement -----------------------------------------------------------
+    def iter_settlement(self, start, end):
+        """Neutral settlement rows (mapping.settlement_mapping) booked in [start, end],
+        ``when`` a naive UTC datetime."""
+        raise NotImplementedError
+
+    # -- after-sales decisions ------------------------------------------------
+    #: the decisions the platform takes from the seller: "agree", "return", "refuse"
+    decisions = ()
+
+    def agree_refunds(self, refunds):
+        """Agree refunds: ``refunds`` is ``[(refund_id, amount)]`` (the amount the
+        seller saw, Decimal yuan). Returns ``{refund_id: (accepted, message)}``."""
+        raise NotImplementedError
+
+    def agree_return(self, refund_id, address, remark):
+        """Agree that the buyer sends the goods back to ``address`` (``{"address_id",
+        "name", "street", "zip", "phone", "mobile"}``); RefusedError says why not."""
+        raise NotImplementedError
+
+    def refuse_refund(self, refund_id, reason):
+        """Refuse a refund with ``reason`` (shown to the buyer); RefusedError says why not."""
+        raise NotImplementedError
+
     # -- buyer privacy (masked receivers) -------------------------------------
     #: neutral reveal scenes -> the platform's scene code (None: not offered)
     reveal_scenes = {}

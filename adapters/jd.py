@@ -413,6 +413,42 @@ class JdAdapter(PlatformAdapter):
     def refund_plan(self, raw):
         return plan_refund(raw)
 
+    # -- settlement -----------------------------------------------------------
+    def iter_settlement(self, start, end):
+        # JD's StatementFacade.orderSettlementList is known by its parameters only:
+        # its answer's fields are unverified, so no mapping is guessed.
+        raise RefusedError("JD settlement import is not offered", platform="jd",
+                           reason="Importing JD's settlement is not offered yet: the "
+                                  "fields of JD's settlement answer are unverified.")
+
+    # -- after-sales decisions ------------------------------------------------
+    # JD reviews refund applications (replyRefund); its return-goods review
+    # (after-sale service orders) is not offered: its parameters are unconfirmed.
+    decisions = ("agree", "refuse")
+    reviewer = "odoo"
+
+    def agree_refunds(self, refunds):
+        results = {}
+        for refund_id, _amount in refunds:
+            try:
+                self._guard(self.client.reply_refund, refund_id, True,
+                            "Agreed in Odoo", self.reviewer)
+                results[refund_id] = (True, "")
+            except RefusedError as err:
+                results[refund_id] = (False, err.reason or str(err))
+        return results
+
+    def agree_return(self, refund_id, address, remark):
+        raise RefusedError("JD returns are reviewed on JD", platform="jd",
+                           reason="JD's return review is not offered from Odoo: agree the "
+                                  "return on JD's seller centre")
+
+    def refuse_refund(self, refund_id, reason):
+        # rejectType 5: "other", the reason says the rest.
+        self._guard(self.client.reply_refund, refund_id, False, reason, self.reviewer,
+                    reject_type=5)
+        return True
+
     # -- buyer privacy --------------------------------------------------------
     # scenesType as the TOP scene codes: JD's own list is not confirmed by a source.
     reveal_scenes = {"manual_waybill": "1006", "after_sales": "2001", "customer_care": "2002"}

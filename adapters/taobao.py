@@ -6,8 +6,12 @@ import json
 from datetime import timedelta
 
 from ..mapping.item_mapping import ItemError, build_plan
+from ..mapping.refund_decisions import (TOP_AGREE_BATCH, TOP_DECISION_FIELDS,
+                                        top_agree_info, top_agree_results)
 from ..mapping.refund_mapping import (REFUND_DETAIL_FIELDS, REFUND_FIELDS,
                                       needs_refund_detail, plan_refund)
+from ..mapping.settlement_mapping import (TOP_ACCOUNT_FIELDS, TOP_BILL_FIELDS,
+                                          top_settlement_row)
 from ..mapping.stock_mapping import accepted_quantities, plan_calls
 from ..mapping.trade_mapping import (FULL_FIELDS, KNOWN_STATUSES, LIST_FIELDS, TRADE_TYPES,
                                      needs_full_detail, plan_trade, refunded_sub_orders,
@@ -341,6 +345,78 @@ class TaobaoAdapter(PlatformAdapter):
 
     def refund_plan(self, raw):
         return plan_refund(raw)
+
+    # -- settlement -----------------------------------------------------------
+    def iter_settlement(self, start, end):
+        """taobao.bill.bills.get one day at a time (its longest span), page by page."""
+        answer = self.call("taobao.bill.accounts.get", {"fields": TOP_ACCOUNT_FIELDS})
+        accounts = answer.get("accounts") or []
+        if isinstance(accounts, dict):
+            accounts = accounts.get("account") or []
+        codes = {str(a.get("account_id")): (a.get("account_code"), a.get("account_name"))
+                 for a in accounts}
+        day = start
+        while day < end:
+            until = min(day + timedelta(days=1), end)
+            for bill in self._bills(day, until):
+                row = top_settlement_row(bill, codes)
+                row["when"] = parse_beijing(row["when"]) if row["when"] else until
+                yield row
+            day = until
+
+    def _bills(self, start, end):
+        page = 1
+        while True:
+            answer = self.call("taobao.bill.bills.get", {
+                "fields": TOP_BILL_FIELDS, "start_time": beijing_str(start),
+                "end_time": beijing_str(end), "time_type": 1, "page_no": page,
+                "page_size": 100})
+            bills = answer.get("bills") or []
+            if isinstance(bills, dict):
+                bills = bills.get("bill") or []
+            for bill in bills:
+                yield bill
+            if not answer.get("has_next"):
+                return
+            page += 1
+
+    # -- after-sales decisions ------------------------------------------------
+    decisions = ("agree", "return", "refuse")
+
+    def _decision_detail(self, refund_id):
+        """Version and phase: a decision on an older version is refused."""
+        answer = self.call("taobao.refund.get", {"refund_id": refund_id,
+                                                 "fields": TOP_DECISION_FIELDS})
+        return answer.get("refund") or {}
+
+    def agree_refunds(self, refunds):
+        results = {}
+        for start in range(0, len(refunds), TOP_AGREE_BATCH):
+            batch = refunds[start:start + TOP_AGREE_BATCH]
+            infos = [top_agree_info(rid, amount, self._decision_detail(rid))
+                     for rid, amount in batch]
+            answer = self.call("taobao.rp.refunds.agree", {"refund_infos": ",".join(infos)})
+            results.update(top_agree_results(answer, [rid for rid, _amount in batch]))
+        return results
+
+    def agree_return(self, refund_id, address, remark):
+        detail = self._decision_detail(refund_id)
+        self.call("taobao.rp.returngoods.agree", {
+            "refund_id": refund_id, "seller_address_id": address["address_id"],
+            "name": address["name"], "address": address["street"], "post": address["zip"],
+            "tel": address["phone"] or address["mobile"],
+            "mobile": address["mobile"] or address["phone"], "remark": remark or None,
+            "refund_phase": detail.get("refund_phase") or None,
+            "refund_version": detail.get("refund_version") or None})
+        return True
+
+    def refuse_refund(self, refund_id, reason):
+        detail = self._decision_detail(refund_id)
+        self.call("taobao.refund.refuse", {
+            "refund_id": refund_id, "refuse_message": reason,
+            "refund_phase": detail.get("refund_phase") or None,
+            "refund_version": detail.get("refund_version") or None})
+        return True
 
     # -- buyer privacy --------------------------------------------------------
     reveal_scenes = TOP_REVEAL_SCENES

@@ -49,6 +49,7 @@ STOCK_GET = 'jingdong.stock.read.findSkuStock'
 SHIPMENT = 'jingdong.pop.order.shipment'
 CARRIERS = '360buy.get.vender.all.delivery.company'
 REFUND_SEARCH = 'jingdong.pop.afs.soa.refundapply.queryPageList'
+REFUND_REPLY = 'jingdong.pop.afs.soa.refundapply.replyRefund'
 # The attributes of a (leaf) category: the only call naming a SKU's sale attributes,
 # whose saleAttrs carry ids and values only.
 CATEGORY_ATTRS = 'jingdong.category.read.findAttrsByCategoryIdUnlimitCate'
@@ -346,6 +347,19 @@ class JdClient(object):
         for page in self.iter_refund_pages(start, end, **kwargs):
             for refund in page:
                 yield refund
+
+    def reply_refund(self, refund_id, approve, remark, reviewer, reject_type=None,
+                     left_warehouse=None):
+        """Review a refund application: approve it, or refuse it with ``reject_type``
+        (1-6, JD's list) and ``remark``. ``left_warehouse`` tells JD whether the goods
+        left (outWareStatus 1) or not (2). JD's refusal is a BusinessError."""
+        params = {'id': int(refund_id), 'status': 1 if approve else 2,
+                  'checkUserName': reviewer, 'remark': remark}
+        if not approve:
+            params['rejectType'] = int(reject_type or 5)
+        if left_warehouse is not None:
+            params['outWareStatus'] = 1 if left_warehouse else 2
+        return self.call(REFUND_REPLY, params).get('replyResult') or {}
 
     # -- internals --------------------------------------------------------
     def _pages(self, method, params, page_key, reader, max_pages):

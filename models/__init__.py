@@ -31,6 +31,14 @@ from . import ecommerce_shop_unshipped
 from . import ecommerce_shop_health
 from . import ecommerce_shop_health_card
 from . import ecommerce_shop_privacy
+from . import ecommerce_shop_accounting
+from . import account_invoice
+from . import ecommerce_refund_decision
+from . import ecommerce_refund_aftersales
+from . import ecommerce_shop_aftersales
+from . import stock_picking_aftersales
+from . import ecommerce_shop_settlement
+from . import ecommerce_margin_report
 from . import ecommerce_waybill_account
 from . import ecommerce_shop_waybills
 from . import stock_picking_waybill

@@ -235,6 +235,7 @@ class SaleOrder(models.Model):
     @api.multi
     def _prepare_invoice(self):
         vals = super()._prepare_invoice()
+        vals["ecommerce_shop_id"] = self.ecommerce_shop_id.id or False
         journal = self.ecommerce_shop_id.journal_id
         if journal:
             if journal.company_id != self.company_id:

@@ -11,5 +11,7 @@ from . import order_follower
 from . import refund_importer
 from . import item_importer
 from . import platform_shipped
+from . import refund_decider
+from . import settlement_importer
 from . import waybill_issuer
 from . import realtime_consumer

@@ -346,6 +346,7 @@ class EcommerceOrderImporter(models.AbstractModel):
             "team_id": shop.team_id.id,
             "pricelist_id": (self.cache.get("pricelist") or shop._cny_pricelist()).id,
             "ecommerce_shop_id": shop.id, "ecommerce_tid": plan["tid"],
+            "workflow_process_id": shop._invoice_workflow().id or False,
             "ecommerce_status": plan["status"],
             "ecommerce_native_status": platform_status(plan),
             "ecommerce_modified": fields.Datetime.to_string(

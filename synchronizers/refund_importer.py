@@ -288,15 +288,27 @@ class RefundImporter(models.AbstractModel):
             self._credit_note_vals(refund, order, line, invoice))
         credit_note.compute_taxes()
         refund.write({"credit_note_id": credit_note.id})
-        self._note(refund, _(
-            "Platform refund %(refund)s of sub-order %(oid)s (%(product)s) succeeded: "
-            "draft credit note of %(amount).2f prepared%(origin)s. Check and validate it. "
-            "Buyer's reason: %(reason)s")
-            % {"refund": refund.refund_id, "oid": refund.oid, "product": line.product_id.name,
-               "amount": refund.refund_fee,
-               "origin": invoice and _(" against invoice %(number)s")
-               % {"number": invoice.number} or "",
-               "reason": refund.reason or _("none given")})
+        if self._books_automatically():
+            # Paid back from the clearing journal as it is validated (account_invoice).
+            credit_note.action_invoice_open()
+            text = _("Platform refund %(refund)s of sub-order %(oid)s (%(product)s) "
+                     "succeeded: credit note %(number)s of %(amount).2f validated and paid "
+                     "back from the clearing journal%(origin)s. Buyer's reason: %(reason)s")
+        else:
+            text = _("Platform refund %(refund)s of sub-order %(oid)s (%(product)s) "
+                     "succeeded: draft credit note of %(amount).2f prepared%(origin)s. "
+                     "Check and validate it. Buyer's reason: %(reason)s")
+        self._note(refund, text % {
+            "refund": refund.refund_id, "oid": refund.oid, "product": line.product_id.name,
+            "amount": refund.refund_fee, "number": credit_note.number,
+            "origin": invoice and _(" against invoice %(number)s")
+            % {"number": invoice.number} or "",
+            "reason": refund.reason or _("none given")})
+
+    def _books_automatically(self):
+        """A shop invoicing on its own with a clearing journal gets its credit notes
+        validated and paid too; otherwise the seller checks a draft."""
+        return self.shop.invoice_policy != "manual" and bool(self.shop.clearing_journal_id)
 
     def _credit_note_vals(self, refund, order, line, invoice):
         partner = invoice.partner_id or order.partner_invoice_id
@@ -307,7 +319,7 @@ class RefundImporter(models.AbstractModel):
             raise UserError(_("The company %(company)s has no sales journal: the credit note "
                               "cannot be prepared.") % {"company": order.company_id.name})
         return {
-            "type": "out_refund", "partner_id": partner.id,
+            "type": "out_refund", "partner_id": partner.id, "ecommerce_shop_id": self.shop.id,
             "account_id": (invoice.account_id or partner.property_account_receivable_id).id,
             "origin": invoice.number or order.name,
             "refund_invoice_id": invoice.id or False,

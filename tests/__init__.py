@@ -39,6 +39,9 @@ from . import test_stock_stale_shops
 from . import test_unshipped_pass
 from . import test_health_rpc
 from . import test_api_examples
+from . import test_accounting
+from . import test_accounting_aftersales
+from . import test_accounting_settlement
 from . import test_waybill_rpc
 from . import test_realtime
 from . import test_order_desk

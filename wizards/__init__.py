@@ -7,4 +7,5 @@ from . import ecommerce_order_import_wizard
 from . import ecommerce_order_import_wizard_line
 from . import ecommerce_own_key_wizard
 from . import ecommerce_privacy_reveal_wizard
+from . import ecommerce_refund_refuse_wizard
 from . import ecommerce_desk_wizard

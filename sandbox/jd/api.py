@@ -8,6 +8,7 @@ to its handlers) and ``HOLDERS`` (where a refusal of each method goes: its
 result object and whether nested in ``apiResult``; absent = top level). A new
 family is a new module and one more base class here.
 """
+from .aftersales import AftersalesApi
 from .core import api_result
 from .items import ItemsApi
 from .logistics import LogisticsApi
@@ -16,7 +17,8 @@ from .privacy import Privacy, PrivacyApi
 from .refunds import RefundsApi
 
 
-class Api(OrdersApi,
+class Api(AftersalesApi,
+          OrdersApi,
           PrivacyApi,
           ItemsApi,
           LogisticsApi,

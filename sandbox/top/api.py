@@ -6,6 +6,8 @@
 Each family module declares ``METHODS``, the TOP method names it answers mapped
 to its handlers; a new family is a new module and one more base class here.
 """
+from .aftersales import AftersalesApi
+from .bills import BillsApi
 from .items import ItemsApi
 from .logistics import LogisticsApi
 from .privacy import Privacy, PrivacyApi
@@ -15,7 +17,9 @@ from .trades import TradesApi
 from .waybills import WaybillsApi
 
 
-class Api(ItemsApi,
+class Api(AftersalesApi,
+          BillsApi,
+          ItemsApi,
           TradesApi,
           PrivacyApi,
           LogisticsApi,
