@@ -39,3 +39,4 @@ from . import res_users
 from . import ecommerce_sync_log_health
 from . import ecommerce_realtime_channel
 from . import ecommerce_shop_realtime
+from . import ecommerce_realtime_health
