@@ -143,7 +143,7 @@ class RealtimeConsumer(models.AbstractModel):
             with self.env.cr.savepoint():
                 rows, unknown = self._read_trades(importer.adapter, chunk)
                 importer.import_rows(rows, update_existing=True, report_existing=True,
-                                     background=True)
+                                     background=True, detailed=True)
         except SessionExpiredError as err:
             shop._pause_sync(err)
             raise FailedJobError("%s: %s" % (what, shop._explain_error(err)))

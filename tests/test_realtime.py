@@ -24,6 +24,7 @@ from .test_jobs import UNMAPPED_SKU, JobRunnerMixin
 from .test_order_import import SyncCase
 
 SELLER = "悦享生活旗舰店"
+FULLINFO = "taobao.trade.fullinfo.get"
 
 
 class Crash(Exception):
@@ -174,8 +175,11 @@ class TestRealtime(RealtimeCase):
         self.run_job(self.consumer_job(channel))
         first = self.jobs(method="_job_realtime_trades", state="pending")
         self.assertEqual(first.mapped("args"), [[tids]], "one job for the whole read")
+        details = self.sandbox.stats()["by_method"].get(FULLINFO, 0)
         self.run_job(first)
         self.assertEqual(first.state, "done", first.exc_info)
+        self.assertEqual(self.sandbox.stats()["by_method"][FULLINFO] - details, TRADE_CHUNK,
+                         "each trade of the chunk read once, not again by the import")
         stored = self.env["sale.order"].search([("ecommerce_tid", "in", tids)])
         self.assertEqual(len(stored), TRADE_CHUNK - 1, "a chunk stored, the refused left")
         rest = self.jobs(method="_job_realtime_trades", state="pending")
