@@ -193,8 +193,7 @@ def run_channel(db, shop_id, sandbox_url, templates, seconds, folder):
     finally:
         close_env(env, db)
     with open(conf, "w") as stream:
-        stream.write("[options]\n\n[queue_job]\nchannels = %s,root.ecommerce.realtime:1\n"
-                     % channels)
+        stream.write("[options]\n\n[queue_job]\nchannels = %s\n" % channels)
     server = start_server(db, WORKERS, conf, logfile)
     sandbox = Sandbox(sandbox_url)
     try:

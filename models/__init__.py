@@ -56,3 +56,4 @@ from . import ecommerce_gift_rule
 from . import ecommerce_gift_rule_tier
 from . import sale_order_line_desk
 from . import sale_order_merge
+from . import ecommerce_realtime_health

@@ -37,6 +37,8 @@ _logger = logging.getLogger(__name__)
 
 SHOP = "ecommerce.shop"
 CHANNEL = "root.ecommerce"
+# The real-time consumer's channel (models/ecommerce_realtime_channel.py): one run at a time.
+REALTIME_CHANNEL, REALTIME_CAPACITY = CHANNEL + ".realtime", 1
 # Seconds before the n-th retry of a transient failure (queue_job's retry_pattern);
 # a rate limit's own retry_after wins when the platform gives one.
 RETRY_PATTERN = {1: 60, 3: 5 * 60, 5: 30 * 60}
@@ -56,6 +58,7 @@ JOB_TRADES = 200
 ITEM_JOB_BATCH = 20
 # The sync lock each job takes, by job: a stalled job whose lock is held still runs.
 JOB_LOCKS = {"_job_sync_orders": LOCK_CLASS, "_job_retry_trade": LOCK_CLASS,
+             "_job_realtime_trades": LOCK_CLASS,
              "_job_check_missing_orders": LOCK_CLASS, "_job_unshipped_pass": LOCK_CLASS,
              "_job_sync_refunds": REFUND_LOCK_CLASS}
 
@@ -92,14 +95,18 @@ class EcommerceJobPlanner(models.AbstractModel):
         """The runner's ``[queue_job] channels`` value for the shops of this database.
 
         ``root`` and ``root.ecommerce`` get the sum of the shops' capacities
-        (at least 1) unless ``root_capacity`` is given; each shop its own.
+        (at least 1) plus the real-time consumer's slot unless ``root_capacity``
+        is given; each shop its own; the consumer's channel 1 (one run at a
+        time; an idle one costs nothing). The consumer's channel is a child of
+        ``root.ecommerce``: counted in it, it never takes a shop's slot.
         """
         shops = self.env[SHOP].sudo().with_context(active_test=False).search(
             [("platform", "!=", "own")], order="id")
-        total = max(sum(shops.mapped("job_capacity")), 1)
+        total = max(sum(shops.mapped("job_capacity")), 1) + REALTIME_CAPACITY
         root = root_capacity or total
         parts = ["root:%d" % root, "%s:%d" % (CHANNEL, min(root, total))]
         parts += ["%s:%d" % (self._channel_name(shop), shop.job_capacity) for shop in shops]
+        parts.append("%s:%d" % (REALTIME_CHANNEL, REALTIME_CAPACITY))
         return ",".join(parts)
 
     @api.model

@@ -19,6 +19,7 @@ from odoo.addons.queue_job.job import job
 
 from ..adapters import PlatformError, SessionExpiredError, adapter_class
 from .ecommerce_shop_jobs import CHANNEL, PRIORITY_ORDERS, RETRY_PATTERN
+from .ecommerce_shop_orders import LOCK_CLASS
 from .ecommerce_shop_refunds import REFUND_LOCK_CLASS
 
 _logger = logging.getLogger(__name__)
@@ -47,6 +48,14 @@ class EcommerceShopRealtime(models.Model):
         [("off", "Off"), ("running", "Running"), ("stalled", "Stalled")],
         "Real-time Channel", compute="_compute_realtime")
     realtime_lag_seconds = fields.Integer("Real-time Lag (s)", compute="_compute_realtime")
+    health_realtime_lag = fields.Integer(
+        "Real-time Lag (s)", compute="_compute_health",
+        help="Seconds between the platform publishing a change and the real-time "
+             "consumer queueing its work (its last read that found messages).")
+    health_realtime_stalled = fields.Integer(
+        "Real-time Stalled (min)", compute="_compute_health",
+        help="Minutes since the real-time channel last read the platform, when it is "
+             "stalled; 0 while it runs or is off.")
 
     def _compute_realtime(self):
         for shop in self:
@@ -127,8 +136,15 @@ class EcommerceShopRealtime(models.Model):
         return shop
 
     # ------------------------------------------------------------------
-    # The refund a message names
+    # The trades and the refund the messages name
     # ------------------------------------------------------------------
+    @api.multi
+    @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
+    def _job_realtime_trades(self, tids):
+        """Re-read changed trades under one lock, a chunk per job (the rest chained)."""
+        self._try_job_lock(LOCK_CLASS)
+        return self.env["ecommerce.realtime.consumer"]._reread_trades(self, tids)
+
     @api.multi
     @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
     def _job_realtime_refund(self, refund_id):

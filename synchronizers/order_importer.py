@@ -113,20 +113,24 @@ class EcommerceOrderImporter(models.AbstractModel):
         importer.adapter = adapter or shop._get_adapter()
         importer.summary = new_summary()
         importer.cache = {}
+        importer.rows_detailed = False
         return importer
 
     # ------------------------------------------------------------------
     # Entry points
     # ------------------------------------------------------------------
     def import_rows(self, rows, update_existing=False, report_existing=True,
-                    background=False):
+                    background=False, detailed=False):
         """Store the trades of list ``rows``: create the new, follow the known.
 
         :param update_existing: re-read known trades that changed and apply
             the changes to their orders.
         :param background: the background sync, which honours the shop's
             go-live date.
+        :param detailed: the rows are full trades just read one by one
+            (``trade_detail``): they are not read a second time.
         """
+        self.rows_detailed = detailed
         rows = [dict(row, tid=str(row.get("tid") or "")) for row in rows if row]
         existing = self._orders_by_tid([row["tid"] for row in rows])
         new, changed = [], []
@@ -182,6 +186,8 @@ class EcommerceOrderImporter(models.AbstractModel):
 
     def _detail(self, row, force=False, new=True):
         """The full trade where the list row lacks what the order needs."""
+        if self.rows_detailed:
+            return row
         summary = self._summary_of(row)
         # The shop's "always read details" matters only where list rows lack fields.
         full = self.shop.order_full_detail and self.adapter.always_read_detail

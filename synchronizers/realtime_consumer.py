@@ -4,21 +4,33 @@
 """One run of the real-time consumer of an app: platform events become jobs.
 
 Events are hints: each one names a trade (or a refund) that changed, and the
-work is always a fresh read of it by the jobs that already exist
-(``_job_retry_trade``, ``_job_realtime_refund``). Ten changes of one trade are
-one re-read: the run keeps one job per trade and refund, and queue_job's
-identity key adds none while one still waits. The caller confirms the events
-only once the transaction holding their jobs is committed.
+work is always a fresh read of it. The changed trades of one read become ONE
+job per shop (``_job_realtime_trades``), which re-reads them under one sync
+lock, TRADE_CHUNK trades per job: each job stores its chunk and queues the
+rest in the same transaction, so a crash loses nothing and repeats nothing.
+A job per trade cost a worker about as much in job overhead (the runner's
+HTTP call, a fresh environment, the lock, the commit) as the re-read itself.
+Refunds keep a job each (``_job_realtime_refund``). Ten changes of one trade
+in a read are one re-read. The caller confirms the events only once the
+transaction holding their jobs is committed.
 """
 import logging
 import time
 from datetime import datetime
 
 from odoo import _, api, models
+from odoo.addons.queue_job.exception import FailedJobError
+
+from ..adapters import PlatformError, SessionExpiredError
+from .order_importer import SetupConflict
 
 _logger = logging.getLogger(__name__)
 
 PRIORITY_REALTIME = 4  # ahead of the pull's windows (5): a change is waiting for it
+# Trades re-read by one job: about 0.2 s each (detail call and import), so a job
+# stays a few seconds and a crash repeats no stored work.
+TRADE_CHUNK = 25
+PLANNER = "ecommerce.job.planner"
 
 
 class RealtimeConsumer(models.AbstractModel):
@@ -34,6 +46,7 @@ class RealtimeConsumer(models.AbstractModel):
         consumer.by_seller = _shops_by_seller(shops)
         consumer.event_ids = []   # fetched this run: to confirm once committed
         consumer.queued = set()   # (shop id, kind, id) queued by this run
+        consumer.trades = {}      # shop -> [tid]: re-read by one job each, at the end
         consumer.summary = {"messages": 0, "jobs": 0, "merged": 0, "ignored": 0,
                             "max_lag": None, "newest": None, "more": False}
         return consumer
@@ -52,12 +65,21 @@ class RealtimeConsumer(models.AbstractModel):
         while True:
             events = self.adapter.realtime_fetch(quantity)
             self._queue_work(events)
+            self._queue_trades()
             self.event_ids.extend(e["id"] for e in events)
             if len(events) < quantity:
                 return self.summary
             if time.time() >= deadline:
                 self.summary["more"] = True  # a full batch: more messages wait
                 return self.summary
+
+    def _queue_trades(self):
+        """One job per shop for the trades of the batch just read."""
+        for shop, tids in self.trades.items():
+            shop._delayed(_("Shop %(shop)s: %(count)d trades changed")
+                          % {"shop": shop.name, "count": len(tids)},
+                          PRIORITY_REALTIME)._job_realtime_trades(tids)
+        self.trades = {}
 
     def _queue_work(self, events):
         now = datetime.utcnow()
@@ -89,13 +111,87 @@ class RealtimeConsumer(models.AbstractModel):
         self.queued.add(key)
         self.summary["jobs"] += 1
         if kind == "trade":
-            shop._delayed(_("Shop %(shop)s: trade %(tid)s changed")
-                          % {"shop": shop.name, "tid": record_id},
-                          PRIORITY_REALTIME)._job_retry_trade(record_id)
+            self.trades.setdefault(shop, []).append(str(record_id))
         else:
             shop._delayed(_("Shop %(shop)s: refund %(refund)s changed")
                           % {"shop": shop.name, "refund": record_id},
                           PRIORITY_REALTIME)._job_realtime_refund(record_id)
+
+    # ------------------------------------------------------------------
+    # The job: re-read a shop's changed trades
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _reread_trades(self, shop, tids):
+        """Re-read the first TRADE_CHUNK of ``tids`` and store them as the pull
+        does, then queue the rest (same transaction: both or neither). The
+        caller holds the shop's order lock.
+
+        A trade refused by Odoo or unknown to the platform gets a
+        ``_job_retry_trade`` job of its own, which fails naming the reason
+        (new trades also keep their backlog row); a transient platform error
+        retries this whole job, which stored nothing yet.
+        """
+        shop.ensure_one()
+        if shop.sync_paused:
+            return _("Shop %(shop)s is paused: nothing done.") % {"shop": shop.name}
+        planner = self.env[PLANNER]
+        what = _("Shop %(shop)s: changed trades") % {"shop": shop.name}
+        chunk, rest = _unique(tids)[:TRADE_CHUNK], _unique(tids)[TRADE_CHUNK:]
+        importer = shop._order_importer()
+        try:
+            with self.env.cr.savepoint():
+                rows, unknown = self._read_trades(importer.adapter, chunk)
+                importer.import_rows(rows, update_existing=True, report_existing=True,
+                                     background=True, detailed=True)
+        except SessionExpiredError as err:
+            shop._pause_sync(err)
+            raise FailedJobError("%s: %s" % (what, shop._explain_error(err)))
+        except PlatformError as err:
+            raise planner._job_error(shop, err, what)
+        except SetupConflict as err:
+            raise planner._setup_conflict_retry(err)
+        refused = sorted({f["tid"] for f in importer.summary["failed"]} | set(unknown))
+        planner._enqueue_trade_retries(shop, refused)
+        if rest:
+            shop._delayed(_("Shop %(shop)s: %(count)d trades changed")
+                          % {"shop": shop.name, "count": len(rest)},
+                          PRIORITY_REALTIME)._job_realtime_trades(rest)
+        summary = dict(importer.public_summary(), api_calls=importer.adapter.calls,
+                       handed_to_retry=refused, queued_after=len(rest))
+        return planner._job_result(summary, False)
+
+    @staticmethod
+    def _read_trades(adapter, tids):
+        """(rows, tids the platform does not know or refuses to show).
+
+        A trade's own refusal (not transient) is left to its retry job, which
+        shows it; a transient error goes up and retries the whole chunk."""
+        rows, unknown = [], []
+        for tid in tids:
+            try:
+                detail = adapter.trade_detail(tid)
+            except SessionExpiredError:
+                raise
+            except PlatformError as err:
+                if err.retryable:
+                    raise
+                detail = None
+            if detail:
+                rows.append(dict(detail, tid=tid))
+            else:
+                unknown.append(tid)
+        return rows, unknown
+
+
+def _unique(tids):
+    """``tids`` as strings, each once, in their order."""
+    seen, result = set(), []
+    for tid in map(str, tids):
+        if tid not in seen:
+            seen.add(tid)
+            result.append(tid)
+    return result
 
 
 def _shops_by_seller(shops):

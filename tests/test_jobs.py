@@ -338,7 +338,10 @@ class TestJobs(JobCase):
         self.assertIn("root.ecommerce.shop_%d:3" % other.id, channels)
         total = sum(self.env["ecommerce.shop"].with_context(active_test=False).search(
             [("platform", "!=", "own")]).mapped("job_capacity"))
-        self.assertEqual(channels[0], "root:%d" % total)
+        # The real-time consumer has its slot, counted in root.ecommerce.
+        self.assertEqual(channels[:2], ["root:%d" % (total + 1),
+                                        "root.ecommerce:%d" % (total + 1)])
+        self.assertEqual(channels[-1], "root.ecommerce.realtime:1")
         self.assertEqual(self.env["ecommerce.shop"]._queue_job_channels(2).split(",")[:2],
                          ["root:2", "root.ecommerce:2"])
 

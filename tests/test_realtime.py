@@ -16,13 +16,15 @@ import requests
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.addons.queue_job.job import Job
+from odoo.addons.ecommerce_sync.synchronizers.realtime_consumer import TRADE_CHUNK
 
 from . import trade_factory as tf
 from .common import shop_vals
-from .test_jobs import JobRunnerMixin
+from .test_jobs import UNMAPPED_SKU, JobRunnerMixin
 from .test_order_import import SyncCase
 
 SELLER = "悦享生活旗舰店"
+FULLINFO = "taobao.trade.fullinfo.get"
 
 
 class Crash(Exception):
@@ -101,8 +103,9 @@ class TestRealtime(RealtimeCase):
             self.sandbox.set_memo("7002", memo)
         record = self.consumer_job(channel)
         self.run_job(record)
-        retries = self.jobs(method="_job_retry_trade", state="pending")
-        self.assertEqual(len(retries), 1, "eight messages, one re-read of the trade")
+        rereads = self.jobs(method="_job_realtime_trades", state="pending")
+        self.assertEqual(rereads.mapped("args"), [[["7002"]]],
+                         "eight messages, one re-read of the trade")
         self.assertGreaterEqual(channel.merged_total, 7)
         self.run_pending()
         self.assertEqual(len(self.order_of("7002")), 1)
@@ -121,7 +124,8 @@ class TestRealtime(RealtimeCase):
         with self.assertRaises(Crash), self.env.cr.savepoint():
             job.perform()
             raise Crash()
-        self.assertFalse(self.jobs(method="_job_retry_trade"), "the crash undid the queueing")
+        self.assertFalse(self.jobs(method="_job_realtime_trades"),
+                         "the crash undid the queueing")
         self.assertEqual(self.tmc()["queued"], 1, "and nothing was confirmed")
         time.sleep(0.4)
         self.consume(channel)
@@ -141,6 +145,9 @@ class TestRealtime(RealtimeCase):
         self.assertEqual(self.shop.realtime_status()[0]["pull_minutes"], 60)
         self.shop._cron_enqueue_orders()
         self.assertFalse(self.jobs(method="_job_sync_orders"))
+        self.shop.invalidate_cache()
+        self.assertEqual(self.shop.health_realtime_stalled, 0)
+        self.assertNotIn("real-time channel", self.shop.health_reasons)
         # No read for five minutes: stalled; the watchdog pulls at once.
         stale = datetime.utcnow() - timedelta(minutes=5)
         channel.last_read = fields.Datetime.to_string(stale)
@@ -148,9 +155,44 @@ class TestRealtime(RealtimeCase):
         self.assertEqual(self.shop.realtime_state, "stalled")
         self.env["ecommerce.realtime.channel"]._cron_watch()
         self.assertEqual(len(self.jobs(method="_job_sync_orders", state="pending")), 1)
+        # The health screen says so, with the minutes since the last read (amber:
+        # the pull catches the changes meanwhile).
+        self.assertEqual(self.shop.health_realtime_stalled, 5)
+        self.assertIn("real-time channel has read nothing for 5 minutes",
+                      self.shop.health_reasons)
+        rules = self.env["ecommerce.shop.health"]._verdict_rules()
+        self.assertIn(("health_realtime_stalled", "amber"), [r[:2] for r in rules])
         self.assertEqual(self.shop.realtime_status()[0]["pull_minutes"], 10)
         self.run_pending()
         self.assertEqual(self.order_of("7004").amount_total, 50.0)
+
+    def test_a_read_of_many_trades_is_one_job_in_chunks_and_a_refused_trade_retries(self):
+        channel = self.subscribe()
+        tids = ["71%02d" % n for n in range(TRADE_CHUNK + 5)]
+        trades = [tf.trade(tid, [tf.line(price=1000)]) for tid in tids[1:]]
+        trades.insert(0, tf.trade(tids[0], [tf.line(sku_id=UNMAPPED_SKU, outer_sku_id="")]))
+        self.sandbox.upsert(trades=trades)
+        self.run_job(self.consumer_job(channel))
+        first = self.jobs(method="_job_realtime_trades", state="pending")
+        self.assertEqual(first.mapped("args"), [[tids]], "one job for the whole read")
+        details = self.sandbox.stats()["by_method"].get(FULLINFO, 0)
+        self.run_job(first)
+        self.assertEqual(first.state, "done", first.exc_info)
+        self.assertEqual(self.sandbox.stats()["by_method"][FULLINFO] - details, TRADE_CHUNK,
+                         "each trade of the chunk read once, not again by the import")
+        stored = self.env["sale.order"].search([("ecommerce_tid", "in", tids)])
+        self.assertEqual(len(stored), TRADE_CHUNK - 1, "a chunk stored, the refused left")
+        rest = self.jobs(method="_job_realtime_trades", state="pending")
+        self.assertEqual(rest.mapped("args"), [[tids[TRADE_CHUNK:]]])
+        # The refused trade goes the retry path: its job fails naming the reason.
+        retry = self.jobs(method="_job_retry_trade")
+        self.assertEqual(retry.args, [tids[0]])
+        self.run_pending()
+        self.assertEqual(retry.state, "failed")
+        self.assertIn("not mapped", retry.exc_info)
+        orders = self.env["sale.order"].search([("ecommerce_tid", "in", tids)])
+        self.assertEqual(sorted(orders.mapped("ecommerce_tid")), tids[1:])
+        self.assertEqual(set(orders.mapped("amount_total")), {10.0})
 
     def test_a_running_channel_lets_the_stock_push_run_between_pulls(self):
         self.paid_later("7005")
