@@ -9,8 +9,10 @@ the jobs (/queue_job/runjob), the TOP sandbox publishing one TMC message per cha
 Design:
   * One shop subscribed to the channel (catalogue and SKU mappings committed first, the
     stock push and the missing-order check off: the measure is the channel's path). Its
-    job channel has capacity 1: a shop's trade jobs share its sync lock, two at once
-    would only postpone each other; the consumer has a channel of its own.
+    job channel has capacity 2, the 2 job workers: its re-reads run side by side (the
+    sync lock shared, a lock per trade, reserving left to the shop's reservation job).
+    The consumer has a channel and a worker slot of its own: it mostly waits on the
+    platform, and a trade job never waits for it (Odoo runs WORKERS + 1 processes).
   * A driver posts to the sandbox at the peak rate, 20,000 trades an hour, for
     DRIVE_SECONDS x --scale: every trade arrives paid (TradeCreate + TradeBuyerPay), and
     some change later, 10 to 40 s after: 30 % get a new address, 20 % a seller memo, 10 %
@@ -69,7 +71,7 @@ def prepare(env, sandbox_url, items):
     manager = env.ref("ecommerce_sync.group_ecommerce_manager")
     env.user.write({"groups_id": [(4, manager.id)]})
     shop = create_shop(env, sandbox_url, "Bench real time", "BR")
-    shop.write({"stock_sync_auto": False, "order_check_days": 0, "job_capacity": 1,
+    shop.write({"stock_sync_auto": False, "order_check_days": 0, "job_capacity": WORKERS,
                 "order_sync_watermark": fields_now(),
                 "order_sync_last_success": fields_now()})
     create_catalogue(env, shop, items)
@@ -189,12 +191,12 @@ def run_channel(db, shop_id, sandbox_url, templates, seconds, folder):
     logfile = os.path.join(folder, "bench_realtime_odoo.log")
     env = env_on(db)
     try:
-        channels = env["ecommerce.shop"]._queue_job_channels(root_capacity=WORKERS)
+        channels = env["ecommerce.shop"]._queue_job_channels(root_capacity=WORKERS + 1)
     finally:
         close_env(env, db)
     with open(conf, "w") as stream:
         stream.write("[options]\n\n[queue_job]\nchannels = %s\n" % channels)
-    server = start_server(db, WORKERS, conf, logfile)
+    server = start_server(db, WORKERS + 1, conf, logfile)
     sandbox = Sandbox(sandbox_url)
     try:
         time.sleep(8)  # the workers load the registry before the first change
@@ -273,6 +275,10 @@ def main():
         trade["status"] = "WAIT_SELLER_SEND_GOODS"
         for order in trade["orders"]["order"]:
             order.update(status="WAIT_SELLER_SEND_GOODS", refund_status="NO_REFUND")
+            for shipped in ("consign_time", "end_time", "invoice_no", "logistics_company"):
+                order.pop(shipped, None)  # a template's parcel: not sent yet here
+        for shipped in ("consign_time", "end_time"):
+            trade.pop(shipped, None)
     sandbox = Sandbox(args.sandbox_url)
     sandbox.reset({"items": data["items"], "trades": []})
     env = odoo_env(args.db)

@@ -19,6 +19,7 @@ capacity is the shop's ``job_capacity``: a shop that the platform throttles
 fills its own channel only. docs/operations.md, "Background work: crons and queue_job".
 """
 import logging
+import zlib
 from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
@@ -46,6 +47,8 @@ MAX_RETRIES = 8
 # A job that finds the shop's lock taken (another sync runs) tries again soon,
 # without counting a retry: nothing failed.
 LOCKED_RETRY_SECONDS = 10
+TRY_LOCK = "SELECT pg_try_advisory_xact_lock(%s, %s)"
+TRY_SHARED_LOCK = "SELECT pg_try_advisory_xact_lock_shared(%s, %s)"
 PRIORITY_ORDERS, PRIORITY_SHIPMENTS, PRIORITY_STOCK, PRIORITY_RETRY, PRIORITY_REFUNDS = (
     5, 6, 8, 10, 12)
 PRIORITY_ITEMS = 15
@@ -56,9 +59,11 @@ PRIORITY_MISSING = 9
 JOB_TRADES = 200
 # Items per item-import job: one detail call of the platform, about 5 s of Odoo work.
 ITEM_JOB_BATCH = 20
+# First key of the lock of a shop's reservation job; the second is the shop id.
+RESERVE_LOCK_CLASS = zlib.crc32(b"ecommerce_sync.reserve") & 0x7FFFFFFF
 # The sync lock each job takes, by job: a stalled job whose lock is held still runs.
 JOB_LOCKS = {"_job_sync_orders": LOCK_CLASS, "_job_retry_trade": LOCK_CLASS,
-             "_job_realtime_trades": LOCK_CLASS,
+             "_job_realtime_trades": LOCK_CLASS, "_job_reserve_deliveries": RESERVE_LOCK_CLASS,
              "_job_check_missing_orders": LOCK_CLASS, "_job_unshipped_pass": LOCK_CLASS,
              "_job_sync_refunds": REFUND_LOCK_CLASS}
 
@@ -110,7 +115,7 @@ class EcommerceJobPlanner(models.AbstractModel):
         return ",".join(parts)
 
     @api.model
-    def _delayed(self, shop, description, priority):
+    def _delayed(self, shop, description, priority, eta=None):
         """``shop`` to call a @job method on, in its channel, once.
 
         identity_exact: a job already waiting for the same method and arguments
@@ -119,7 +124,7 @@ class EcommerceJobPlanner(models.AbstractModel):
         """
         shop.ensure_one()
         self._ensure_channel(shop)
-        return shop.with_delay(priority=priority, description=description,
+        return shop.with_delay(priority=priority, description=description, eta=eta,
                                channel=self._channel_name(shop), max_retries=MAX_RETRIES,
                                identity_key=identity_exact)
 
@@ -140,9 +145,14 @@ class EcommerceJobPlanner(models.AbstractModel):
         return {j["identity_key"] for j in jobs}
 
     @api.model
-    def _try_lock(self, shop, lock_class):
-        """The shop's sync lock for this job's transaction, or retry the job soon."""
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (lock_class, shop.id))
+    def _try_lock(self, shop, lock_class, shared=False):
+        """The shop's sync lock for this job's transaction, or retry the job soon.
+
+        Shared: the real-time re-reads of one shop run side by side (each trade
+        under a lock of its own) while the pull, which takes it exclusively,
+        waits for them all.
+        """
+        self.env.cr.execute(TRY_SHARED_LOCK if shared else TRY_LOCK, (lock_class, shop.id))
         if not self.env.cr.fetchone()[0]:
             _logger.info("Shop %s: sync lock taken, job postponed", shop.id)
             raise RetryableJobError(

@@ -140,7 +140,18 @@ class EcommerceShopHealth(models.AbstractModel):
             if group["method_name"] == "_job_retry_trade" and group["state"] != "failed":
                 counts = result["health_trades_waiting"]
                 counts[shop_id] = counts.get(shop_id, 0) + group["__count"]
+        self._count_realtime_trades(channels, result["health_trades_waiting"])
         return result
+
+    @api.model
+    def _count_realtime_trades(self, channels, counts):
+        """Add the trades that real-time re-reads still have to read, per shop."""
+        waiting = self.env["queue.job"].sudo().search(
+            [("channel", "in", list(channels)), ("method_name", "=", "_job_realtime_trades"),
+             ("state", "in", ("pending", "enqueued"))])
+        for record in waiting:
+            shop_id = channels[record.channel]
+            counts[shop_id] = counts.get(shop_id, 0) + len(record.args[0] if record.args else [])
 
     # ------------------------------------------------------------------
     # Verdict

@@ -45,11 +45,11 @@ class EcommerceShopJobs(models.Model):
     def _queue_job_channels(self, root_capacity=None):
         return self.env[PLANNER]._queue_job_channels(root_capacity)
 
-    def _delayed(self, description, priority):
-        return self.env[PLANNER]._delayed(self, description, priority)
+    def _delayed(self, description, priority, eta=None):
+        return self.env[PLANNER]._delayed(self, description, priority, eta=eta)
 
-    def _try_job_lock(self, lock_class):
-        return self.env[PLANNER]._try_lock(self, lock_class)
+    def _try_job_lock(self, lock_class, shared=False):
+        return self.env[PLANNER]._try_lock(self, lock_class, shared=shared)
 
     def _job_error(self, err, what):
         return self.env[PLANNER]._job_error(self, err, what)

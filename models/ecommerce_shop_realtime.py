@@ -18,6 +18,7 @@ from odoo.addons.queue_job.exception import FailedJobError
 from odoo.addons.queue_job.job import job
 
 from ..adapters import PlatformError, SessionExpiredError, adapter_class
+from .ecommerce_job_planner import RESERVE_LOCK_CLASS
 from .ecommerce_shop_jobs import CHANNEL, PRIORITY_ORDERS, RETRY_PATTERN
 from .ecommerce_shop_orders import LOCK_CLASS
 from .ecommerce_shop_refunds import REFUND_LOCK_CLASS
@@ -141,9 +142,18 @@ class EcommerceShopRealtime(models.Model):
     @api.multi
     @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
     def _job_realtime_trades(self, tids):
-        """Re-read changed trades under one lock, a chunk per job (the rest chained)."""
-        self._try_job_lock(LOCK_CLASS)
+        """Re-read changed trades, side by side with the shop's other re-reads (the
+        sync lock shared, each trade under its own), a chunk per job."""
+        self._try_job_lock(LOCK_CLASS, shared=True)
         return self.env["ecommerce.realtime.consumer"]._reread_trades(self, tids)
+
+    @api.multi
+    @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)
+    def _job_reserve_deliveries(self):
+        """Reserve the deliveries the real-time re-reads left to reserve, one run at
+        a time per shop."""
+        self._try_job_lock(RESERVE_LOCK_CLASS)
+        return self.env["ecommerce.realtime.consumer"]._reserve_deliveries(self)
 
     @api.multi
     @job(default_channel=CHANNEL, retry_pattern=RETRY_PATTERN)

@@ -1,7 +1,24 @@
 # Copyright 2026 ecommerce_sync contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import fields, models
+import logging
+
+import psycopg2
+from psycopg2 import sql
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+# One buyer per shop and nick, one contact per buyer and address: the real-time
+# re-reads of a shop run side by side, and two of them may meet a new buyer at once.
+# (name, columns, where)
+UNIQUE_INDEXES = (
+    ("res_partner_ecommerce_buyer_uniq", "ecommerce_shop_id, ecommerce_buyer_nick",
+     "parent_id IS NULL AND ecommerce_shop_id IS NOT NULL AND ecommerce_buyer_nick IS NOT NULL"),
+    ("res_partner_ecommerce_address_uniq", "parent_id, ecommerce_address_key",
+     "parent_id IS NOT NULL AND ecommerce_address_key IS NOT NULL"),
+)
 
 
 class ResPartner(models.Model):
@@ -22,3 +39,18 @@ class ResPartner(models.Model):
     ecommerce_audit_free = fields.Boolean(
         "Audit-free Buyer (免审)",
         help="This buyer's platform orders skip the optional audit rules of the order desk.")
+
+    @api.model_cr
+    def init(self):
+        for name, columns, where in UNIQUE_INDEXES:
+            self.env.cr.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", (name,))
+            if self.env.cr.fetchone():
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    self.env.cr.execute(sql.SQL(
+                        "CREATE UNIQUE INDEX {} ON res_partner ({}) WHERE {}").format(
+                            sql.Identifier(name), sql.SQL(columns), sql.SQL(where)))
+            except psycopg2.IntegrityError:
+                _logger.warning("Index %s not created: the database holds e-commerce buyers "
+                                "or addresses twice; merge them, then update the module.", name)

@@ -56,6 +56,11 @@ class StockPicking(models.Model):
              "keeps no reservation and cannot be validated.")
     ecommerce_held = fields.Boolean(
         "On Hold", compute="_compute_ecommerce_held", store=True, index=True)
+    ecommerce_reserve_due = fields.Boolean(
+        "Reservation Pending", copy=False, readonly=True, index=True,
+        help="Imported by a real-time re-read, which leaves reserving to a job of the shop "
+             "that runs right after it: the re-reads of one shop then run side by side "
+             "without waiting for each other's stock rows.")
     ecommerce_after_sales = fields.Text(
         "After-sales", copy=False, readonly=True,
         help="A hold (a refund, a memo, a platform hold) arrived after this delivery was "

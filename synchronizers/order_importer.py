@@ -32,6 +32,7 @@ RUN_STOPPING_FAMILIES = ("transport", "session", "auth", "rate_limit", "malforme
 UNKNOWN_ITEM = "-"
 SUMMARY_KEYS = ("created", "skipped", "failed", "updated", "cancelled", "held")
 TID_CONSTRAINT = "sale_order_ecommerce_tid_shop_uniq"
+PARTNER_INDEXES = ("res_partner_ecommerce_buyer_uniq", "res_partner_ecommerce_address_uniq")
 # A genuine serialization failure, so that the caller's transaction is retried
 # the way Odoo retries a concurrent update.
 RUN_AGAIN_SQL = """DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'serialization_failure',
@@ -277,6 +278,8 @@ class EcommerceOrderImporter(models.AbstractModel):
             with self.env.cr.savepoint():
                 order = self._create_order(plan, products, pending)
         except psycopg2.IntegrityError as err:
+            if err.diag.constraint_name in PARTNER_INDEXES:
+                self._partner_stored_meanwhile(tid)
             if err.diag.constraint_name != TID_CONSTRAINT:
                 self._fail(tid, self._error_text(err), plan)
                 return
@@ -310,6 +313,13 @@ class EcommerceOrderImporter(models.AbstractModel):
             return
         _logger.info("Shop %s: trade %s was stored by a concurrent synchronisation since this "
                      "one began; it runs again", self.shop.id, tid)
+        self.env.cr.execute(RUN_AGAIN_SQL, log_exceptions=False)
+
+    def _partner_stored_meanwhile(self, tid):
+        """A concurrent re-read created this trade's buyer (or address) since this
+        transaction began: run again from a fresh view, which finds it."""
+        _logger.info("Shop %s: the buyer of trade %s was stored by a concurrent "
+                     "synchronisation since this one began; it runs again", self.shop.id, tid)
         self.env.cr.execute(RUN_AGAIN_SQL, log_exceptions=False)
 
     def _create_order(self, plan, products, pending):

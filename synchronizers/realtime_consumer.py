@@ -4,19 +4,23 @@
 """One run of the real-time consumer of an app: platform events become jobs.
 
 Events are hints: each one names a trade (or a refund) that changed, and the
-work is always a fresh read of it. The changed trades of one read become ONE
-job per shop (``_job_realtime_trades``), which re-reads them under one sync
-lock, TRADE_CHUNK trades per job: each job stores its chunk and queues the
-rest in the same transaction, so a crash loses nothing and repeats nothing.
-A job per trade cost a worker about as much in job overhead (the runner's
-HTTP call, a fresh environment, the lock, the commit) as the re-read itself.
-Refunds keep a job each (``_job_realtime_refund``). Ten changes of one trade
-in a read are one re-read. The caller confirms the events only once the
-transaction holding their jobs is committed.
+work is always a fresh read of it. The changed trades of one read become jobs
+of TRADE_CHUNK trades each (``_job_realtime_trades``). Several of them run at
+once for one shop, as its channel's capacity allows: they share the shop's
+sync lock (the pull takes it alone), and each trade is re-read under a lock of
+its own; a trade another job holds is handed to a job a little later. They
+leave reserving to the shop's reservation job, which runs right after them,
+one at a time: two re-reads never wait on each other's stock rows. A job per
+trade cost a worker about as much in job overhead (the runner's HTTP call, a
+fresh environment, the commit) as the re-read itself. Refunds keep a job each
+(``_job_realtime_refund``). Ten changes of one trade in a read are one
+re-read. The caller confirms the events only once the transaction holding
+their jobs is committed.
 """
 import logging
 import time
-from datetime import datetime
+import zlib
+from datetime import datetime, timedelta
 
 from odoo import _, api, models
 from odoo.addons.queue_job.exception import FailedJobError
@@ -27,9 +31,14 @@ from .order_importer import SetupConflict
 _logger = logging.getLogger(__name__)
 
 PRIORITY_REALTIME = 4  # ahead of the pull's windows (5): a change is waiting for it
+PRIORITY_RESERVE = 3  # the goods of what the re-reads stored, before the next re-reads
 # Trades re-read by one job: about 0.2 s each (detail call and import), so a job
-# stays a few seconds and a crash repeats no stored work.
-TRADE_CHUNK = 25
+# stays a few seconds and the next read's trades find a worker free.
+TRADE_CHUNK = 10
+# A trade whose lock another re-read holds is re-read this much later.
+LOCKED_TRADE_SECONDS = 3
+# First key of a trade's lock; the second is a hash of the shop and the trade id.
+TRADE_LOCK_CLASS = zlib.crc32(b"ecommerce_sync.trade") & 0x7FFFFFFF
 PLANNER = "ecommerce.job.planner"
 
 
@@ -74,11 +83,10 @@ class RealtimeConsumer(models.AbstractModel):
                 return self.summary
 
     def _queue_trades(self):
-        """One job per shop for the trades of the batch just read."""
+        """Jobs of TRADE_CHUNK trades for the trades of the batch just read."""
         for shop, tids in self.trades.items():
-            shop._delayed(_("Shop %(shop)s: %(count)d trades changed")
-                          % {"shop": shop.name, "count": len(tids)},
-                          PRIORITY_REALTIME)._job_realtime_trades(tids)
+            for start in range(0, len(tids), TRADE_CHUNK):
+                self._queue_reread(shop, tids[start:start + TRADE_CHUNK])
         self.trades = {}
 
     def _queue_work(self, events):
@@ -123,9 +131,11 @@ class RealtimeConsumer(models.AbstractModel):
 
     @api.model
     def _reread_trades(self, shop, tids):
-        """Re-read the first TRADE_CHUNK of ``tids`` and store them as the pull
-        does, then queue the rest (same transaction: both or neither). The
-        caller holds the shop's order lock.
+        """Re-read the first TRADE_CHUNK of ``tids`` whose locks this job gets and
+        store them as the pull does; queue the rest, the ones another job holds
+        (a little later), and the reservation of what was stored (same
+        transaction: all or nothing). The caller holds the shop's sync lock,
+        shared.
 
         A trade refused by Odoo or unknown to the platform gets a
         ``_job_retry_trade`` job of its own, which fails naming the reason
@@ -138,7 +148,8 @@ class RealtimeConsumer(models.AbstractModel):
         planner = self.env[PLANNER]
         what = _("Shop %(shop)s: changed trades") % {"shop": shop.name}
         chunk, rest = _unique(tids)[:TRADE_CHUNK], _unique(tids)[TRADE_CHUNK:]
-        importer = shop._order_importer()
+        chunk, busy = self._lock_trades(shop, chunk)
+        importer = shop.with_context(ecommerce_defer_reservation=True)._order_importer()
         try:
             with self.env.cr.savepoint():
                 rows, unknown = self._read_trades(importer.adapter, chunk)
@@ -153,13 +164,52 @@ class RealtimeConsumer(models.AbstractModel):
             raise planner._setup_conflict_retry(err)
         refused = sorted({f["tid"] for f in importer.summary["failed"]} | set(unknown))
         planner._enqueue_trade_retries(shop, refused)
-        if rest:
-            shop._delayed(_("Shop %(shop)s: %(count)d trades changed")
-                          % {"shop": shop.name, "count": len(rest)},
-                          PRIORITY_REALTIME)._job_realtime_trades(rest)
+        self._queue_reread(shop, rest)
+        self._queue_reread(shop, busy, LOCKED_TRADE_SECONDS)
+        self._queue_reservation(shop)
         summary = dict(importer.public_summary(), api_calls=importer.adapter.calls,
-                       handed_to_retry=refused, queued_after=len(rest))
+                       handed_to_retry=refused, queued_after=len(rest), busy=len(busy))
         return planner._job_result(summary, False)
+
+    def _queue_reread(self, shop, tids, seconds=0):
+        if not tids:
+            return
+        eta = datetime.utcnow() + timedelta(seconds=seconds) if seconds else None
+        shop._delayed(_("Shop %(shop)s: %(count)d trades changed")
+                      % {"shop": shop.name, "count": len(tids)},
+                      PRIORITY_REALTIME, eta=eta)._job_realtime_trades(tids)
+
+    def _lock_trades(self, shop, tids):
+        """(tids locked for this transaction, tids another re-read holds)."""
+        self.env.cr.execute("""
+            SELECT tid FROM unnest(%s::text[]) AS tid
+             WHERE pg_try_advisory_xact_lock(%s, hashtext(%s || ':' || tid))""",
+                            (tids, TRADE_LOCK_CLASS, str(shop.id)))
+        locked = {row[0] for row in self.env.cr.fetchall()}
+        return [t for t in tids if t in locked], [t for t in tids if t not in locked]
+
+    def _queue_reservation(self, shop):
+        """The shop's reservation job, unless one already waits."""
+        if not self.env["stock.picking"].search_count(
+                [("ecommerce_shop_id", "=", shop.id), ("ecommerce_reserve_due", "=", True)]):
+            return
+        self.env[PLANNER]._ensure_channel(shop)
+        shop.with_delay(priority=PRIORITY_RESERVE, channel=self.env[PLANNER]._channel_name(shop),
+                        identity_key="ecommerce-reserve-%d" % shop.id,
+                        description=_("Shop %(shop)s: reserve new deliveries")
+                        % {"shop": shop.name})._job_reserve_deliveries()
+
+    @api.model
+    def _reserve_deliveries(self, shop):
+        """Reserve the shop's deliveries the re-reads stored (held ones stay free)."""
+        pickings = self.env["stock.picking"].search(
+            [("ecommerce_shop_id", "=", shop.id), ("ecommerce_reserve_due", "=", True)])
+        pickings.write({"ecommerce_reserve_due": False})
+        waiting = pickings.filtered(
+            lambda p: p.state in ("confirmed", "waiting", "partially_available"))
+        if waiting:  # action_assign refuses an empty set
+            waiting.action_assign()
+        return _("%(count)d deliveries reserved where stock allows") % {"count": len(waiting)}
 
     @staticmethod
     def _read_trades(adapter, tids):

@@ -11,12 +11,16 @@ import time
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
+import psycopg2
 import requests
 
 from odoo import fields
 from odoo.exceptions import UserError
+from odoo.tools import mute_logger
 from odoo.addons.queue_job.job import Job
-from odoo.addons.ecommerce_sync.synchronizers.realtime_consumer import TRADE_CHUNK
+from odoo.addons.ecommerce_sync.models.ecommerce_shop_orders import LOCK_CLASS
+from odoo.addons.ecommerce_sync.synchronizers.realtime_consumer import (
+    TRADE_CHUNK, TRADE_LOCK_CLASS)
 
 from . import trade_factory as tf
 from .common import shop_vals
@@ -166,24 +170,23 @@ class TestRealtime(RealtimeCase):
         self.run_pending()
         self.assertEqual(self.order_of("7004").amount_total, 50.0)
 
-    def test_a_read_of_many_trades_is_one_job_in_chunks_and_a_refused_trade_retries(self):
+    def test_a_read_of_many_trades_is_jobs_in_chunks_and_a_refused_trade_retries(self):
         channel = self.subscribe()
         tids = ["71%02d" % n for n in range(TRADE_CHUNK + 5)]
         trades = [tf.trade(tid, [tf.line(price=1000)]) for tid in tids[1:]]
         trades.insert(0, tf.trade(tids[0], [tf.line(sku_id=UNMAPPED_SKU, outer_sku_id="")]))
         self.sandbox.upsert(trades=trades)
         self.run_job(self.consumer_job(channel))
-        first = self.jobs(method="_job_realtime_trades", state="pending")
-        self.assertEqual(first.mapped("args"), [[tids]], "one job for the whole read")
+        chunks = self.jobs(method="_job_realtime_trades", state="pending")
+        self.assertEqual(chunks.mapped("args"), [[tids[:TRADE_CHUNK]], [tids[TRADE_CHUNK:]]],
+                         "one job per chunk, so that two workers share the read")
         details = self.sandbox.stats()["by_method"].get(FULLINFO, 0)
-        self.run_job(first)
-        self.assertEqual(first.state, "done", first.exc_info)
+        self.run_job(chunks[0])
+        self.assertEqual(chunks[0].state, "done", chunks[0].exc_info)
         self.assertEqual(self.sandbox.stats()["by_method"][FULLINFO] - details, TRADE_CHUNK,
                          "each trade of the chunk read once, not again by the import")
         stored = self.env["sale.order"].search([("ecommerce_tid", "in", tids)])
         self.assertEqual(len(stored), TRADE_CHUNK - 1, "a chunk stored, the refused left")
-        rest = self.jobs(method="_job_realtime_trades", state="pending")
-        self.assertEqual(rest.mapped("args"), [[tids[TRADE_CHUNK:]]])
         # The refused trade goes the retry path: its job fails naming the reason.
         retry = self.jobs(method="_job_retry_trade")
         self.assertEqual(retry.args, [tids[0]])
@@ -193,6 +196,73 @@ class TestRealtime(RealtimeCase):
         orders = self.env["sale.order"].search([("ecommerce_tid", "in", tids)])
         self.assertEqual(sorted(orders.mapped("ecommerce_tid")), tids[1:])
         self.assertEqual(set(orders.mapped("amount_total")), {10.0})
+
+    def test_re_reads_run_side_by_side_and_a_trade_in_use_waits_its_turn(self):
+        channel = self.subscribe()
+        self.sandbox.upsert(trades=[tf.trade(tid, [tf.line(price=1000)])
+                                    for tid in ("7201", "7202")])
+        self.run_job(self.consumer_job(channel))
+        reread = self.jobs(method="_job_realtime_trades", state="pending")
+        self.env.cr.execute("SELECT hashtext(%s)", ("%d:7202" % self.shop.id,))
+        trade_key = (TRADE_LOCK_CLASS, self.env.cr.fetchone()[0])
+        # Another re-read of this shop runs (the sync lock shared) and holds trade 7202.
+        other = self.registry.cursor()
+        try:
+            other.execute("SELECT pg_advisory_lock_shared(%s, %s)", (LOCK_CLASS, self.shop.id))
+            other.execute("SELECT pg_advisory_lock(%s, %s)", trade_key)
+            self.run_job(reread)
+        finally:
+            other.execute("SELECT pg_advisory_unlock_all()")
+            other.close()
+        self.assertEqual(reread.state, "done", reread.exc_info)
+        self.assertEqual(self.order_of("7201").state, "sale")
+        self.assertFalse(self.order_of("7202"), "the trade in use was left to its holder")
+        later = self.jobs(method="_job_realtime_trades", state="pending")
+        self.assertEqual(later.args, [["7202"]])
+        self.assertGreater(later.eta, fields.Datetime.now(), "and re-read a little later")
+        self.assertEqual(self.health().health_trades_waiting, 1,
+                         "the health screen counts the trade still to read")
+        self.run_pending()
+        self.assertEqual(self.order_of("7202").state, "sale")
+        self.assertEqual(self.health().health_trades_waiting, 0)
+
+    def test_the_pull_holding_the_shop_makes_the_re_reads_wait(self):
+        channel = self.subscribe()
+        self.sandbox.upsert(trades=[tf.trade("7203", [tf.line(price=1000)])])
+        self.run_job(self.consumer_job(channel))
+        reread = self.jobs(method="_job_realtime_trades", state="pending")
+        self.run_job_while_locked(reread, LOCK_CLASS, self.shop.id)
+        self.assertEqual(reread.state, "pending", "postponed, not failed")
+        self.assertFalse(self.order_of("7203"))
+        self.run_pending()
+        self.assertEqual(self.order_of("7203").state, "sale")
+
+    def test_the_shop_reservation_job_reserves_what_the_re_reads_stored(self):
+        channel = self.subscribe()
+        self.sandbox.upsert(trades=[tf.trade("7204", [tf.line(price=1000)])])
+        self.run_job(self.consumer_job(channel))
+        self.run_job(self.jobs(method="_job_realtime_trades", state="pending"))
+        free = self.order_of("7204")
+        self.assertEqual(free.state, "sale")
+        stock = self.env.ref("stock.stock_location_stock")
+        self.env["stock.quant"]._update_available_quantity(free.order_line.product_id, stock, 5)
+        self.assertEqual(free.picking_ids.state, "confirmed", "stored, not reserved yet")
+        reserve = self.jobs(method="_job_reserve_deliveries", state="pending")
+        self.assertEqual(len(reserve), 1, "one reservation job for the shop")
+        self.run_job(reserve)
+        self.assertEqual(reserve.state, "done", reserve.exc_info)
+        free.picking_ids.invalidate_cache()
+        self.assertEqual(free.picking_ids.state, "assigned", "reserved by the shop's job")
+        self.assertFalse(free.picking_ids.ecommerce_reserve_due)
+
+    def test_a_buyer_is_stored_once_per_shop(self):
+        partners = self.env["res.partner"]
+        vals = {"name": "buyer", "ecommerce_shop_id": self.shop.id,
+                "ecommerce_buyer_nick": "same_nick"}
+        partners.create(vals)
+        with self.assertRaises(psycopg2.IntegrityError), self.env.cr.savepoint(), \
+                mute_logger("odoo.sql_db"):
+            partners.create(vals)
 
     def test_a_running_channel_lets_the_stock_push_run_between_pulls(self):
         self.paid_later("7005")
