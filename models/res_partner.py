@@ -40,6 +40,29 @@ class ResPartner(models.Model):
         "Audit-free Buyer (免审)",
         help="This buyer's platform orders skip the optional audit rules of the order desk.")
 
+    # Buyers and addresses created by an order import (context ``ecommerce_import_partner``)
+    # cost a third less: they were a fifth of storing a new order.
+
+    @api.model
+    def _get_default_image(self, partner_type, is_company, parent_id):
+        # A platform buyer has no picture: the generated avatar cost two PNG encodings
+        # and three attachments per contact.
+        if self.env.context.get("ecommerce_import_partner"):
+            return False
+        return super()._get_default_image(partner_type, is_company, parent_id)
+
+    @api.model
+    def _add_missing_default_values(self, values):
+        """Leave company-dependent fields to their defaults instead of writing the
+        defaults back: writing a property equal to the default stores nothing, but
+        costs a dozen searches per field and contact."""
+        result = super()._add_missing_default_values(values)
+        if self.env.context.get("ecommerce_import_partner"):
+            for name in set(result) - set(values):
+                if self._fields[name].company_dependent:
+                    del result[name]
+        return result
+
     @api.model_cr
     def init(self):
         for name, columns, where in UNIQUE_INDEXES:

@@ -668,7 +668,8 @@ class EcommerceOrderImporter(models.AbstractModel):
         # E-commerce User may do although sales users in general may not.
         # No chatter: thousands of "contact created" notes help nobody.
         return self.env["res.partner"].sudo().with_context(
-            mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
+            mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True,
+            ecommerce_import_partner=True)
 
     def _country_cn(self):
         return self.env.ref("base.cn")
