@@ -20,6 +20,7 @@ fills its own channel only. docs/operations.md, "Background work: crons and queu
 """
 import logging
 import zlib
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
@@ -166,6 +167,22 @@ class EcommerceJobPlanner(models.AbstractModel):
         if err.retryable:
             return RetryableJobError(text, seconds=err.retry_after or None)
         return FailedJobError(text)
+
+    @contextmanager
+    def _platform_work(self, shop, what):
+        """A job's platform work in a savepoint; its errors become queue_job's: an
+        expired session pauses the shop and fails the job, a transient error
+        retries it, a refusal fails it, shared set-up in the making retries soon."""
+        try:
+            with self.env.cr.savepoint():
+                yield
+        except SessionExpiredError as err:
+            shop._pause_sync(err)
+            raise FailedJobError("%s: %s" % (what, shop._explain_error(err)))
+        except PlatformError as err:
+            raise self._job_error(shop, err, what)
+        except SetupConflict as err:
+            raise self._setup_conflict_retry(err)
 
     @staticmethod
     def _setup_conflict_retry(err):
@@ -450,16 +467,8 @@ class EcommerceJobPlanner(models.AbstractModel):
         self._try_lock(shop, LOCK_CLASS)
         start, end = fields.Datetime.from_string(date_from), fields.Datetime.from_string(date_to)
         importer = shop._order_importer()
-        try:
-            with self.env.cr.savepoint():
-                reached = self._store_bounded(shop, importer, start, end, "created")
-        except SessionExpiredError as err:
-            shop._pause_sync(err)
-            raise FailedJobError("%s: %s" % (what, shop._explain_error(err)))
-        except PlatformError as err:
-            raise self._job_error(shop, err, what)
-        except SetupConflict as err:
-            raise self._setup_conflict_retry(err)
+        with self._platform_work(shop, what):
+            reached = self._store_bounded(shop, importer, start, end, "created")
         self.env["ecommerce.sync.log"]._record(
             shop, "missing_check", importer.summary,
             (date_from, fields.Datetime.to_string(reached)), calls=importer.adapter.calls)
@@ -490,19 +499,11 @@ class EcommerceJobPlanner(models.AbstractModel):
         what = _("Shop %(shop)s: trade %(tid)s") % {"shop": shop.name, "tid": tid}
         self._try_lock(shop, LOCK_CLASS)
         importer = shop._order_importer()
-        try:
-            with self.env.cr.savepoint():
-                detail = importer.adapter.trade_detail(tid)
-                if detail:
-                    importer.import_rows([dict(detail, tid=str(tid))], update_existing=True,
-                                         report_existing=True, background=True)
-        except SessionExpiredError as err:
-            shop._pause_sync(err)
-            raise FailedJobError("%s: %s" % (what, shop._explain_error(err)))
-        except PlatformError as err:
-            raise self._job_error(shop, err, what)
-        except SetupConflict as err:
-            raise self._setup_conflict_retry(err)
+        with self._platform_work(shop, what):
+            detail = importer.adapter.trade_detail(tid)
+            if detail:
+                importer.import_rows([dict(detail, tid=str(tid))], update_existing=True,
+                                     report_existing=True, background=True)
         if not detail:
             raise FailedJobError(_("%(what)s: the platform does not know this trade.")
                                  % {"what": what})
@@ -615,14 +616,8 @@ class EcommerceJobPlanner(models.AbstractModel):
         what = _("Shop %(shop)s: items %(items)s") % {"shop": shop.name,
                                                       "items": ", ".join(num_iids)}
         importer = shop._item_importer()
-        try:
-            with self.env.cr.savepoint():
-                result = importer.import_ids(list(num_iids), raise_platform_errors=True)
-        except SessionExpiredError as err:
-            shop._pause_sync(err)
-            raise FailedJobError("%s: %s" % (what, shop._explain_error(err)))
-        except PlatformError as err:
-            raise self._job_error(shop, err, what)
+        with self._platform_work(shop, what):
+            result = importer.import_ids(list(num_iids), raise_platform_errors=True)
         errors = result["errors"]
         if errors and len(num_iids) == 1:
             raise FailedJobError("%s: %s" % (what, errors[0]["reason"]))

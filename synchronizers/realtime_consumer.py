@@ -23,10 +23,8 @@ import zlib
 from datetime import datetime, timedelta
 
 from odoo import _, api, models
-from odoo.addons.queue_job.exception import FailedJobError
 
 from ..adapters import PlatformError, SessionExpiredError
-from .order_importer import SetupConflict
 
 _logger = logging.getLogger(__name__)
 
@@ -150,18 +148,10 @@ class RealtimeConsumer(models.AbstractModel):
         chunk, rest = _unique(tids)[:TRADE_CHUNK], _unique(tids)[TRADE_CHUNK:]
         chunk, busy = self._lock_trades(shop, chunk)
         importer = shop.with_context(ecommerce_defer_reservation=True)._order_importer()
-        try:
-            with self.env.cr.savepoint():
-                rows, unknown = self._read_trades(importer.adapter, chunk)
-                importer.import_rows(rows, update_existing=True, report_existing=True,
-                                     background=True, detailed=True)
-        except SessionExpiredError as err:
-            shop._pause_sync(err)
-            raise FailedJobError("%s: %s" % (what, shop._explain_error(err)))
-        except PlatformError as err:
-            raise planner._job_error(shop, err, what)
-        except SetupConflict as err:
-            raise planner._setup_conflict_retry(err)
+        with planner._platform_work(shop, what):
+            rows, unknown = self._read_trades(importer.adapter, chunk)
+            importer.import_rows(rows, update_existing=True, report_existing=True,
+                                 background=True, detailed=True)
         refused = sorted({f["tid"] for f in importer.summary["failed"]} | set(unknown))
         planner._enqueue_trade_retries(shop, refused)
         self._queue_reread(shop, rest)

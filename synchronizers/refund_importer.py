@@ -17,6 +17,7 @@ from ..mapping.refund_mapping import (GOOD_STATUS_SELECTION, REFUND_DONE, REFUND
                                       goods_returned, merge_detail)
 from ..mapping.trade_mapping import HOLD_REFUND, TradeMappingError
 from .order_follower import refund_text
+from .order_importer import must_rerun
 
 _logger = logging.getLogger(__name__)
 
@@ -142,12 +143,18 @@ class RefundImporter(models.AbstractModel):
             with self.env.cr.savepoint():
                 refund = self._upsert(plan)
         except RECORD_ERRORS as err:
+            if must_rerun(err):
+                raise
             self._fail(plan, _("could not be stored: %(error)s") % {"error": _error_text(err)})
             return
         try:
             with self.env.cr.savepoint():
                 self._act(refund, plan)
         except RECORD_ERRORS as err:
+            # A concurrent update (another job reserving the same stock) voids the
+            # transaction: the caller runs again; anything else stays this refund's.
+            if must_rerun(err):
+                raise
             # The refund stays recorded; its next reading tries again.
             self._fail(plan, _("recorded, but the after-sales document failed: %(error)s")
                        % {"error": _error_text(err)})

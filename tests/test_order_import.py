@@ -114,6 +114,19 @@ class TestOrderImport(OrderCase):
         self.assertEqual(order.picking_ids.move_lines.product_uom_qty, 2)
         self.assertEqual(order.picking_ids.partner_id, ship)
 
+    def test_a_new_buyer_reads_the_company_default_accounts_and_locations(self):
+        self.load(tf.trade("3002", [tf.line(price=9900)]))
+        self.import_window()
+        order = self.order_of("3002")
+        plain = self.env["res.partner"].create({"name": "made by hand"})
+        for partner in (order.partner_id, order.partner_shipping_id):
+            self.assertEqual(partner.property_account_receivable_id,
+                             plain.property_account_receivable_id)
+            self.assertTrue(partner.property_account_receivable_id)
+            self.assertEqual(partner.property_stock_customer, plain.property_stock_customer)
+            self.assertEqual(partner.property_payment_term_id, plain.property_payment_term_id)
+        self.assertEqual(order.picking_ids.location_dest_id, plain.property_stock_customer)
+
     def test_total_equals_payment_with_tax_discounts_adjustment_postage_and_gifts(self):
         lines = [tf.line(price=19999, num=2, discount=1250, adjust=-333, mjz=1500),
                  tf.line(num_iid=520000000002, sku_id="", price=3990, num=3, adjust=200,

@@ -9,6 +9,7 @@ publishes one TMC message per change, with its faults when a test asks.
 """
 import time
 from datetime import datetime, timedelta
+from unittest.mock import patch
 from urllib.parse import parse_qs, urlparse
 
 import psycopg2
@@ -19,6 +20,7 @@ from odoo.exceptions import UserError
 from odoo.tools import mute_logger
 from odoo.addons.queue_job.job import Job
 from odoo.addons.ecommerce_sync.models.ecommerce_shop_orders import LOCK_CLASS
+from odoo.addons.ecommerce_sync.synchronizers.order_importer import RUN_AGAIN_SQL
 from odoo.addons.ecommerce_sync.synchronizers.realtime_consumer import (
     TRADE_CHUNK, TRADE_LOCK_CLASS)
 
@@ -254,6 +256,31 @@ class TestRealtime(RealtimeCase):
         free.picking_ids.invalidate_cache()
         self.assertEqual(free.picking_ids.state, "assigned", "reserved by the shop's job")
         self.assertFalse(free.picking_ids.ecommerce_reserve_due)
+
+    def test_a_concurrent_update_during_a_refund_hold_runs_the_job_again(self):
+        self.paid_later("7206")
+        channel = self.subscribe()
+        self.sandbox._change("7206", "pay")
+        self.consume(channel)
+        picking = self.order_of("7206").picking_ids
+        self.sandbox.refund("7206", status="WAIT_SELLER_AGREE", reason="不想要了")
+        self.run_job(self.consumer_job(channel))
+        refund_job = self.jobs(method="_job_realtime_refund", state="pending")
+        importer = type(self.env["ecommerce.refund.importer"])
+
+        def stock_row_taken(*_args):
+            # What another job reserving the same quant makes PostgreSQL say.
+            self.env.cr.execute(RUN_AGAIN_SQL, log_exceptions=False)
+
+        job = Job.load(self.env, refund_job.uuid)
+        with patch.object(importer, "_act", stock_row_taken), \
+                self.assertRaises(psycopg2.OperationalError) as caught, self.env.cr.savepoint():
+            job.perform()
+        self.assertEqual(caught.exception.pgcode, "40001",
+                         "a serialization failure: the runner runs the job again")
+        self.run_job(refund_job)
+        self.assertEqual(refund_job.state, "done", refund_job.exc_info)
+        self.assertTrue(picking.ecommerce_held, "and the rerun holds the goods")
 
     def test_a_buyer_is_stored_once_per_shop(self):
         partners = self.env["res.partner"]
