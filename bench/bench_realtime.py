@@ -86,9 +86,10 @@ def fields_now():
 class Driver(threading.Thread):
     """Posts new paid trades at the peak rate and their later changes; records t0."""
 
-    def __init__(self, url, templates, seconds, rng):
+    def __init__(self, url, templates, seconds, rng, rate):
         super().__init__(daemon=True)
         self.url, self.templates, self.seconds, self.rng = url, templates, seconds, rng
+        self.rate = rate
         self.events = []   # [kind, tid, t0, seen]
         self.trades = 0
         self.session = requests.Session()
@@ -99,7 +100,7 @@ class Driver(threading.Thread):
 
     def run(self):
         start = time.time()
-        interval = 3600.0 / PEAK_PER_HOUR
+        interval = 3600.0 / self.rate
         changes = []  # (due, kind, tid)
         while True:
             now = time.time()
@@ -186,7 +187,7 @@ def figures(latencies):
             "p99": percentile(latencies, 0.99)}
 
 
-def run_channel(db, shop_id, sandbox_url, templates, seconds, folder):
+def run_channel(db, shop_id, sandbox_url, templates, seconds, folder, rate):
     conf = os.path.join(folder, "bench_realtime.conf")
     logfile = os.path.join(folder, "bench_realtime_odoo.log")
     env = env_on(db)
@@ -201,7 +202,7 @@ def run_channel(db, shop_id, sandbox_url, templates, seconds, folder):
     try:
         time.sleep(8)  # the workers load the registry before the first change
         calls_before = sandbox.calls()
-        driver = Driver(sandbox_url, templates, seconds, random.Random(5))
+        driver = Driver(sandbox_url, templates, seconds, random.Random(5), rate)
         driver.start()
         while driver.is_alive():
             observe(db, shop_id, driver.events)
@@ -267,7 +268,9 @@ def modelled_pull_latencies(events, per_trade_seconds):
 
 
 def main():
-    args = parse_args()
+    args = parse_args(lambda parser: parser.add_argument(
+        "--rate", type=int, default=PEAK_PER_HOUR,
+        help="new trades an hour (the issue's peak by default)"))
     seconds = max(20, int(DRIVE_SECONDS * args.scale))
     data = generate(items=ITEMS, skus_per_item=5, trades=TEMPLATES, days=1, seed=29)
     templates = data["trades"]
@@ -293,7 +296,7 @@ def main():
         subprocess.check_call(["dropdb", "--if-exists", pull_db])
         subprocess.check_call(["createdb", "-T", args.db, pull_db])
         driver, calls, failed, ended = run_channel(args.db, shop_id, args.sandbox_url,
-                                                   templates, seconds, folder)
+                                                   templates, seconds, folder, args.rate)
         pull_calls, pull_seconds = run_pull(pull_db, shop_id, args.sandbox_url, driver.trades)
     finally:
         subprocess.call(["dropdb", "--if-exists", pull_db])
@@ -312,11 +315,12 @@ def main():
     print("[bench_realtime] %d trades, %d changes in %d s; not acted on %d; failed jobs %d; "
           "channel %s; by kind %s" % (driver.trades, len(driver.events), seconds, unfinished,
                                       failed, channel, by_kind), file=sys.stderr)
-    record(args.out, "real time (TMC), change -> acted on, 2 job workers", seconds,
+    record(args.out, "real time (TMC) at %d trades/h, change -> acted on, 2 job workers"
+           % args.rate, seconds,
            len(driver.events), "changes", calls, calls_per_trade=round(
                calls / driver.trades, 2), not_acted_on=unfinished, failed_jobs=failed,
            by_kind=by_kind,
-           rate_per_hour=PEAK_PER_HOUR, **channel)
+           rate_per_hour=args.rate, **channel)
     pull = figures(modelled_pull_latencies(driver.events, pull_seconds / driver.trades))
     record(args.out, "10-minute pull alone (modelled from one measured pull)", pull_seconds,
            driver.trades, "trades", pull_calls, calls_per_trade=round(

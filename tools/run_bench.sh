@@ -3,6 +3,7 @@
 # a fresh copy of a database with the addon installed. Prints one table; a run of every
 # benchmark also writes it into docs/development.md (between the bench markers).
 #   tools/run_bench.sh [--scale 0.1] [bench_name ...]
+# BENCH_ARGS="--rate 10000": more arguments for the benchmarks named (e.g. bench_realtime).
 # BENCH_PROFILE=DIR: cProfile the order and item imports into DIR (slows them down).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -33,7 +34,7 @@ for bench in "${benches[@]}"; do
     dropdb --if-exists "$db" && createdb -T "$BASE" "$db"
     echo "[bench] $bench (scale $scale)"
     "$PY37" "$ROOT/bench/$bench.py" --db "$db" --sandbox-url "$SANDBOX_URL" \
-        --out "$OUT/results.jsonl" --scale "$scale" 2>"$OUT/$bench.log" \
+        --out "$OUT/results.jsonl" --scale "$scale" ${BENCH_ARGS:-} 2>"$OUT/$bench.log" \
         || { tail -30 "$OUT/$bench.log"; exit 1; }
     dropdb --if-exists "$db"
 done
