@@ -1,7 +1,7 @@
 # Copyright 2026 ecommerce_sync contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-"""Order invoicer: a shop's due orders invoiced, validated and paid, in one batch.
+"""Order invoicer: a shop's due orders invoiced, validated and paid, in batches.
 
 The shop's automatic workflows (OCA sale_automatic_workflow) say which orders are
 due, by their filters; the invoicer does their work for one shop at once instead
@@ -28,6 +28,7 @@ from odoo import api, models
 from odoo.tools.safe_eval import safe_eval
 
 _logger = logging.getLogger(__name__)
+BATCH = 100  # orders per invoicing transaction step: a bad order costs a batch again
 QUIET = {"tracking_disable": True, "mail_notrack": True, "mail_create_nolog": True}
 ORDER_ERRORS = (Exception,)  # any error of one order must leave the others invoiced
 
@@ -69,8 +70,8 @@ class OrderInvoicer(models.AbstractModel):
 
     # ------------------------------------------------------------------
     def run(self, orders, drafts=None):
-        """Invoice ``orders`` and validate ``drafts`` (all of the shop); the
-        summary only grows once a batch went through.
+        """Invoice ``orders`` and validate ``drafts`` (all of the shop), in batches
+        of BATCH orders.
 
         :returns: ``{"invoiced": [order ids], "invoice_ids": [ids],
                   "failed": [{"order", "reason"}]}``
@@ -78,26 +79,35 @@ class OrderInvoicer(models.AbstractModel):
         orders = orders.with_env(self.env)
         drafts = (drafts or self.env["account.invoice"]).with_env(self.env)
         summary = {"invoiced": [], "invoice_ids": [], "failed": []}
-        if not (orders or drafts):
-            return summary
+        for start in range(0, len(orders), BATCH):
+            self._batch(orders[start:start + BATCH], drafts.browse(), summary)
+        if drafts:
+            self._batch(orders.browse(), drafts, summary)
+        return summary
+
+    def _batch(self, orders, drafts, summary):
+        """One batch at once; if it fails, order by order (the summary only grows
+        once a batch went through)."""
         try:
             with self.env.cr.savepoint():
                 self._invoice(orders, drafts, summary)
-            return summary
+            return
         except ORDER_ERRORS as err:  # noqa: B902 - found again below, order by order
             _logger.info("Shop %s: invoicing %d orders at once failed (%s); one by one",
                          self.shop.id, len(orders) + len(drafts), err)
+            # The savepoint undid the invoices, not what the cache computed from them.
+            self.env.clear()
         for order in orders:
             self._one(order, drafts.browse(), summary)
         for draft in drafts:
             self._one(orders.browse(), draft, summary)
-        return summary
 
     def _one(self, order, drafts, summary):
         try:
             with self.env.cr.savepoint():
                 self._invoice(order, drafts, summary)
         except ORDER_ERRORS as err:  # noqa: B902 - one order must never stop the others
+            self.env.clear()
             _logger.warning("Shop %s: %s not invoiced: %s", self.shop.id,
                             order.name or drafts.ids, err)
             reason = getattr(err, "name", None) or str(err)

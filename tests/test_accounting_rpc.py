@@ -87,10 +87,11 @@ class BooksRpcCase(EcommerceRpcCase):
                           ["debit", "credit"])
         return round(sum(line["debit"] - line["credit"] for line in lines), 2)
 
-    def imported(self, tid, **trade_fields):
+    def imported(self, tid, status="WAIT_SELLER_SEND_GOODS", **trade_fields):
         """A paid trade, imported and confirmed; its order as read over RPC."""
-        self.sandbox.upsert(trades=[tf.trade(tid, modified=tf.ago(hours=2), **trade_fields)])
-        created = self.shop("import_orders", *window(), tids=[tid])["created"]
+        self.sandbox.upsert(trades=[tf.trade(tid, modified=tf.ago(hours=2), status=status,
+                                             **trade_fields)])
+        created = self.shop("import_orders", *window(), status=status, tids=[tid])["created"]
         self.assertEqual(len(created), 1)
         return self.order(created[0])
 
@@ -189,6 +190,29 @@ class TestInvoicesRpc(BooksRpcCase):
             self.assertEqual([i["state"] for i in invoice], ["paid"])
         self.assertEqual(self.balance(self.clearing), 3 * 99.0)
 
+    def test_an_order_that_cannot_be_invoiced_fails_alone_with_its_reason(self):
+        self.shop("write", {"invoice_policy": "confirm"})
+        # A product still booked to an income account closed since (deprecated).
+        closed = self.account("R6009", "Old sales", "account.data_account_type_revenue")
+        self.call("account.account", "write", [closed], {"deprecated": True})
+        mug = self.call("product.product", "create", {
+            "name": "Mug", "type": "product", "default_code": "MUG-1",
+            "property_account_income_id": closed})
+        self.call("ecommerce.sku.mapping", "create", {
+            "shop_id": self.shop_id, "num_iid": "520000000077", "sku_id": "4000000000077",
+            "product_id": mug})
+        good = self.imported("24507")["id"]
+        bad = self.imported("24508", lines=[tf.line(num_iid=520000000077,
+                                                    sku_id="4000000000077",
+                                                    outer_sku_id="MUG-1")])["id"]
+        answer = self.shop("invoice_orders")
+        self.assertEqual(answer["invoiced"], [good])
+        self.assertEqual([f["order"] for f in answer["failed"]], [bad])
+        self.assertIn("deprecated", answer["failed"][0]["reason"])
+        self.assertEqual([i["state"] for i in self.invoices(good)], ["paid"])
+        self.assertEqual(self.invoices(bad), [])
+        self.assertEqual(self.balance(self.clearing), 99.0)
+
     def test_bad_order_ids_are_named(self):
         fault = self.rpc_fault("admin", "ecommerce.shop", "invoice_orders", [self.shop_id],
                                order_ids="12")
@@ -220,6 +244,19 @@ class TestCreditNotesRpc(BooksRpcCase):
         self.run_cron()
         self.assertEqual(len(self.invoices(order["id"], "out_refund")), 1)
         self.assertEqual(self.balance(self.clearing), 172.5)
+
+    def test_a_refund_of_goods_shipped_before_the_go_live_is_a_credit_note_too(self):
+        # Shipped on the platform before Odoo knew the trade: no delivery in Odoo.
+        self.shop("write", {"invoice_policy": "confirm"})
+        order = self.imported("24512", status="WAIT_BUYER_CONFIRM_GOODS")
+        self.assertEqual(order["picking_ids"], [])
+        self.run_cron()
+        self.assertEqual(self.balance(self.clearing), 99.0)
+        self.sandbox.refund("24512", oid="24512", status="SUCCESS", refund_fee="9.90")
+        self.assertEqual(self.shop("sync_refunds", *window())["failed"], [])
+        note = self.invoices(order["id"], "out_refund")
+        self.assertEqual([(n["state"], n["amount_total"]) for n in note], [("paid", 9.9)])
+        self.assertEqual(self.balance(self.clearing), 89.1)
 
 
 class TestSettlementRpc(BooksRpcCase):
