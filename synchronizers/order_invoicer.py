@@ -7,8 +7,8 @@ The shop's automatic workflows (OCA sale_automatic_workflow) say which orders ar
 due, by their filters; the invoicer does their work for one shop at once instead
 of OCA's loop of one order at a time:
 
-- one ``action_invoice_create`` (one invoice per order) and one
-  ``action_invoice_open`` for the whole batch, each invoice paid into the clearing
+- per batch of BATCH orders, one ``action_invoice_create`` (one invoice per
+  order) and one ``action_invoice_open``, each invoice paid into the clearing
   journal as it is validated (account.invoice);
 - the shop's company by context (``force_company``), not by writing the user's
   company around every order as OCA does: that write empties every ormcache of
@@ -28,7 +28,11 @@ from odoo import api, models
 from odoo.tools.safe_eval import safe_eval
 
 _logger = logging.getLogger(__name__)
-BATCH = 100  # orders per invoicing transaction step: a bad order costs a batch again
+# Orders per batch: the ORM's cost per order grows with the batch (its cache and
+# recomputations span every record): two bench runs of 200 trades on a shared machine
+# took 0.48 s per order in batches of 25, 0.83 s in batches of 100;
+# one bad order makes its batch run again order by order.
+BATCH = 25
 QUIET = {"tracking_disable": True, "mail_notrack": True, "mail_create_nolog": True}
 ORDER_ERRORS = (Exception,)  # any error of one order must leave the others invoiced
 
