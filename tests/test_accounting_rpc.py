@@ -213,6 +213,18 @@ class TestInvoicesRpc(BooksRpcCase):
         self.assertEqual(self.invoices(bad), [])
         self.assertEqual(self.balance(self.clearing), 99.0)
 
+    def test_a_user_of_another_company_cannot_invoice_the_shops_orders(self):
+        self.shop("write", {"invoice_policy": "confirm"})
+        order = self.imported("24509")
+        other = self.call("res.company", "create", {"name": "Company B"})
+        user = self.create_user("books_b", ["ecommerce_sync.group_ecommerce_manager",
+                                            "account.group_account_invoice"])
+        self.call("res.users", "write", [user],
+                  {"company_ids": [(6, 0, [other])], "company_id": other})
+        self.assertRpcAccessError("books_b", "ecommerce.shop", "invoice_orders",
+                                  [self.shop_id])
+        self.assertEqual(self.invoices(order["id"]), [])
+
     def test_bad_order_ids_are_named(self):
         fault = self.rpc_fault("admin", "ecommerce.shop", "invoice_orders", [self.shop_id],
                                order_ids="12")
