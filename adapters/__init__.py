@@ -8,7 +8,7 @@ shop for its adapter and never learns which platform answers; adding a
 platform means adding an adapter here and registering it in ``ADAPTERS``.
 """
 from ..top_client import normalize_gateway_url as top_gateway_url
-from .base import PlatformAdapter, Shipment
+from .base import UNDOCUMENTED_ANSWER, PlatformAdapter, Shipment
 from .errors import (PlatformError, SessionExpiredError, RateLimitedError,
                      TransientPlatformError, RefusedError)
 from .own import OwnShopAdapter

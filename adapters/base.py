@@ -22,6 +22,10 @@ carries, ``all_sub_ids`` those of the whole trade still to ship (a split shipmen
 differ); ``dummy`` for goods that need no logistics; ``cod`` when the buyer pays the
 carrier (cash on delivery)."""
 
+#: the argument of NotImplementedError for a call the platform has but whose answer no
+#: source documents (the ORM says so to the seller, instead of "not offered")
+UNDOCUMENTED_ANSWER = "undocumented answer"
+
 TradeSummary = namedtuple("TradeSummary", "tid status modified needs_detail")
 
 StockResult = namedtuple("StockResult", "item_id quantities accepted error")
@@ -259,7 +263,9 @@ class PlatformAdapter(object):
     # -- settlement -----------------------------------------------------------
     def iter_settlement(self, start, end):
         """Neutral settlement rows (mapping.settlement_mapping) booked in [start, end],
-        ``when`` a naive UTC datetime."""
+        ``when`` a naive UTC datetime. NotImplementedError: the platform offers no
+        settlement; NotImplementedError(UNDOCUMENTED_ANSWER): it has a settlement call
+        whose answer is documented nowhere we can check."""
         raise NotImplementedError
 
     # -- after-sales decisions ------------------------------------------------

@@ -19,7 +19,7 @@ from ..mapping.item_mapping import ItemError
 from ..mapping.jd_mapping import (JD_FINISHED, JD_SHIPPED, JD_STATES, ORDER_FIELDS, buyer_of,
                                   jd_time, plan_order, plan_refund, plan_ware)
 from ..mapping.trade_mapping import TradeMappingError
-from .base import OAuthFlow, PlatformAdapter, StockResult, TradeSummary
+from .base import UNDOCUMENTED_ANSWER, OAuthFlow, PlatformAdapter, StockResult, TradeSummary
 from .errors import (PlatformError, RateLimitedError, RefusedError, SessionExpiredError,
                      TransientPlatformError)
 
@@ -415,15 +415,16 @@ class JdAdapter(PlatformAdapter):
 
     # -- settlement -----------------------------------------------------------
     def iter_settlement(self, start, end):
-        # JD's StatementFacade.orderSettlementList is known by its parameters only:
-        # its answer's fields are unverified, so no mapping is guessed.
-        raise RefusedError("JD settlement import is not offered", platform="jd",
-                           reason="Importing JD's settlement is not offered yet: the "
-                                  "fields of JD's settlement answer are unverified.")
+        # JD's StatementFacade.orderSettlementList is known by its request only (the
+        # request class of JD's SDK: startHappenTime, endHappenTime, pageNo, pageSize,
+        # orderId, language); no source we can check gives the fields of its answer,
+        # and money is not mapped from guessed names.
+        raise NotImplementedError(UNDOCUMENTED_ANSWER)
 
     # -- after-sales decisions ------------------------------------------------
-    # JD reviews refund applications (replyRefund); its return-goods review
-    # (after-sale service orders) is not offered: its parameters are unconfirmed.
+    # JD reviews refund applications (replyRefund). No call of our JD reference
+    # agrees a return (after-sale service orders are only listed, jingdong.asc.*):
+    # "return" is not offered, the seller agrees it on JD's seller centre.
     decisions = ("agree", "refuse")
     reviewer = "odoo"
 
@@ -437,11 +438,6 @@ class JdAdapter(PlatformAdapter):
             except RefusedError as err:
                 results[refund_id] = (False, err.reason or str(err))
         return results
-
-    def agree_return(self, refund_id, address, remark):
-        raise RefusedError("JD returns are reviewed on JD", platform="jd",
-                           reason="JD's return review is not offered from Odoo: agree the "
-                                  "return on JD's seller centre")
 
     def refuse_refund(self, refund_id, reason):
         # rejectType 5: "other", the reason says the rest.

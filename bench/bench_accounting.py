@@ -4,7 +4,11 @@
 """The books of a month: 3,000 trades (x --scale), 5 % refunded, the settlement matched.
 
 On the TOP sandbox: the trades are imported (shop invoicing on confirmation into a
-clearing journal), invoiced by the OCA workflow job, shipped on the platform; 5 %
+clearing journal), invoiced by the OCA workflow job, shipped on the platform. The
+invoicing is measured both ways in the same run: a sample (a tenth, 10 to 50
+orders; half before, half after the rest) through OCA's own loop of one order at
+a time (the "before"), the rest through the shop's batches, which the workflow
+cron runs (the "after"); seconds and SQL queries per order for each. 5 %
 are refunded in part after Odoo shipped them (a credit note each), 90 % are
 finished by the buyer and so billed (money released, commission, payment fee).
 Then the settlement is imported and matched. Checked, to the cent: the clearing
@@ -20,6 +24,28 @@ from bench_orders import create_catalogue, make_data
 from common import Sandbox, create_shop, odoo_env, parse_args, profiled, record, stopwatch
 
 TRADES, REFUNDED, UNFINISHED = 3000, 0.05, 0.10
+OCA_SAMPLE = (0.1, 10, 50)  # share of the due orders, at least, at most
+
+
+def oca_loop(env, shop, orders):
+    """Invoice ``orders`` as OCA's job does for any workflow: one order at a time,
+    the user's company switched around each."""
+    job, invoicer = env["automatic.workflow.job"], env["ecommerce.order.invoicer"]
+    workflow = shop._invoice_workflow()
+    job._create_invoices(invoicer._workflow_domain(workflow, "create_invoice_filter_id")
+                         + [("id", "in", orders.ids)])
+    job._validate_invoices(invoicer._workflow_domain(workflow, "validate_invoice_filter_id")
+                           + [("invoice_line_ids.sale_line_ids.order_id", "in", orders.ids)])
+
+
+def measured(env, work):
+    """Run ``work()``; (seconds, SQL queries) until its commit."""
+    queries = env.cr.sql_log_count
+    with stopwatch() as clock:
+        work()
+    queries = env.cr.sql_log_count - queries
+    env.cr.commit()
+    return clock["seconds"], queries
 
 
 def cents(value):
@@ -60,7 +86,9 @@ def books(env, shop):
 
 
 def ship_in_odoo(order):
-    for picking in order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")):
+    # A merged order's goods leave in another order's parcel (合单): all its deliveries.
+    for picking in order.ecommerce_delivery_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")):
         picking.force_assign()
         for move in picking.move_lines:
             move.quantity_done = move.product_uom_qty
@@ -86,9 +114,21 @@ def main():
     with stopwatch() as imported:
         summary = shop._sync_orders_run(commit=True)
     assert not summary.get("error") and not summary.get("failed"), summary
-    with stopwatch() as invoiced, profiled("accounting_invoicing"):
-        env["automatic.workflow.job"].run()
-        env.cr.commit()
+    invoicer = env["ecommerce.order.invoicer"]
+    due, _drafts = invoicer._due(shop._invoice_workflow(), [("ecommerce_shop_id", "=", shop.id)],
+                                 [("ecommerce_shop_id", "=", shop.id)])
+    share, least, most = OCA_SAMPLE
+    sample = due[:min(most, max(least, int(len(due) * share)))]
+    # Half the sample before the batches, half after: a shared machine's load drifts.
+    half, rest = len(sample) // 2, due[len(sample):]
+    oca_s, oca_q = measured(env, lambda: oca_loop(env, shop, sample[:half]))
+    with profiled("accounting_invoicing"):
+        # What the workflow cron runs for the shop (the cron would take the sample too).
+        batch_s, batch_q = measured(env, lambda: invoicer._start(shop).run(rest))
+    late_s, late_q = measured(env, lambda: oca_loop(env, shop, sample[half:]))
+    oca_s, oca_q = oca_s + late_s, oca_q + late_q
+    batch_n = len(due) - len(sample)
+    invoiced = {"seconds": oca_s + batch_s}
     orders = {o.ecommerce_tid: o for o in env["sale.order"].search(
         [("ecommerce_shop_id", "=", shop.id)])}
     tids = [t["tid"] for t in trades if t["tid"] in orders
@@ -144,7 +184,11 @@ def main():
            + invoiced["seconds"] + refunds["seconds"] + settled["seconds"], count, "trades",
            sandbox.calls(), import_s=round(imported["seconds"], 1),
            invoice_s=round(invoiced["seconds"], 1),
-           invoices=len(tids), invoice_s_each=round(invoiced["seconds"] / max(1, len(tids)), 2),
+           invoices=len(tids),
+           oca_loop_orders=len(sample), oca_loop_s_each=round(oca_s / max(1, len(sample)), 3),
+           oca_loop_queries_each=round(oca_q / max(1, len(sample))),
+           batch_orders=batch_n, batch_s_each=round(batch_s / max(1, batch_n), 3),
+           batch_queries_each=round(batch_q / max(1, batch_n)),
            refund_s=round(refunds["seconds"], 1), settle_s=round(settled["seconds"], 1),
            refunded=len(refunded), unfinished=len(unfinished),
            not_invoiced=len(trades) - len(tids),

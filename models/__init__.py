@@ -33,6 +33,7 @@ from . import ecommerce_shop_health_card
 from . import ecommerce_shop_privacy
 from . import ecommerce_shop_accounting
 from . import account_invoice
+from . import automatic_workflow_job
 from . import ecommerce_refund_decision
 from . import ecommerce_refund_aftersales
 from . import ecommerce_shop_aftersales

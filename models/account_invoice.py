@@ -25,12 +25,14 @@ class AccountInvoice(models.Model):
 
     def _ecommerce_pay_from_clearing(self):
         """One payment per open invoice of a shop with a clearing journal; a paid
-        invoice is never open again, so a validation repeated pays nothing twice."""
+        invoice is never open again, so a validation repeated pays nothing twice.
+        The payments of a batch are posted together."""
+        payments = self.env["account.payment"]
         for invoice in self.filtered(
                 lambda i: i.state == "open" and i.ecommerce_shop_id.clearing_journal_id
                 and i.type in ("out_invoice", "out_refund")):
-            payment = self.env["account.payment"].create(invoice._ecommerce_payment_vals())
-            payment.post()
+            payments |= payments.create(invoice._ecommerce_payment_vals())
+        payments.post()
 
     def _ecommerce_payment_vals(self):
         journal = self.ecommerce_shop_id.clearing_journal_id

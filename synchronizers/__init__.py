@@ -15,3 +15,4 @@ from . import refund_decider
 from . import settlement_importer
 from . import waybill_issuer
 from . import realtime_consumer
+from . import order_invoicer

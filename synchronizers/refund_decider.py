@@ -35,6 +35,7 @@ class RefundDecider(models.AbstractModel):
 
     @api.model
     def agree_return(self, refund, remark):
+        self._adapter(refund.shop_id, "return")  # before asking for an address
         address = self._return_address(refund.shop_id)
         result = self._call(refund.shop_id, "return", refund, lambda adapter: {
             refund.refund_id: (adapter.agree_return(refund.refund_id, address, remark), "")})
@@ -51,12 +52,20 @@ class RefundDecider(models.AbstractModel):
         return answers[0]
 
     # ------------------------------------------------------------------
-    def _call(self, shop, decision, refunds, send):
-        """{refund_id: (accepted, message)}; a failed call refuses all its refunds."""
+    @staticmethod
+    def _adapter(shop, decision):
+        """The shop's adapter, when its platform takes ``decision`` from Odoo."""
         adapter = shop._get_adapter()
         if decision not in adapter.decisions:
-            raise UserError(_("Shop %(shop)s: this platform does not take this decision "
-                              "from Odoo; decide on the platform.") % {"shop": shop.name})
+            raise UserError(_("Shop %(shop)s: Odoo cannot send this decision to the "
+                              "platform: the platform's API, as documented, has no call "
+                              "for it. Decide on the platform's seller centre.")
+                            % {"shop": shop.name})
+        return adapter
+
+    def _call(self, shop, decision, refunds, send):
+        """{refund_id: (accepted, message)}; a failed call refuses all its refunds."""
+        adapter = self._adapter(shop, decision)
         try:
             return send(adapter)
         except SessionExpiredError as err:

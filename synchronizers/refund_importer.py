@@ -207,12 +207,18 @@ class RefundImporter(models.AbstractModel):
             return
         self._hold_goods(refund, line)
         deliveries = self._done_deliveries(line)
-        if not deliveries:
+        if not self._goods_left(line, deliveries):
             return  # before shipping: the trade re-read holds or reduces the order
         if plan["status"] in REFUND_DONE:
             self._book_credit_note(refund)
-        if goods_returned(plan) and not refund.return_picking_id:
+        if deliveries and goods_returned(plan) and not refund.return_picking_id:
             self._create_return(refund, deliveries, plan["qty"])
+
+    @staticmethod
+    def _goods_left(line, deliveries):
+        """Odoo delivered the line, or the platform had shipped it before the
+        go-live (history: no delivery in Odoo, the order total kept the money)."""
+        return bool(deliveries) or line.ecommerce_no_delivery
 
     def _book_credit_note(self, refund):
         """A credit note of the refund, unless its money is booked already.
@@ -233,7 +239,8 @@ class RefundImporter(models.AbstractModel):
         refund: the order sync that asked goes on.
         """
         for refund in refunds:
-            if not (refund.sale_line_id and self._done_deliveries(refund.sale_line_id)):
+            line = refund.sale_line_id
+            if not (line and self._goods_left(line, self._done_deliveries(line))):
                 continue
             try:
                 with self.env.cr.savepoint():

@@ -14,7 +14,7 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..adapters import PlatformError, SessionExpiredError
+from ..adapters import UNDOCUMENTED_ANSWER, PlatformError, SessionExpiredError
 from ..mapping.settlement_mapping import SettlementMappingError
 
 _logger = logging.getLogger(__name__)
@@ -67,6 +67,20 @@ class SettlementImporter(models.AbstractModel):
         except SettlementMappingError as err:
             raise UserError(_("The platform's settlement cannot be read: %(error)s")
                             % {"error": err})
+        except NotImplementedError as err:
+            raise UserError(self._not_offered(err))
+
+    def _not_offered(self, err):
+        if UNDOCUMENTED_ANSWER in err.args:
+            return _("Shop %(shop)s: Odoo does not import this platform's settlement. Its "
+                     "settlement call is documented by its request only: no source at hand "
+                     "gives the fields of its answer, and Odoo does not book money from "
+                     "guessed field names. Reconcile the platform's bills by hand on the "
+                     "clearing journal (Invoicing / Bank Reconciliation).") % {
+                "shop": self.shop.name}
+        return _("Shop %(shop)s: this platform offers no settlement to import. Reconcile its "
+                 "payouts by hand on the clearing journal (Invoicing / Bank "
+                 "Reconciliation).") % {"shop": self.shop.name}
 
     def _statement(self, start, end, rows):
         """One statement per import; it continues the journal's last balance."""

@@ -42,6 +42,8 @@ from . import test_api_examples
 from . import test_accounting
 from . import test_accounting_aftersales
 from . import test_accounting_settlement
+from . import test_accounting_rpc
+from . import test_refund_decisions_rpc
 from . import test_waybill_rpc
 from . import test_realtime
 from . import test_order_desk

@@ -48,46 +48,6 @@ class SettlementCase(BooksCase):
 
 class TestSettlement(SettlementCase):
 
-    def test_a_period_is_matched_with_its_fees_and_imported_once(self):
-        one = self.finished("24301")
-        two = self.finished("24302", sandbox_bills=[{"account": "TAOKE_COMMISSION",
-                                                     "amount": "-3.00"}])
-        paid = round(one.amount_total + two.amount_total, 2)
-        self.assertEqual(self.clearing_balance(), paid)
-        summary = self.shop.import_settlement(*window())
-        self.assertEqual((summary["imported"], summary["matched"], summary["unmatched"]),
-                         (7, 7, []))
-        statement = self.env["account.bank.statement"].browse(summary["statement_id"])
-        self.assertEqual(statement.journal_id, self.clearing)
-        self.assertTrue(all(line.journal_entry_ids for line in statement.line_ids))
-        commission = round(one.amount_total * 0.05, 2) + round(two.amount_total * 0.05, 2)
-        fee = round(one.amount_total * 0.006, 2) + round(two.amount_total * 0.006, 2)
-        self.assertEqual(balance(self.env, self.expenses["commission"]), round(commission, 2))
-        self.assertEqual(balance(self.env, self.expenses["payment_fee"]), round(fee, 2))
-        self.assertEqual(balance(self.env, self.expenses["other"]), 3.0)
-        # What the platform still holds for the seller: the money less its charges.
-        self.assertEqual(self.clearing_balance(), round(paid - commission - fee - 3.0, 2))
-        # The same period again: nothing new, nothing twice.
-        again = self.shop.import_settlement(*window())
-        self.assertEqual((again["imported"], again["skipped"], again["statement_id"]),
-                         (0, 7, False))
-        self.assertEqual(self.clearing_balance(), round(paid - commission - fee - 3.0, 2))
-
-    def test_unmatched_lines_wait_with_their_reason(self):
-        self.finished("24303", invoiced=False)  # a trade Odoo never imported
-        self.shop.other_fee_account_id = False
-        self.finished("24304", sandbox_bills=[{"account": "TAOKE_COMMISSION",
-                                               "amount": "-2.00"}])
-        summary = self.shop.import_settlement(*window())
-        reasons = {(u["tid"], u["amount"]): u["reason"] for u in summary["unmatched"]}
-        self.assertEqual(len(reasons), 2, reasons)
-        self.assertIn("not an order of this shop", reasons[("24303", 99.0)])
-        self.assertIn("No expense account", reasons[("24304", -2.0)])
-        open_lines = self.env["account.bank.statement.line"].search(
-            [("statement_id", "=", summary["statement_id"]), ("journal_entry_ids", "=", False)])
-        self.assertEqual(sorted(open_lines.mapped("amount")), [-2.0, 99.0])
-        self.assertTrue(all(line.note for line in open_lines))
-
     def test_a_refund_after_invoicing_is_settled_net(self):
         order = self.finished("24305")
         self.sandbox.refund("24305", oid="24305", status="SUCCESS", refund_fee="9.90",
