@@ -81,29 +81,47 @@ class SaleOrder(models.Model):
         return self._ecommerce_open_deliveries().filtered(
             lambda p: p.move_lines.mapped("sale_line_id.order_id") - self)
 
-    def _ecommerce_receiver_key(self):
+    def _ecommerce_address_key(self):
         self.ensure_one()
         partner = self.partner_shipping_id
-        if partner.ecommerce_oaid:
-            return ("oaid", partner.ecommerce_oaid)
         return tuple(partner[name].id if name.endswith("_id") else (partner[name] or "")
                      for name in ADDRESS_FIELDS)
 
+    def _ecommerce_same_receiver(self, ask=True):
+        """Whether these orders of one shop go to one receiver. A masked receiver is
+        the platform's to judge: asked again now (``ask``), else its answer recorded
+        at import; where it does not answer, the same oaid. Plain ones: one address."""
+        masked = self.filtered("ecommerce_receiver_masked")
+        if not masked:
+            return len({order._ecommerce_address_key() for order in self}) == 1
+        if masked != self:
+            return False
+        shop = self[0].ecommerce_shop_id
+        if ask and not shop._record_receiver_groups(shop._get_adapter(max_retries=1),
+                                                    self.ids):
+            return len(set(self.mapped("partner_shipping_id.ecommerce_oaid"))) == 1
+        group = self[0].ecommerce_receiver_group
+        return bool(group) and set(self.mapped("ecommerce_tid")) <= set(group.split(","))
+
     def _ecommerce_receiver_domain(self):
+        """Orders that may go to this order's receiver; False: none known yet (a
+        masked receiver the platform has not grouped)."""
+        if self.ecommerce_receiver_masked:
+            group = self.ecommerce_receiver_group
+            return group and [("ecommerce_receiver_group", "=", group)]
         partner = self.partner_shipping_id
-        if partner.ecommerce_oaid:
-            return [("partner_shipping_id.ecommerce_oaid", "=", partner.ecommerce_oaid)]
         return [("partner_shipping_id.name", "=", partner.name),
                 ("partner_shipping_id.street", "=", partner.street)]
 
-    def _ecommerce_merge_check(self):
-        """Refuse before touching anything; answer the delivery the parcel goes in."""
+    def _ecommerce_merge_check(self, ask=True):
+        """Refuse before touching anything; answer the delivery the parcel goes in.
+        ``ask``: ask the platform now whether masked receivers are one."""
         first = self[0]
         names = ", ".join(self.mapped("name"))
         if len(self.mapped("ecommerce_shop_id")) > 1:
             raise UserError(_("Only orders of one shop can be merged: %(orders)s")
                             % {"orders": names})
-        if len({order._ecommerce_receiver_key() for order in self}) > 1:
+        if not self._ecommerce_same_receiver(ask=ask):
             raise UserError(_("The orders go to different receivers: %(orders)s")
                             % {"orders": names})
         if len(self.mapped("warehouse_id")) > 1:
@@ -155,19 +173,22 @@ class SaleOrder(models.Model):
 
     def _ecommerce_auto_merge(self):
         """Shops that merge automatically: join an open, unpicked delivery of the
-        same receiver. A parcel that cannot take the order simply leaves it alone."""
+        same receiver (a masked one as the platform answered at import). A parcel
+        that cannot take the order simply leaves it alone."""
         for order in self.filtered(lambda o: o.ecommerce_shop_id.desk_auto_merge
                                    and o.state == "sale" and not o.ecommerce_hold_codes):
-            key = order._ecommerce_receiver_key()
+            domain = order._ecommerce_receiver_domain()
+            if not domain or order._ecommerce_merged_pickings():
+                continue
             candidates = self.search([
                 ("ecommerce_shop_id", "=", order.ecommerce_shop_id.id), ("state", "=", "sale"),
                 ("warehouse_id", "=", order.warehouse_id.id), ("id", "!=", order.id),
-                ("ecommerce_hold_codes", "=", False)] + order._ecommerce_receiver_domain(),
-                order="id")
-            for other in candidates.filtered(lambda o: o._ecommerce_receiver_key() == key):
+                ("ecommerce_hold_codes", "=", False)] + domain, order="id")
+            for other in candidates:
+                pair = (other | order).sorted("id")
                 try:
                     with self.env.cr.savepoint():
-                        (other | order).sorted("id").ecommerce_desk_merge()
+                        pair._ecommerce_merge_into(pair._ecommerce_merge_check(ask=False))
                     break
                 except UserError:
                     continue
