@@ -159,7 +159,9 @@ class SaleOrder(models.Model):
         for order in self:
             for picking in order._ecommerce_open_deliveries() - target:
                 moves = picking.move_lines.filtered(lambda m: m.state not in ("done", "cancel"))
-                moves._do_unreserve()
+                # The goods keep what they reserved: giving it back to take it again
+                # would cost most of a merge.
+                moves.mapped("move_line_ids").write({"picking_id": target.id})
                 moves.write({"picking_id": target.id})
                 if not picking.move_lines:
                     # An empty delivery has no state of its own to cancel to: remove it.
@@ -167,7 +169,9 @@ class SaleOrder(models.Model):
             if order.procurement_group_id != target.group_id:
                 order.message_post(body=_("Merged into delivery %(picking)s.")
                                    % {"picking": target.name})
-        target.action_assign()
+        if target.move_lines.filtered(
+                lambda m: m.state in ("confirmed", "waiting", "partially_available")):
+            target.action_assign()
         self.invalidate_cache(["ecommerce_delivery_ids"])
         return target
 
@@ -193,6 +197,22 @@ class SaleOrder(models.Model):
                 except UserError:
                     continue
         return True
+
+    @api.multi
+    def action_cancel(self):
+        """A cancelled order's goods leave its merged parcels first: Odoo cancels the
+        deliveries of the order's own procurement group, which would take the other
+        orders' goods of a parcel it heads and miss its goods in another's parcel."""
+        for order in self.filtered("ecommerce_shop_id"):
+            for picking in order._ecommerce_merged_pickings():
+                if picking.group_id != order.procurement_group_id:
+                    order._ecommerce_open_moves(picking)._action_cancel()
+                    continue
+                for other in picking.move_lines.mapped("sale_line_id.order_id") - order:
+                    moves = other._ecommerce_open_moves(picking)
+                    if moves:
+                        picking._ecommerce_split_off(moves, own=True).action_assign()
+        return super().action_cancel()
 
     @api.multi
     def _action_confirm(self):

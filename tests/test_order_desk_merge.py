@@ -233,3 +233,18 @@ class TestMerge(EcommerceRpcCase):
         self.addCleanup(self.sandbox.faults, [])
         answer = self.rpc("admin", "sale.order", "ecommerce_desk_merge", pair)
         self.assertEqual(self.deliveries(pair[1]), [answer["delivery"]])
+
+    def test_cancelling_the_parcels_first_order_leaves_the_others_goods(self):
+        ids, names, parcel = self.merged_pair()
+        self.rpc("admin", "sale.order", "ecommerce_desk_cancel", [ids["2401"]], "买家不要了")
+        self.assertEqual(self.goods(parcel), {})
+        [left] = self.deliveries(ids["2402"])
+        self.assertEqual(self.goods(left), {names[ids["2402"]]: 2})
+        self.assertEqual(self.rpc("admin", "stock.picking", "read", [left], ["state"])[0]["state"],
+                         "assigned")
+
+    def test_cancelling_another_order_takes_its_goods_out_of_the_parcel(self):
+        ids, names, parcel = self.merged_pair()
+        self.rpc("admin", "sale.order", "ecommerce_desk_cancel", [ids["2402"]], "买家不要了")
+        self.assertEqual(self.deliveries(ids["2401"]), [parcel])
+        self.assertEqual(self.goods(parcel), {names[ids["2401"]]: 1})
