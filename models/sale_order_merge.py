@@ -9,6 +9,8 @@ from odoo.exceptions import UserError
 
 ADDRESS_FIELDS = ("name", "street", "street2", "city", "zip", "state_id", "country_id",
                   "mobile", "phone")
+# Moves of goods still waiting for (some of) their reservation.
+UNRESERVED = ("waiting", "confirmed", "partially_available")
 
 
 class SaleOrder(models.Model):
@@ -169,8 +171,7 @@ class SaleOrder(models.Model):
             if order.procurement_group_id != target.group_id:
                 order.message_post(body=_("Merged into delivery %(picking)s.")
                                    % {"picking": target.name})
-        if target.move_lines.filtered(
-                lambda m: m.state in ("confirmed", "waiting", "partially_available")):
+        if target.move_lines.filtered(lambda m: m.state in UNRESERVED):
             target.action_assign()
         self.invalidate_cache(["ecommerce_delivery_ids"])
         return target
@@ -182,12 +183,15 @@ class SaleOrder(models.Model):
         for order in self.filtered(lambda o: o.ecommerce_shop_id.desk_auto_merge
                                    and o.state == "sale" and not o.ecommerce_hold_codes):
             domain = order._ecommerce_receiver_domain()
-            if not domain or order._ecommerce_merged_pickings():
-                continue
-            candidates = self.search([
+            # Goods still here: not the receiver's orders shipped long ago.
+            candidates = domain and self.search(domain + [
                 ("ecommerce_shop_id", "=", order.ecommerce_shop_id.id), ("state", "=", "sale"),
                 ("warehouse_id", "=", order.warehouse_id.id), ("id", "!=", order.id),
-                ("ecommerce_hold_codes", "=", False)] + domain, order="id")
+                ("ecommerce_hold_codes", "=", False),
+                ("order_line.move_ids.state", "in", UNRESERVED + ("assigned",))], order="id")
+            # Most orders have no other of their receiver: the cheap search goes first.
+            if not candidates or order._ecommerce_merged_pickings():
+                continue
             for other in candidates:
                 pair = (other | order).sorted("id")
                 try:
