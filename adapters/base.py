@@ -307,8 +307,10 @@ class PlatformAdapter(object):
         return False
 
     def merge_groups(self, receivers):
-        """Groups of tids (two or more) whose receiver is the same: ``receivers`` is
-        ``[{"tid", "oaid"}]`` of open trades of one shop. By default same oaid."""
+        """Groups of tids (two or more) that may ship in one parcel, as the platform
+        answers for its masked receivers (Taobao: the same receiver whatever the week
+        of the order); ``receivers`` is ``[{"tid", "oaid"}]`` of open trades of one
+        shop. Platforms without such an answer: the same oaid."""
         groups = {}
         for receiver in receivers:
             if receiver.get("oaid"):

@@ -434,7 +434,9 @@ class TaobaoAdapter(PlatformAdapter):
         for start in range(0, len(entries), MERGE_BATCH):
             answer = self.call("taobao.top.oaid.merge", {
                 "merge_list": json.dumps(entries[start:start + MERGE_BATCH])})
-            groups += [sorted(group.split(",")) for group in answer.get("tid_list") or []]
+            # Taobao answers one string per group, a trade alone as its own.
+            groups += [sorted(group.split(",")) for group in answer.get("tid_list") or []
+                       if "," in group]
         return sorted(groups)
 
     # -- message channel (TMC) ------------------------------------------------

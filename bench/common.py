@@ -72,6 +72,9 @@ class Sandbox(object):
     def reset(self, data):
         return self.post("/_sandbox/reset", data)
 
+    def state(self):
+        return requests.get(self.url + "/_sandbox/state", timeout=600).json()
+
     def calls(self):
         return requests.get(self.url + "/_sandbox/stats", timeout=60).json()["calls"]
 
@@ -89,14 +92,15 @@ def stopwatch():
 
 
 @contextmanager
-def profiled(name):
+def profiled(name, profiles=None):
     """cProfile the block when BENCH_PROFILE names a folder: NAME.pstats and the top
-    40 functions by own time in NAME.txt. Off by default: profiling slows the clock."""
+    40 functions by own time in NAME.txt. Off by default: profiling slows the clock.
+    ``profiles`` ({name: Profile}) adds up the blocks of one name."""
     folder = os.environ.get("BENCH_PROFILE")
     if not folder:
         yield
         return
-    profile = cProfile.Profile()
+    profile = (profiles if profiles is not None else {}).setdefault(name, cProfile.Profile())
     profile.enable()
     try:
         yield

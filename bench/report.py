@@ -20,7 +20,13 @@ DETAILS = (("s_per_order", "s/order"), ("calls_per_1000", "TOP calls per 1,000 o
            ("stage_peak_mb_first", "peak memory of its first 1,000 orders (MB)"),
            ("baseline_s_per_order", "bare ORM s/order"),
            ("baseline_sample", "bare-ORM sample (orders)"), ("speed_up", "speed-up"),
-           ("templates", "templates"), ("variants", "variants"))
+           ("templates", "templates"), ("variants", "variants"),
+           ("seconds_per_order_with_rules", "s/order with the rules"),
+           ("seconds_per_order_without_rules", "s/order without"),
+           ("rules_seconds_per_order", "the rules' own s/order"),
+           ("added_by_rules_pct", "added by the rules (%)"),
+           ("merged_parcels", "merged parcels"),
+           ("refunds_on_merged", "refunds on merged trades"))
 
 
 def machine():

@@ -89,13 +89,14 @@ class EcommerceShopPrivacy(models.Model):
 
     def _record_receiver_groups(self, adapter, order_ids):
         """Mark the open orders that go to one receiver, as the platform groups them
-        (Taobao's oaid.merge, JD's same oaid), so the warehouse can pack one parcel.
+        (Taobao's oaid.merge, JD's same oaid): merging (合单) follows these marks.
 
-        Advisory: a platform failure leaves the marks as they were, the import goes on.
+        :returns: whether the platform answered; a failure leaves the marks as they
+            were and the import goes on.
         """
         new = self.env["sale.order"].browse(order_ids).filtered("ecommerce_receiver_masked")
         if not new:
-            return
+            return True
         candidates = self.env["sale.order"].search([
             ("ecommerce_shop_id", "=", self.id), ("state", "in", ("draft", "sent", "sale")),
             "|", ("partner_id", "in", new.mapped("partner_id").ids),
@@ -110,7 +111,7 @@ class EcommerceShopPrivacy(models.Model):
         except PLATFORM_ERRORS as err:
             _logger.warning("Shop %s: the platform did not group receivers: %s", self.id,
                             err.family)
-            return
+            return False
         by_tid = {o.ecommerce_tid: o for o in candidates}
         grouped = self.env["sale.order"]
         for tids in groups:
@@ -119,6 +120,7 @@ class EcommerceShopPrivacy(models.Model):
             grouped |= members
         (candidates - grouped).filtered("ecommerce_receiver_group").write(
             {"ecommerce_receiver_group": False})
+        return True
 
     def _log_reveal(self, order, scene, code, revealed=False, reported=False):
         self.env["ecommerce.privacy.log"].sudo().create({

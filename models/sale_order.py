@@ -250,7 +250,8 @@ class SaleOrder(models.Model):
     ecommerce_receiver_group = fields.Char(
         "Same Receiver As", readonly=True, copy=False, index=True,
         help="Open orders of the shop that the platform says go to the same receiver "
-             "(platform order numbers): the warehouse may pack them as one parcel.")
+             "(platform order numbers), as it answered at the last import or merge: "
+             "merging (合单) follows it.")
     ecommerce_receiver_masked = fields.Boolean(
         "Receiver Masked", compute="_compute_ecommerce_receiver_masked",
         help="The platform sent the receiver masked: only a Privacy Viewer can reveal it.")

@@ -9,6 +9,8 @@ from odoo.exceptions import UserError
 
 ADDRESS_FIELDS = ("name", "street", "street2", "city", "zip", "state_id", "country_id",
                   "mobile", "phone")
+# Moves of goods still waiting for (some of) their reservation.
+UNRESERVED = ("waiting", "confirmed", "partially_available")
 
 
 class SaleOrder(models.Model):
@@ -81,29 +83,47 @@ class SaleOrder(models.Model):
         return self._ecommerce_open_deliveries().filtered(
             lambda p: p.move_lines.mapped("sale_line_id.order_id") - self)
 
-    def _ecommerce_receiver_key(self):
+    def _ecommerce_address_key(self):
         self.ensure_one()
         partner = self.partner_shipping_id
-        if partner.ecommerce_oaid:
-            return ("oaid", partner.ecommerce_oaid)
         return tuple(partner[name].id if name.endswith("_id") else (partner[name] or "")
                      for name in ADDRESS_FIELDS)
 
+    def _ecommerce_same_receiver(self, ask=True):
+        """Whether these orders of one shop go to one receiver. A masked receiver is
+        the platform's to judge: asked again now (``ask``), else its answer recorded
+        at import; where it does not answer, the same oaid. Plain ones: one address."""
+        masked = self.filtered("ecommerce_receiver_masked")
+        if not masked:
+            return len({order._ecommerce_address_key() for order in self}) == 1
+        if masked != self:
+            return False
+        shop = self[0].ecommerce_shop_id
+        if ask and not shop._record_receiver_groups(shop._get_adapter(max_retries=1),
+                                                    self.ids):
+            return len(set(self.mapped("partner_shipping_id.ecommerce_oaid"))) == 1
+        group = self[0].ecommerce_receiver_group
+        return bool(group) and set(self.mapped("ecommerce_tid")) <= set(group.split(","))
+
     def _ecommerce_receiver_domain(self):
+        """Orders that may go to this order's receiver; False: none known yet (a
+        masked receiver the platform has not grouped)."""
+        if self.ecommerce_receiver_masked:
+            group = self.ecommerce_receiver_group
+            return group and [("ecommerce_receiver_group", "=", group)]
         partner = self.partner_shipping_id
-        if partner.ecommerce_oaid:
-            return [("partner_shipping_id.ecommerce_oaid", "=", partner.ecommerce_oaid)]
         return [("partner_shipping_id.name", "=", partner.name),
                 ("partner_shipping_id.street", "=", partner.street)]
 
-    def _ecommerce_merge_check(self):
-        """Refuse before touching anything; answer the delivery the parcel goes in."""
+    def _ecommerce_merge_check(self, ask=True):
+        """Refuse before touching anything; answer the delivery the parcel goes in.
+        ``ask``: ask the platform now whether masked receivers are one."""
         first = self[0]
         names = ", ".join(self.mapped("name"))
         if len(self.mapped("ecommerce_shop_id")) > 1:
             raise UserError(_("Only orders of one shop can be merged: %(orders)s")
                             % {"orders": names})
-        if len({order._ecommerce_receiver_key() for order in self}) > 1:
+        if not self._ecommerce_same_receiver(ask=ask):
             raise UserError(_("The orders go to different receivers: %(orders)s")
                             % {"orders": names})
         if len(self.mapped("warehouse_id")) > 1:
@@ -141,7 +161,9 @@ class SaleOrder(models.Model):
         for order in self:
             for picking in order._ecommerce_open_deliveries() - target:
                 moves = picking.move_lines.filtered(lambda m: m.state not in ("done", "cancel"))
-                moves._do_unreserve()
+                # The goods keep what they reserved: giving it back to take it again
+                # would cost most of a merge.
+                moves.mapped("move_line_ids").write({"picking_id": target.id})
                 moves.write({"picking_id": target.id})
                 if not picking.move_lines:
                     # An empty delivery has no state of its own to cancel to: remove it.
@@ -149,29 +171,52 @@ class SaleOrder(models.Model):
             if order.procurement_group_id != target.group_id:
                 order.message_post(body=_("Merged into delivery %(picking)s.")
                                    % {"picking": target.name})
-        target.action_assign()
+        if target.move_lines.filtered(lambda m: m.state in UNRESERVED):
+            target.action_assign()
         self.invalidate_cache(["ecommerce_delivery_ids"])
         return target
 
     def _ecommerce_auto_merge(self):
         """Shops that merge automatically: join an open, unpicked delivery of the
-        same receiver. A parcel that cannot take the order simply leaves it alone."""
+        same receiver (a masked one as the platform answered at import). A parcel
+        that cannot take the order simply leaves it alone."""
         for order in self.filtered(lambda o: o.ecommerce_shop_id.desk_auto_merge
                                    and o.state == "sale" and not o.ecommerce_hold_codes):
-            key = order._ecommerce_receiver_key()
-            candidates = self.search([
+            domain = order._ecommerce_receiver_domain()
+            # Goods still here: not the receiver's orders shipped long ago.
+            candidates = domain and self.search(domain + [
                 ("ecommerce_shop_id", "=", order.ecommerce_shop_id.id), ("state", "=", "sale"),
                 ("warehouse_id", "=", order.warehouse_id.id), ("id", "!=", order.id),
-                ("ecommerce_hold_codes", "=", False)] + order._ecommerce_receiver_domain(),
-                order="id")
-            for other in candidates.filtered(lambda o: o._ecommerce_receiver_key() == key):
+                ("ecommerce_hold_codes", "=", False),
+                ("order_line.move_ids.state", "in", UNRESERVED + ("assigned",))], order="id")
+            # Most orders have no other of their receiver: the cheap search goes first.
+            if not candidates or order._ecommerce_merged_pickings():
+                continue
+            for other in candidates:
+                pair = (other | order).sorted("id")
                 try:
                     with self.env.cr.savepoint():
-                        (other | order).sorted("id").ecommerce_desk_merge()
+                        pair._ecommerce_merge_into(pair._ecommerce_merge_check(ask=False))
                     break
                 except UserError:
                     continue
         return True
+
+    @api.multi
+    def action_cancel(self):
+        """A cancelled order's goods leave its merged parcels first: Odoo cancels the
+        deliveries of the order's own procurement group, which would take the other
+        orders' goods of a parcel it heads and miss its goods in another's parcel."""
+        for order in self.filtered("ecommerce_shop_id"):
+            for picking in order._ecommerce_merged_pickings():
+                if picking.group_id != order.procurement_group_id:
+                    order._ecommerce_open_moves(picking)._action_cancel()
+                    continue
+                for other in picking.move_lines.mapped("sale_line_id.order_id") - order:
+                    moves = other._ecommerce_open_moves(picking)
+                    if moves:
+                        picking._ecommerce_split_off(moves, own=True).action_assign()
+        return super().action_cancel()
 
     @api.multi
     def _action_confirm(self):

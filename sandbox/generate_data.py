@@ -359,6 +359,27 @@ def clamp_future(trade, end_dt):
     return trade
 
 
+def add_presale_and_cod(data):
+    """Turn two open trades of the day before the reference time (what a first sync
+    reads) into a presale whose final payment is missing and a cash-on-delivery
+    trade. Deterministic: the other trades stay as they were."""
+    ref = datetime.datetime.strptime(data['reference_time'], FMT)
+    since = fmt(ref - datetime.timedelta(hours=24))
+    until = fmt(ref - datetime.timedelta(hours=16))
+    presale, cod = [t for t in data['trades']
+                    if t['status'] == 'WAIT_SELLER_SEND_GOODS' and since <= t['created'] < until
+                    and not t.get('buyer_message') and not t.get('seller_memo')][:2]
+    deposit = int(presale['payment'].replace('.', '')) * 3 // 10
+    presale.update(type='step', status='WAIT_BUYER_PAY',
+                   step_trade_status='FRONT_PAID_FINAL_NOPAID', step_paid_fee=money(deposit),
+                   send_time=fmt(ref + datetime.timedelta(days=3)))
+    presale.pop('pay_time', None)
+    for order in presale['orders']['order']:
+        order['status'] = 'WAIT_BUYER_PAY'
+    cod['type'] = 'cod'
+    return data
+
+
 def make_gift_item(index, base_time):
     num_iid = 520000000000 + index + 1
     return {'num_iid': num_iid, 'title': GIFT_TITLE, 'nick': SELLER_NICK,
@@ -387,10 +408,14 @@ def main(argv=None):
     parser.add_argument('--start', help="Beijing time 'YYYY-MM-DD HH:MM:SS'")
     parser.add_argument('--no-sku-ratio', type=float, default=0.2,
                         help='share of items sold without SKUs')
+    parser.add_argument('--presale-and-cod', action='store_true',
+                        help='one presale trade waiting for its final payment, one COD trade')
     parser.add_argument('--out', required=True)
     args = parser.parse_args(argv)
     data = generate(args.items, args.skus_per_item, args.trades, args.days,
                     args.seed, args.start, args.no_sku_ratio)
+    if args.presale_and_cod:
+        add_presale_and_cod(data)
     with open(args.out, 'w', encoding='utf-8') as handle:
         json.dump(data, handle, ensure_ascii=False, indent=1, sort_keys=True)
         handle.write('\n')

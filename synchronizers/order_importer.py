@@ -253,7 +253,10 @@ class EcommerceOrderImporter(models.AbstractModel):
         first = len(self.summary["created"])
         for plan in plans:
             self._import_plan(plan, products)
-        self.shop._record_receiver_groups(self.adapter, self.summary["created"][first:])
+        created = self.env["sale.order"].browse(self.summary["created"][first:])
+        self.shop._record_receiver_groups(self.adapter, created.ids)
+        # A masked receiver's orders merge once the platform said which go together.
+        created.filtered("ecommerce_receiver_masked")._ecommerce_auto_merge()
 
     def _importable(self, plan):
         if not plan["lines"]:

@@ -81,9 +81,10 @@ class Sandbox(object):
         return self._post("/_sandbox/upsert", {"items": items or [], "trades": trades or [],
                                                "refunds": refunds or []})
 
-    def faults(self, faults, seed=1, slow_seconds=0.2):
+    def faults(self, faults, seed=1, slow_seconds=0.2, deny_methods=()):
         return self._post("/_sandbox/faults",
-                          {"faults": faults, "seed": seed, "slow_seconds": slow_seconds})
+                          {"faults": faults, "seed": seed, "slow_seconds": slow_seconds,
+                           "deny_methods": list(deny_methods)})
 
     def expire_session(self, expired=True):
         return self._post("/_sandbox/session", {"expired": expired})

@@ -1,9 +1,10 @@
 # Copyright 2026 ecommerce_sync contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-"""Merging (合单, issue 23) over real XML-RPC: two Taobao trades of one receiver
-leave in one parcel, both trades are shipped on the sandbox with its waybill, a
-refund takes only its trade's goods out, and a split gives each its delivery."""
+"""Merging (合单) over real XML-RPC: two Taobao trades of one receiver (as the
+platform's merge answer says) leave in one parcel, both trades are shipped on the
+sandbox with its waybill, a refund takes only its trade's goods out, and a split
+gives each its delivery."""
 from . import trade_factory as tf
 from .common import EcommerceRpcCase
 from .test_jd_shop import utc
@@ -40,10 +41,10 @@ class TestMerge(EcommerceRpcCase):
         self.rpc("admin", "stock.change.product.qty", "change_product_qty", [wizard])
         return product_id
 
-    def load(self, *trades, shop_id=None):
+    def load(self, *trades, shop_id=None, days=1):
         self.sandbox.reset(trades=list(trades))
         result = self.rpc("admin", "ecommerce.shop", "import_orders",
-                          [shop_id or self.shop_id], utc(24 * 60), utc(-1))
+                          [shop_id or self.shop_id], utc(days * 24 * 60), utc(-1))
         self.assertFalse(result["failed"], result)
         orders = self.rpc("admin", "sale.order", "search_read", [
             ("ecommerce_shop_id", "=", shop_id or self.shop_id)], ["ecommerce_tid"])
@@ -184,3 +185,66 @@ class TestMerge(EcommerceRpcCase):
         parcel = self.deliveries(ids["2431"])
         ids = self.load(tf.trade("2431", address=tf.ADDRESS), tf.trade("2432", address=tf.ADDRESS))
         self.assertEqual(self.deliveries(ids["2432"]), parcel)
+
+    def oaids(self, *order_ids):
+        orders = self.rpc("admin", "sale.order", "read", list(order_ids), ["partner_shipping_id"])
+        return [self.rpc("admin", "res.partner", "read", [o["partner_shipping_id"][0]],
+                         ["ecommerce_oaid"])[0]["ecommerce_oaid"] for o in orders]
+
+    def merge_calls(self):
+        return self.sandbox.stats()["by_method"].get("taobao.top.oaid.merge", 0)
+
+    def test_platform_merges_one_receiver_a_week_apart(self):
+        self.rpc("admin", "ecommerce.shop", "write", [self.shop_id], {"desk_auto_merge": True})
+        # The later order is promised first: the parcel must leave by its time.
+        ids = self.load(tf.trade("2451", address=tf.ADDRESS, created=tf.ago(days=8),
+                                 delivery_time=tf.ago(hours=-30)),
+                        tf.trade("2452", address=tf.ADDRESS, lines=[tf.line(num=2)],
+                                 delivery_time=tf.ago(hours=3)),
+                        days=10)
+        old, new = self.oaids(ids["2451"], ids["2452"])
+        self.assertNotEqual(old, new)  # a week apart: two oaids, one receiver
+        parcel = self.deliveries(ids["2451"])
+        self.assertEqual(len(parcel), 1)
+        self.assertEqual(self.deliveries(ids["2452"]), parcel)
+        names = {o["id"]: o["name"] for o in self.rpc(
+            "admin", "sale.order", "read", list(ids.values()), ["name"])}
+        self.assertEqual(self.goods(parcel[0]), {names[ids["2451"]]: 1, names[ids["2452"]]: 2})
+        promises = self.rpc("admin", "sale.order", "read", list(ids.values()),
+                            ["ecommerce_ship_by"])
+        [ship_by] = self.rpc("admin", "stock.picking", "read", parcel, ["ecommerce_ship_by"])
+        self.assertEqual(ship_by["ecommerce_ship_by"],
+                         min(o["ecommerce_ship_by"] for o in promises))
+
+    def test_same_oaid_the_platform_does_not_merge_stays_apart(self):
+        ids = self.load(tf.trade("2461", address=tf.ADDRESS), tf.trade("2462", address=tf.ADDRESS))
+        pair = [ids["2461"], ids["2462"]]
+        first, second = self.oaids(*pair)
+        self.assertEqual(first, second)
+        # The buyer gave 2462 another receiver on the platform; Odoo has not read it yet.
+        self.sandbox.change_address("2462", receiver_name="王五", receiver_mobile="13700000000")
+        calls = self.merge_calls()
+        fault = self.rpc_fault("admin", "sale.order", "ecommerce_desk_merge", pair)
+        self.assertIn("different receivers", fault.faultString)
+        self.assertEqual(self.merge_calls(), calls + 1)
+        self.assertNotEqual(self.deliveries(pair[0]), self.deliveries(pair[1]))
+        # Without an answer from the platform, the same oaid decides.
+        self.sandbox.faults([], deny_methods=["taobao.top.oaid.merge"])
+        self.addCleanup(self.sandbox.faults, [])
+        answer = self.rpc("admin", "sale.order", "ecommerce_desk_merge", pair)
+        self.assertEqual(self.deliveries(pair[1]), [answer["delivery"]])
+
+    def test_cancelling_the_parcels_first_order_leaves_the_others_goods(self):
+        ids, names, parcel = self.merged_pair()
+        self.rpc("admin", "sale.order", "ecommerce_desk_cancel", [ids["2401"]], "买家不要了")
+        self.assertEqual(self.goods(parcel), {})
+        [left] = self.deliveries(ids["2402"])
+        self.assertEqual(self.goods(left), {names[ids["2402"]]: 2})
+        self.assertEqual(self.rpc("admin", "stock.picking", "read", [left], ["state"])[0]["state"],
+                         "assigned")
+
+    def test_cancelling_another_order_takes_its_goods_out_of_the_parcel(self):
+        ids, names, parcel = self.merged_pair()
+        self.rpc("admin", "sale.order", "ecommerce_desk_cancel", [ids["2402"]], "买家不要了")
+        self.assertEqual(self.deliveries(ids["2401"]), [parcel])
+        self.assertEqual(self.goods(parcel), {names[ids["2401"]]: 1})

@@ -75,6 +75,10 @@ def test_demo_file_is_consistent():
     assert any('outer_id' not in i for i in items)
     assert any('颜色分类' in s['properties_name'] and '尺码' in s['properties_name']
                for i in items for s in i['skus']['sku'])
+    # The order desk's cases: a presale waiting for its final payment, cash on delivery.
+    assert any(t.get('step_trade_status') == 'FRONT_PAID_FINAL_NOPAID' and
+               t['status'] == 'WAIT_BUYER_PAY' and t.get('send_time') for t in trades)
+    assert any(t['type'] == 'cod' and t['status'] == 'WAIT_SELLER_SEND_GOODS' for t in trades)
     days = {t['created'][:10] for t in trades}
     assert len(days) >= 5 and 'reference_time' in data
 

@@ -114,11 +114,17 @@ def test_decrypt_refusals(box, top):
     assert denied.value.code == 11
 
 
-def test_merge_and_lookup_by_receiver(top):
+def test_merge_and_lookup_by_receiver(box, top):
     entries = [{'oaid': full(top, tid)['oaid'], 'tid': tid}
                for tid in ('9001', '9002', '9003', '9004')]
     merged = top.call('taobao.top.oaid.merge', {'merge_list': json.dumps(entries)})
-    assert merged['tid_list'] == ['9001,9003']
+    # One receiver, whatever the week (9004 has another oaid); one string per group.
+    assert entries[0]['oaid'] == entries[2]['oaid'] != entries[3]['oaid']
+    assert merged['tid_list'] == ['9001,9003,9004', '9002']
+    # A receiver changed since the oaid was read: that trade no longer merges.
+    box.control('trade/9003/address', {'receiver_name': '王五'})
+    merged = top.call('taobao.top.oaid.merge', {'merge_list': json.dumps(entries)})
+    assert merged['tid_list'] == ['9001,9004', '9002', '9003']
     found = top.call('taobao.trades.sold.query', {
         'scene': '1001', 'query_list': json.dumps([{'mobile': '13812341234', 'name': '陈亮'}])})
     assert found['tid_list'] == ['9002']

@@ -168,6 +168,21 @@ def test_pay_refuses_a_paid_trade(box, client):
                        )['trade']['status'] == 'WAIT_SELLER_SEND_GOODS'
 
 
+def test_pay_a_presale_deposit_then_its_final_payment(box, client):
+    trade = unpaid_trade(box)
+    trade.update(type='step', step_trade_status='FRONT_NOPAID_FINAL_NOPAID')
+    box.control('upsert', {'trades': [trade]})
+    fields = {'tid': TID, 'fields': 'tid,status,step_trade_status'}
+    change(box, TID, 'pay')
+    deposit = client.call('taobao.trade.fullinfo.get', fields)['trade']
+    assert (deposit['status'], deposit['step_trade_status']) == (
+        'WAIT_BUYER_PAY', 'FRONT_PAID_FINAL_NOPAID')
+    change(box, TID, 'pay')
+    paid = client.call('taobao.trade.fullinfo.get', fields)['trade']
+    assert (paid['status'], paid['step_trade_status']) == (
+        'WAIT_SELLER_SEND_GOODS', 'FRONT_PAID_FINAL_PAID')
+
+
 def test_command_line_faults(tmp_path):
     server = Sandbox(str(tmp_path), extra=['--tmc-fault', 'drop:1'])
     try:

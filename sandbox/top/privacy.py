@@ -157,16 +157,23 @@ class PrivacyApi(object):
         return {'data': {'bill_detail_info': shown}, 'total_num': len(rows)}
 
     def oaid_merge(self, params):
+        """Which asked trades ship to one receiver: the platform groups them by the
+        receiver itself, so trades a week apart (two OAIDs) merge. A trade that can no
+        longer ship, or asked with an OAID it no longer has (its receiver changed),
+        stands alone. Every known trade is answered; one string per group."""
         groups = {}
         for entry in json_list(params, 'merge_list', MERGE_CAP):
             trade = self.store.trades.get(str(entry.get('tid') or ''))
-            if trade is None or trade.get('status') not in SHIPPABLE_TRADE:
+            if trade is None:
                 continue
-            oaid = self.privacy.oaid(trade, self.store.seller_nick)
-            if oaid == str(entry.get('oaid') or ''):
-                groups.setdefault(oaid, []).append(trade['tid'])
-        merged = [','.join(sorted(tids)) for tids in groups.values() if len(tids) > 1]
-        return {'tid_list': {'string': sorted(merged)}}
+            receiver = self.privacy.receiver(trade)
+            current = trade.get('status') in SHIPPABLE_TRADE and \
+                self.privacy.oaid(trade, self.store.seller_nick) == str(entry.get('oaid') or '')
+            key = tuple(sorted(receiver.items())) if current else ('alone', trade['tid'])
+            if trade['tid'] not in groups.setdefault(key, []):
+                groups[key].append(trade['tid'])
+        return {'tid_list': {'string': sorted(','.join(sorted(tids))
+                                              for tids in groups.values())}}
 
     def trades_sold_query(self, params):
         if req(params, 'scene') not in QUERY_SCENES:

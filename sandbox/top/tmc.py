@@ -239,6 +239,12 @@ def buyer_pay(trade, body):
         raise ValueError('trade %s is not waiting for payment (status %s)'
                          % (trade['tid'], trade['status']))
     now = _beijing(time.time())
+    if trade.get('step_trade_status') == 'FRONT_NOPAID_FINAL_NOPAID':
+        # A presale's deposit: the trade still waits for its final payment.
+        trade.update(step_trade_status='FRONT_PAID_FINAL_NOPAID', pay_time=now)
+        return
+    if trade.get('step_trade_status') == 'FRONT_PAID_FINAL_NOPAID':
+        trade['step_trade_status'] = 'FRONT_PAID_FINAL_PAID'
     for order in (trade.get('orders') or {}).get('order') or []:
         if isinstance(order, dict):
             order['status'] = 'WAIT_SELLER_SEND_GOODS'
