@@ -27,6 +27,8 @@ import logging
 from odoo import api, models
 from odoo.tools.safe_eval import safe_eval
 
+from .order_importer import must_rerun
+
 _logger = logging.getLogger(__name__)
 # Orders per batch: the ORM's cost per order grows with the batch (its cache and
 # recomputations span every record): bench runs of 200 trades on a shared machine
@@ -97,6 +99,8 @@ class OrderInvoicer(models.AbstractModel):
                 self._invoice(orders, drafts, summary)
             return
         except ORDER_ERRORS as err:  # noqa: B902 - found again below, order by order
+            if must_rerun(err):  # a concurrent update voids the transaction: run again
+                raise
             _logger.info("Shop %s: invoicing %d orders at once failed (%s); one by one",
                          self.shop.id, len(orders) + len(drafts), err)
             # The savepoint undid the invoices, not what the cache computed from them.
@@ -111,6 +115,8 @@ class OrderInvoicer(models.AbstractModel):
             with self.env.cr.savepoint():
                 self._invoice(order, drafts, summary)
         except ORDER_ERRORS as err:  # noqa: B902 - one order must never stop the others
+            if must_rerun(err):
+                raise
             self.env.clear()
             _logger.warning("Shop %s: %s not invoiced: %s", self.shop.id,
                             order.name or drafts.ids, err)
