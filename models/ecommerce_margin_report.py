@@ -31,11 +31,13 @@ class EcommerceMarginReport(models.Model):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute("""
             CREATE VIEW ecommerce_margin_report AS (
-            SELECT row_number() OVER () AS id, rows.*,
-                   rows.sales - rows.refunds - rows.fees - rows.cost AS margin
+            SELECT rows.*, rows.sales - rows.refunds - rows.fees - rows.cost AS margin
             FROM (
+                -- Each row's id comes from its source record (x 3 + branch): a row
+                -- number would be dealt anew by every query, and reading the rows a
+                -- search found (WHERE id IN ...) could then return other rows.
                 -- invoiced sales and credit notes, untaxed
-                SELECT inv.ecommerce_shop_id AS shop_id, inv.company_id,
+                SELECT ail.id * 3 AS id, inv.ecommerce_shop_id AS shop_id, inv.company_id,
                        inv.date_invoice AS date, ail.product_id,
                        CASE WHEN inv.type = 'out_invoice'
                             THEN ail.price_subtotal_signed ELSE 0 END AS sales,
@@ -48,7 +50,7 @@ class EcommerceMarginReport(models.Model):
                   AND inv.type IN ('out_invoice', 'out_refund')
                 UNION ALL
                 -- the platform's charges the settlement booked to the shop's accounts
-                SELECT shop.id, aml.company_id, aml.date, NULL,
+                SELECT aml.id * 3 + 1, shop.id, aml.company_id, aml.date, NULL,
                        0.0, 0.0, aml.debit - aml.credit, 0.0
                 FROM account_move_line aml
                 JOIN account_bank_statement_line bsl ON bsl.id = aml.statement_line_id
@@ -58,7 +60,8 @@ class EcommerceMarginReport(models.Model):
                                          shop.other_fee_account_id)
                 UNION ALL
                 -- cost of the goods delivered (returns take it back)
-                SELECT so.ecommerce_shop_id, sm.company_id, sm.date::date, sm.product_id,
+                SELECT sm.id * 3 + 2, so.ecommerce_shop_id, sm.company_id, sm.date::date,
+                       sm.product_id,
                        0.0, 0.0, 0.0, -COALESCE(sm.value, 0.0)
                 FROM stock_move sm
                 JOIN sale_order_line sol ON sol.id = sm.sale_line_id
