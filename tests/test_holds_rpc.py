@@ -88,7 +88,7 @@ class TestHoldRpc(EcommerceRpcCase):
         wizard = self.rpc("admin", "stock.change.product.qty", "create", {
             "product_id": mug, "new_quantity": 5})
         self.rpc("admin", "stock.change.product.qty", "change_product_qty", [wizard])
-        carrier = self.sf_carrier()
+        carrier = self.platform_carrier(self.shop_id, "SF", "SF Express")
         self.sandbox.upsert(trades=[tf.trade("8102", [
             tf.line(), tf.line(num_iid=520000000002, sku_id="", outer_sku_id="",
                                outer_iid="MUG-X", title="Mug")], modified=tf.ago(hours=1))])
@@ -132,16 +132,6 @@ class TestHoldRpc(EcommerceRpcCase):
             self.assertEqual(orders["810201"].get("invoice_no"),
                              waybill if picking is held[0] else None)
         self.assertEqual(self.sandbox.trade("8102")["status"], "WAIT_BUYER_CONFIRM_GOODS")
-
-    def sf_carrier(self):
-        self.rpc("admin", "ecommerce.shop", "action_fetch_logistics_companies", [self.shop_id])
-        companies = self.rpc("admin", "ecommerce.logistics.company", "search",
-                             [("platform", "=", "taobao"), ("code", "=", "SF")])
-        fee = self.rpc("admin", "product.product", "create", {"name": "Postage",
-                                                              "type": "service"})
-        return self.rpc("admin", "delivery.carrier", "create", {
-            "name": "SF Express", "product_id": fee,
-            "ecommerce_company_ids": [(6, 0, companies)]})
 
     def picking_read(self, picking_id):
         picking = self.rpc("keeper", "stock.picking", "read", [picking_id],

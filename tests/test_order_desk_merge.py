@@ -21,14 +21,7 @@ class TestMerge(EcommerceRpcCase):
         self.addCleanup(self.sandbox.privacy, masked=False, decrypt_quota=1000)
         self.shop_id = self.create_shop()
         self.widget = self.product("Widget A black", "WA-01-S", tf.SKU_ID)
-        self.rpc("admin", "ecommerce.shop", "action_fetch_logistics_companies", [self.shop_id])
-        sf_ids = self.rpc("admin", "ecommerce.logistics.company", "search",
-                          [("code", "=", "SF"), ("platform", "=", "taobao")])
-        fee_id = self.rpc("admin", "product.product", "create",
-                          {"name": "Postage", "type": "service"})
-        self.carrier_id = self.rpc("admin", "delivery.carrier", "create", {
-            "name": "SF Express", "product_id": fee_id,
-            "ecommerce_company_ids": [(6, 0, sf_ids)]})
+        self.carrier_id = self.platform_carrier(self.shop_id, "SF", "SF Express")
 
     def product(self, name, code, sku_id, shop_id=None):
         product_id = self.rpc("admin", "product.product", "create", {

@@ -20,15 +20,7 @@ class TestShipmentRpc(EcommerceRpcCase):
         self.rpc("admin", "ecommerce.sku.mapping", "create", {
             "shop_id": self.shop_id, "num_iid": str(tf.NUM_IID), "sku_id": tf.SKU_ID,
             "product_id": product_id})
-        self.rpc("admin", "ecommerce.shop", "action_fetch_logistics_companies",
-                 [self.shop_id])
-        sf_ids = self.rpc("admin", "ecommerce.logistics.company", "search",
-                          [("code", "=", "SF"), ("platform", "=", "taobao")])
-        fee_id = self.rpc("admin", "product.product", "create",
-                          {"name": "Postage", "type": "service"})
-        self.carrier_id = self.rpc("admin", "delivery.carrier", "create", {
-            "name": "SF Express", "product_id": fee_id,
-            "ecommerce_company_ids": [(6, 0, sf_ids)]})
+        self.carrier_id = self.platform_carrier(self.shop_id, "SF", "SF Express")
         self.sandbox.reset(trades=[tf.trade("8001")])
         window = {"date_from": "2000-01-01 00:00:00", "date_to": "2100-01-01 00:00:00"}
         created = self.rpc("admin", "ecommerce.shop", "import_orders", [self.shop_id],

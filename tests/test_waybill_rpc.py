@@ -29,15 +29,7 @@ class TestWaybillRpc(EcommerceRpcCase):
         self.rpc("admin", "ecommerce.sku.mapping", "create", {
             "shop_id": self.shop_id, "num_iid": str(tf.NUM_IID), "sku_id": tf.SKU_ID,
             "product_id": product_id})
-        self.rpc("admin", "ecommerce.shop", "action_fetch_logistics_companies",
-                 [self.shop_id])
-        zto_ids = self.rpc("admin", "ecommerce.logistics.company", "search",
-                           [("code", "=", "ZTO"), ("platform", "=", "taobao")])
-        fee_id = self.rpc("admin", "product.product", "create",
-                          {"name": "Postage", "type": "service"})
-        self.carrier_id = self.rpc("admin", "delivery.carrier", "create", {
-            "name": "ZTO Express", "product_id": fee_id,
-            "ecommerce_company_ids": [(6, 0, zto_ids)]})
+        self.carrier_id = self.platform_carrier(self.shop_id, "ZTO", "ZTO Express")
 
     def import_trades(self, count, masked=True, **extra):
         self.sandbox.privacy(masked=masked)
