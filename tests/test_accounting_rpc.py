@@ -35,7 +35,9 @@ class BooksRpcCase(EcommerceRpcCase):
         self.call("ecommerce.sku.mapping", "create", {
             "shop_id": self.shop_id, "num_iid": str(tf.NUM_IID), "sku_id": tf.SKU_ID,
             "product_id": product_id})
-        self.clearing, self.expenses = self.books()
+        self.main_books = books = self.books()
+        self.clearing, self.expenses = books["clearing"], books["expenses"]
+        self.alipay, self.sales = books["alipay"], books["sales"]
 
     def call(self, model, method, *args, **kwargs):
         return self.rpc("admin", model, method, *args, **kwargs)
@@ -43,20 +45,32 @@ class BooksRpcCase(EcommerceRpcCase):
     def shop(self, method, *args, **kwargs):
         return self.call("ecommerce.shop", method, [self.shop_id], *args, **kwargs)
 
-    def account(self, code, name, kind, reconcile=False):
-        return self.call("account.account", "create", {
-            "code": code, "name": name, "reconcile": reconcile,
-            "user_type_id": self.call("ir.model.data", "xmlid_to_res_id", kind)})
+    def account(self, code, name, kind, reconcile=False, company=None):
+        vals = {"code": code, "name": name, "reconcile": reconcile,
+                "user_type_id": self.call("ir.model.data", "xmlid_to_res_id", kind)}
+        if company:
+            vals["company_id"] = company
+        return self.call("account.account", "create", vals)
 
-    def books(self):
-        """Accounts, a sales journal and the Alipay clearing journal (the test
-        database has no chart of accounts)."""
-        company = self.shop("read", ["company_id"])[0]["company_id"][0]
-        income = self.account("R6001", "Sales", "account.data_account_type_revenue")
-        receivable = self.account("R1122", "Buyers", "account.data_account_type_receivable",
-                                  True)
-        clearing = self.account("R1012", "Alipay", "account.data_account_type_liquidity")
-        expenses = {name: self.account("R66%02d" % n, name, "account.data_account_type_expenses")
+    def books(self, shop_id=None):
+        """Accounts, a sales journal and the Alipay clearing journal of a shop (the
+        main one by default), all of the shop's company (the test database has no
+        chart of accounts); the company's properties set for it.
+
+        :returns: {"company", "income", "receivable", "clearing", "expenses" (by fee),
+                   "sales", "alipay"} (ids)
+        """
+        shop_id = shop_id or self.shop_id
+        company = self.call("ecommerce.shop", "read", [shop_id],
+                            ["company_id"])[0]["company_id"][0]
+        in_company = {"force_company": company}
+
+        def account(code, name, kind, reconcile=False):
+            return self.account(code, name, kind, reconcile, company=company)
+        income = account("R6001", "Sales", "account.data_account_type_revenue")
+        receivable = account("R1122", "Buyers", "account.data_account_type_receivable", True)
+        clearing = account("R1012", "Alipay", "account.data_account_type_liquidity")
+        expenses = {name: account("R66%02d" % n, name, "account.data_account_type_expenses")
                     for n, name in enumerate(("commission", "payment_fee", "other"))}
         field = self.call("ir.model.fields", "search", [
             ("model", "=", "res.partner"), ("name", "=", "property_account_receivable_id")])
@@ -64,41 +78,43 @@ class BooksRpcCase(EcommerceRpcCase):
             "name": "property_account_receivable_id", "fields_id": field[0],
             "company_id": company, "value_reference": "account.account,%d" % receivable})
         self.call("product.category", "write", self.call("product.category", "search", []),
-                  {"property_account_income_categ_id": income})
+                  {"property_account_income_categ_id": income}, context=in_company)
         self.call("account.tax", "write",
                   self.call("account.tax", "search", [("company_id", "=", company)]),
                   {"account_id": income, "refund_account_id": income})
         sales = self.call("account.journal", "create", {
-            "name": "Taobao sales", "code": "RS", "type": "sale",
+            "name": "Taobao sales", "code": "RS", "type": "sale", "company_id": company,
             "default_debit_account_id": income, "default_credit_account_id": income})
         alipay = self.call("account.journal", "create", {
-            "name": "Alipay", "code": "RC", "type": "bank",
+            "name": "Alipay", "code": "RC", "type": "bank", "company_id": company,
             "default_debit_account_id": clearing, "default_credit_account_id": clearing})
-        self.shop("write", {
+        self.call("ecommerce.shop", "write", [shop_id], {
             "journal_id": sales, "clearing_journal_id": alipay,
             "commission_account_id": expenses["commission"],
             "payment_fee_account_id": expenses["payment_fee"],
             "other_fee_account_id": expenses["other"]})
-        self.alipay, self.sales = alipay, sales
-        return clearing, expenses
+        return {"company": company, "income": income, "receivable": receivable,
+                "clearing": clearing, "expenses": expenses, "sales": sales, "alipay": alipay}
 
     def balance(self, account):
         lines = self.call("account.move.line", "search_read", [("account_id", "=", account)],
                           ["debit", "credit"])
         return round(sum(line["debit"] - line["credit"] for line in lines), 2)
 
-    def imported(self, tid, status="WAIT_SELLER_SEND_GOODS", **trade_fields):
-        """A paid trade, imported and confirmed; its order as read over RPC."""
+    def imported(self, tid, status="WAIT_SELLER_SEND_GOODS", shop_id=None, **trade_fields):
+        """A paid trade, imported and confirmed by the shop (the main one by
+        default); its order as read over RPC."""
         self.sandbox.upsert(trades=[tf.trade(tid, modified=tf.ago(hours=2), status=status,
                                              **trade_fields)])
-        created = self.shop("import_orders", *window(), status=status, tids=[tid])["created"]
+        created = self.call("ecommerce.shop", "import_orders", [shop_id or self.shop_id],
+                            *window(), status=status, tids=[tid])["created"]
         self.assertEqual(len(created), 1)
         return self.order(created[0])
 
     def order(self, order_id):
         return self.call("sale.order", "read", [order_id], [
             "name", "state", "amount_total", "invoice_ids", "picking_ids",
-            "workflow_process_id"])[0]
+            "workflow_process_id", "company_id"])[0]
 
     def invoices(self, order_id, kind="out_invoice"):
         return self.call("account.invoice", "search_read", [
@@ -232,6 +248,130 @@ class TestInvoicesRpc(BooksRpcCase):
         fault = self.rpc_fault("admin", "ecommerce.shop", "invoice_orders", [self.shop_id],
                                order_ids=[99999999])
         self.assertIn("99999999", fault.faultString)
+
+
+class TestTwoCompaniesRpc(BooksRpcCase):
+    """A seller with two legal entities: company A (the admin's current company)
+    with its shop, and company B with its own shop, sales and clearing journals.
+    Each shop's orders go to its own company's books, whoever runs the invoicing."""
+
+    def setUp(self):
+        super().setUp()
+        self.books_a = self.main_books
+        currency = self.call("res.company", "read", [self.books_a["company"]],
+                             ["currency_id"])[0]["currency_id"][0]
+        company_b = self.call("res.company", "create",
+                              {"name": "Company B", "currency_id": currency})
+        admin = self.call("res.users", "search", [("login", "=", "admin")])
+        # The admin may work in B but stays in A: B's books must not follow the user.
+        self.call("res.users", "write", admin, {"company_ids": [(4, company_b)]})
+        self.assertEqual(self.call("res.users", "read", admin, ["company_id"])[0]
+                         ["company_id"][0], self.books_a["company"])
+        # One catalogue for both entities; company B's own VAT on its sales.
+        product = self.call("product.product", "search", [("default_code", "=", "WA-01-S")])
+        vat_b = self.call("account.tax", "create", {
+            "name": "VAT 13% (B)", "amount": 13.0, "amount_type": "percent",
+            "type_tax_use": "sale", "company_id": company_b})
+        self.call("product.product", "write", product, {
+            "company_id": False, "taxes_id": [(4, vat_b)]})
+        warehouse_b = self.call("stock.warehouse", "search", [("company_id", "=", company_b)])
+        self.shop_b = self.create_shop(name="Shop B", code="TBB", company_id=company_b,
+                                       warehouse_id=warehouse_b[0])
+        self.call("ecommerce.sku.mapping", "create", {
+            "shop_id": self.shop_b, "num_iid": str(tf.NUM_IID), "sku_id": tf.SKU_ID,
+            "product_id": product[0]})
+        self.books_b = self.books(self.shop_b)
+        self.assertEqual(self.books_b["company"], company_b)
+
+    def policy(self, shop_id, policy):
+        self.call("ecommerce.shop", "write", [shop_id], {"invoice_policy": policy})
+
+    def assertInBooksOf(self, order, books, amount, kind="out_invoice"):
+        """The order's one invoice (or credit note), its lines, its payment and every
+        journal item of both are of ``books``' company, in its sales and clearing
+        journals."""
+        company = books["company"]
+        self.assertEqual(order["company_id"][0], company)
+        invoices = self.call("account.invoice", "search_read", [
+            ("id", "in", self.order(order["id"])["invoice_ids"]), ("type", "=", kind)], [
+            "state", "company_id", "journal_id", "account_id", "amount_total", "payment_ids",
+            "move_id", "invoice_line_ids", "tax_line_ids"])
+        self.assertEqual(len(invoices), 1, invoices)
+        invoice = invoices[0]
+        self.assertEqual(
+            (invoice["state"], invoice["company_id"][0], invoice["journal_id"][0],
+             invoice["amount_total"]), ("paid", company, books["sales"], amount))
+        lines = self.call("account.invoice.line", "read", invoice["invoice_line_ids"],
+                          ["account_id", "invoice_line_tax_ids"])
+        taxes = self.call("account.invoice.tax", "read", invoice["tax_line_ids"],
+                          ["account_id", "tax_id"])
+        self.assertTrue(taxes or kind != "out_invoice", "the order's VAT is on its invoice")
+        tax_ids = {t["tax_id"][0] for t in taxes}
+        for line in lines:
+            tax_ids.update(line["invoice_line_tax_ids"])
+        self.assertLessEqual({t["company_id"][0] for t in self.call(
+            "account.tax", "read", list(tax_ids), ["company_id"])}, {company})
+        payments = self.call("account.payment", "read", invoice["payment_ids"],
+                             ["journal_id", "company_id", "payment_type", "amount", "state"])
+        self.assertEqual([(p["journal_id"][0], p["company_id"][0], p["payment_type"],
+                           p["amount"], p["state"]) for p in payments],
+                         [(books["alipay"], company,
+                           "inbound" if kind == "out_invoice" else "outbound", amount,
+                           "posted")])
+        items = self.call("account.move.line", "search_read", [
+            "|", ("move_id", "=", invoice["move_id"][0]),
+            ("payment_id", "in", invoice["payment_ids"])],
+            ["account_id", "company_id", "journal_id"])
+        self.assertEqual({i["company_id"][0] for i in items}, {company})
+        self.assertEqual({i["journal_id"][0] for i in items}, {books["sales"], books["alipay"]})
+        # The buyer's receivable too: a property of the company, not of the user's.
+        accounts = {i["account_id"][0] for i in items} | {invoice["account_id"][0]}
+        accounts.update(line["account_id"][0] for line in lines)
+        accounts.update(tax["account_id"][0] for tax in taxes)
+        self.assertEqual({a["company_id"][0] for a in self.call(
+            "account.account", "read", list(accounts), ["company_id"])}, {company})
+
+    def test_a_shop_of_another_company_invoices_in_that_companys_books(self):
+        self.policy(self.shop_id, "confirm")
+        self.policy(self.shop_b, "confirm")
+        order_b = self.imported("24531", shop_id=self.shop_b, lines=[tf.line(price=12800)])
+        order_a = self.imported("24532")
+        answer = self.call("ecommerce.shop", "invoice_orders", [self.shop_b])
+        self.assertEqual((answer["invoiced"], answer["failed"]), ([order_b["id"]], []))
+        self.assertInBooksOf(order_b, self.books_b, 128.0)
+        self.assertEqual(self.invoices(order_a["id"]), [])
+        answer = self.shop("invoice_orders")
+        self.assertEqual((answer["invoiced"], answer["failed"]), ([order_a["id"]], []))
+        self.assertInBooksOf(order_a, self.books_a, 99.0)
+        # What each platform owes, in each company's clearing account.
+        self.assertEqual((self.balance(self.books_a["clearing"]),
+                          self.balance(self.books_b["clearing"])), (99.0, 128.0))
+
+    def test_one_cron_run_invoices_both_shops_each_in_its_own_companys_books(self):
+        # Both workflows due in both companies: orders imported under "On
+        # confirmation", then under "When shipped" and shipped.
+        self.policy(self.shop_id, "confirm")
+        self.policy(self.shop_b, "confirm")
+        confirmed_a = self.imported("24533")
+        confirmed_b = self.imported("24534", shop_id=self.shop_b, lines=[tf.line(price=12800)])
+        self.policy(self.shop_id, "ship")
+        self.policy(self.shop_b, "ship")
+        shipped_a = self.imported("24535", lines=[tf.line(price=8800)])
+        shipped_b = self.imported("24536", shop_id=self.shop_b, lines=[tf.line(price=6600)])
+        self.assertNotEqual(confirmed_b["workflow_process_id"], shipped_b["workflow_process_id"])
+        self.ship_in_odoo(shipped_a)
+        self.ship_in_odoo(shipped_b)
+        self.run_cron()
+        self.assertInBooksOf(confirmed_a, self.books_a, 99.0)
+        self.assertInBooksOf(shipped_a, self.books_a, 88.0)
+        self.assertInBooksOf(confirmed_b, self.books_b, 128.0)
+        self.assertInBooksOf(shipped_b, self.books_b, 66.0)
+        self.assertEqual((self.balance(self.books_a["clearing"]),
+                          self.balance(self.books_b["clearing"])), (187.0, 194.0))
+        # The cron again: nothing new in either company.
+        self.run_cron()
+        self.assertEqual((self.balance(self.books_a["clearing"]),
+                          self.balance(self.books_b["clearing"])), (187.0, 194.0))
 
 
 class TestCreditNotesRpc(BooksRpcCase):
