@@ -295,10 +295,14 @@ class RefundImporter(models.AbstractModel):
         self.summary["actions"].append((refund.tid, text))
 
     def _create_credit_note(self, refund):
+        # The properties (income and receivable accounts) of the order's company, not
+        # of the current company of whoever syncs (the cron's user, a user working in
+        # another company): else a line books to another company's account.
+        refund = refund.with_context(force_company=refund.sale_order_id.company_id.id)
         order, line = refund.sale_order_id, refund.sale_line_id
         invoice = order.invoice_ids.filtered(
             lambda i: i.type == "out_invoice" and i.state in ("open", "paid"))[:1]
-        credit_note = self.env["account.invoice"].create(
+        credit_note = refund.env["account.invoice"].create(
             self._credit_note_vals(refund, order, line, invoice))
         credit_note.compute_taxes()
         refund.write({"credit_note_id": credit_note.id})

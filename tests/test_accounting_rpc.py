@@ -253,7 +253,8 @@ class TestInvoicesRpc(BooksRpcCase):
 class TestTwoCompaniesRpc(BooksRpcCase):
     """A seller with two legal entities: company A (the admin's current company)
     with its shop, and company B with its own shop, sales and clearing journals.
-    Each shop's orders go to its own company's books, whoever runs the invoicing."""
+    Each shop's orders, and their refunds' credit notes, go to its own company's
+    books, whoever runs the invoicing."""
 
     def setUp(self):
         super().setUp()
@@ -372,6 +373,20 @@ class TestTwoCompaniesRpc(BooksRpcCase):
         self.run_cron()
         self.assertEqual((self.balance(self.books_a["clearing"]),
                           self.balance(self.books_b["clearing"])), (187.0, 194.0))
+
+    def test_a_refund_in_the_other_company_is_its_credit_note_paid_back_from_its_journal(self):
+        self.policy(self.shop_b, "confirm")
+        # Shipped on the platform before Odoo knew the trade, then refunded in part.
+        order = self.imported("24537", shop_id=self.shop_b, status="WAIT_BUYER_CONFIRM_GOODS",
+                              lines=[tf.line(price=12800)])
+        self.run_cron()
+        self.assertInBooksOf(order, self.books_b, 128.0)
+        self.sandbox.refund("24537", oid="24537", status="SUCCESS", refund_fee="12.80")
+        summary = self.call("ecommerce.shop", "sync_refunds", [self.shop_b], *window())
+        self.assertEqual(summary["failed"], [])
+        self.assertInBooksOf(order, self.books_b, 12.8, kind="out_refund")
+        self.assertEqual((self.balance(self.books_a["clearing"]),
+                          self.balance(self.books_b["clearing"])), (0.0, 115.2))
 
 
 class TestCreditNotesRpc(BooksRpcCase):
