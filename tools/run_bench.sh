@@ -5,6 +5,7 @@
 #   tools/run_bench.sh [--scale 0.1] [bench_name ...]
 # BENCH_ARGS="--rate 10000": more arguments for the benchmarks named (e.g. bench_realtime).
 # BENCH_PROFILE=DIR: cProfile the order and item imports into DIR (slows them down).
+# BENCH_KEEP_DB=1: a failed bench leaves its database behind for a look (drop it after).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -16,8 +17,8 @@ mkdir -p "$OUT"
 start_sandbox "$ROOT/tests/data/sandbox_base.json" "$OUT"
 BASE="ecs_bench_base_$$"
 db=""
-# A failed bench leaves no database behind either.
-trap 'kill $SANDBOX_PID 2>/dev/null; [ -n "$db" ] && dropdb --if-exists "$db"; dropdb --if-exists "$BASE"' EXIT
+# A failed bench leaves no database behind either, unless asked to keep it.
+trap 'kill $SANDBOX_PID 2>/dev/null; [ -n "$db" ] && [ -z "${BENCH_KEEP_DB:-}" ] && dropdb --if-exists "$db"; dropdb --if-exists "$BASE"' EXIT
 ensure_template_db nodemo
 fresh_db "$BASE"
 "$ROOT/tools/odoo.sh" -d "$BASE" -i ecommerce_sync --stop-after-init --log-level=warn \
@@ -35,7 +36,7 @@ for bench in "${benches[@]}"; do
     echo "[bench] $bench (scale $scale)"
     "$PY37" "$ROOT/bench/$bench.py" --db "$db" --sandbox-url "$SANDBOX_URL" \
         --out "$OUT/results.jsonl" --scale "$scale" ${BENCH_ARGS:-} 2>"$OUT/$bench.log" \
-        || { tail -30 "$OUT/$bench.log"; exit 1; }
+        || { tail -30 "$OUT/$bench.log"; [ -n "${BENCH_KEEP_DB:-}" ] && echo "[bench] kept $db"; exit 1; }
     dropdb --if-exists "$db"
 done
 dropdb --if-exists "$BASE"
