@@ -166,9 +166,41 @@ class EcommerceShop(models.Model):
         if defaults:
             self.app_url, self.auth_url, self.token_url = defaults
 
+    @api.constrains("company_id", "warehouse_id", "journal_id")
+    def _check_company(self):
+        for shop in self:
+            wrong = [record for record in (shop.warehouse_id, shop.journal_id)
+                     if record and record.company_id != shop.company_id]
+            if wrong:
+                raise ValidationError(_(
+                    "Shop %(shop)s belongs to %(company)s, but %(record)s belongs to "
+                    "another company: its orders would ship from or be booked in the "
+                    "wrong company.") % {"shop": shop.name, "company": shop.company_id.name,
+                                         "record": wrong[0].display_name})
+
     @api.model
     def create(self, vals):
-        return super().create(self._normalize_vals(vals))
+        return super().create(self._company_defaults(self._normalize_vals(vals)))
+
+    @api.model
+    def _company_defaults(self, vals):
+        """A shop made for a company (by a script, or a manager working in another
+        company) ships from and books in that company: the defaults of a warehouse
+        and a sales journal follow it, not the creating user's company."""
+        company_id = vals.get("company_id")
+        if not company_id:
+            return vals
+        found = {
+            "warehouse_id": self.env["stock.warehouse"].search(
+                [("company_id", "=", company_id)], limit=1),
+            "journal_id": self.env["account.journal"].search(
+                [("type", "=", "sale"), ("company_id", "=", company_id)], limit=1)}
+        # No warehouse there: the user's default stays, and the company check names
+        # it. No sales journal there: none (the sales journal is optional).
+        defaults = {"journal_id": found["journal_id"].id or False}
+        if found["warehouse_id"]:
+            defaults["warehouse_id"] = found["warehouse_id"].id
+        return dict(defaults, **vals)
 
     @api.multi
     def write(self, vals):

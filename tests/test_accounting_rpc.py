@@ -388,6 +388,20 @@ class TestTwoCompaniesRpc(BooksRpcCase):
         self.assertEqual((self.balance(self.books_a["clearing"]),
                           self.balance(self.books_b["clearing"])), (0.0, 115.2))
 
+    def test_a_shop_made_for_company_b_ships_from_and_books_in_b(self):
+        company_b = self.books_b["company"]
+        shop = self.create_shop(name="Shop B2", code="TBB2", company_id=company_b)
+        [vals] = self.call("ecommerce.shop", "read", [shop], ["warehouse_id", "journal_id"])
+        warehouse = self.call("stock.warehouse", "read", [vals["warehouse_id"][0]],
+                              ["company_id"])[0]
+        self.assertEqual(warehouse["company_id"][0], company_b)
+        self.assertEqual(vals["journal_id"][0], self.books_b["sales"])
+        warehouse_a = self.call("stock.warehouse", "search", [
+            ("company_id", "=", self.books_a["company"])])
+        fault = self.rpc_fault("admin", "ecommerce.shop", "write", [shop],
+                               {"warehouse_id": warehouse_a[0]})
+        self.assertIn("belongs to another company", fault.faultString)
+
 
 class TestCreditNotesRpc(BooksRpcCase):
 
