@@ -97,21 +97,54 @@ class EcommerceShopPrivacy(models.Model):
         new = self.env["sale.order"].browse(order_ids).filtered("ecommerce_receiver_masked")
         if not new:
             return True
+        candidates = self._receiver_group_candidates(
+            new.mapped("partner_id"), new.mapped("partner_shipping_id.ecommerce_oaid"))
+        return self._ask_receiver_groups(adapter, candidates) is not None
+
+    def _group_receivers_of_plans(self, adapter, plans, buyers):
+        """Before a page's orders are made: which of its masked trades go to one
+        receiver, with each other or with open orders already here (those are
+        marked now), so that merging can put the goods straight into a parcel.
+
+        :param buyers: the page's buyers already known (res.partner)
+        :returns: ``{tid: group}`` of the page's trades the platform grouped (empty
+            when it did not answer)
+        """
+        masked = [plan for plan in plans if plan["address"]["oaid"]]
+        if not masked:
+            return {}
+        candidates = self._receiver_group_candidates(
+            buyers, [plan["address"]["oaid"] for plan in masked])
+        known = set(candidates.mapped("ecommerce_tid"))
+        page = [{"tid": plan["tid"], "oaid": plan["address"]["oaid"]}
+                for plan in masked if plan["tid"] not in known]
+        groups = self._ask_receiver_groups(adapter, candidates, page) or []
+        return {tid: ",".join(tids) for tids in groups for tid in tids}
+
+    def _receiver_group_candidates(self, buyers, oaids):
+        """Open orders of this shop, of these buyers or these masked receivers, whose
+        goods have not left."""
         candidates = self.env["sale.order"].search([
             ("ecommerce_shop_id", "=", self.id), ("state", "in", ("draft", "sent", "sale")),
-            "|", ("partner_id", "in", new.mapped("partner_id").ids),
-            ("partner_shipping_id.ecommerce_oaid", "in",
-             new.mapped("partner_shipping_id.ecommerce_oaid"))])
-        candidates = candidates.filtered(lambda o: o.ecommerce_receiver_masked and all(
+            "|", ("partner_id", "in", buyers.ids),
+            ("partner_shipping_id.ecommerce_oaid", "in", list(set(oaids)))])
+        return candidates.filtered(lambda o: o.ecommerce_receiver_masked and all(
             p.state not in ("done", "cancel") for p in o.picking_ids))
+
+    def _ask_receiver_groups(self, adapter, candidates, more=()):
+        """Ask the platform to group ``candidates`` (orders) and ``more`` trades
+        (``{tid, oaid}``); mark the candidates as it answers.
+
+        :returns: the groups (lists of tids), or None when the platform did not answer
+        """
+        entries = [{"tid": o.ecommerce_tid, "oaid": o.partner_shipping_id.ecommerce_oaid}
+                   for o in candidates] + list(more)
         try:
-            groups = adapter.merge_groups([
-                {"tid": o.ecommerce_tid, "oaid": o.partner_shipping_id.ecommerce_oaid}
-                for o in candidates])
+            groups = adapter.merge_groups(entries)
         except PLATFORM_ERRORS as err:
             _logger.warning("Shop %s: the platform did not group receivers: %s", self.id,
                             err.family)
-            return False
+            return None
         by_tid = {o.ecommerce_tid: o for o in candidates}
         grouped = self.env["sale.order"]
         for tids in groups:
@@ -120,7 +153,7 @@ class EcommerceShopPrivacy(models.Model):
             grouped |= members
         (candidates - grouped).filtered("ecommerce_receiver_group").write(
             {"ecommerce_receiver_group": False})
-        return True
+        return groups
 
     def _log_reveal(self, order, scene, code, revealed=False, reported=False):
         self.env["ecommerce.privacy.log"].sudo().create({

@@ -118,7 +118,13 @@ class SaleOrder(models.Model):
     def _ecommerce_merge_check(self, ask=True):
         """Refuse before touching anything; answer the delivery the parcel goes in.
         ``ask``: ask the platform now whether masked receivers are one."""
-        first = self[0]
+        self._ecommerce_check_one_parcel(ask)
+        for order in self:
+            order._ecommerce_check_mergeable()
+        return self[0]._ecommerce_open_deliveries()[0]
+
+    def _ecommerce_check_one_parcel(self, ask):
+        """Refuse orders that cannot share a parcel: shops, receivers, warehouses."""
         names = ", ".join(self.mapped("name"))
         if len(self.mapped("ecommerce_shop_id")) > 1:
             raise UserError(_("Only orders of one shop can be merged: %(orders)s")
@@ -129,9 +135,6 @@ class SaleOrder(models.Model):
         if len(self.mapped("warehouse_id")) > 1:
             raise UserError(_("The orders ship from different warehouses: %(orders)s")
                             % {"orders": names})
-        for order in self:
-            order._ecommerce_check_mergeable()
-        return first._ecommerce_open_deliveries()[0]
 
     def _ecommerce_check_mergeable(self):
         self.ensure_one()
@@ -177,30 +180,54 @@ class SaleOrder(models.Model):
         return target
 
     def _ecommerce_auto_merge(self):
-        """Shops that merge automatically: join an open, unpicked delivery of the
-        same receiver (a masked one as the platform answered at import). A parcel
-        that cannot take the order simply leaves it alone."""
+        """Shops that merge automatically: the parcel each of these orders joins as it
+        is confirmed, an open, unpicked delivery of the same receiver (a masked one
+        as the platform grouped it at import). Decided before the goods have a
+        delivery, so that they go straight in: no delivery is made to be emptied
+        and removed. An order no parcel can take gets its own delivery.
+
+        :returns: ``{order id: parcel id}``
+        """
+        parcels = {}
         for order in self.filtered(lambda o: o.ecommerce_shop_id.desk_auto_merge
-                                   and o.state == "sale" and not o.ecommerce_hold_codes):
-            domain = order._ecommerce_receiver_domain()
-            # Goods still here: not the receiver's orders shipped long ago.
-            candidates = domain and self.search(domain + [
-                ("ecommerce_shop_id", "=", order.ecommerce_shop_id.id), ("state", "=", "sale"),
-                ("warehouse_id", "=", order.warehouse_id.id), ("id", "!=", order.id),
-                ("ecommerce_hold_codes", "=", False),
-                ("order_line.move_ids.state", "in", UNRESERVED + ("assigned",))], order="id")
-            # Most orders have no other of their receiver: the cheap search goes first.
-            if not candidates or order._ecommerce_merged_pickings():
-                continue
-            for other in candidates:
-                pair = (other | order).sorted("id")
-                try:
-                    with self.env.cr.savepoint():
-                        pair._ecommerce_merge_into(pair._ecommerce_merge_check(ask=False))
+                                   and not o.ecommerce_hold_codes
+                                   and not o.order_line.mapped("move_ids")):
+            for other in order._ecommerce_merge_candidates():
+                parcel = order._ecommerce_parcel_to_join(other)
+                if parcel:
+                    parcels[order.id] = parcel.id
                     break
-                except UserError:
-                    continue
-        return True
+        return parcels
+
+    def _ecommerce_merge_candidates(self):
+        """The open orders that may go to this order's receiver, oldest first."""
+        domain = self._ecommerce_receiver_domain()
+        if not domain:
+            return self.browse()
+        # Goods still here: not the receiver's orders shipped long ago.
+        return self.search(domain + [
+            ("ecommerce_shop_id", "=", self.ecommerce_shop_id.id), ("state", "=", "sale"),
+            ("warehouse_id", "=", self.warehouse_id.id), ("id", "!=", self.id),
+            ("ecommerce_hold_codes", "=", False),
+            ("order_line.move_ids.state", "in", UNRESERVED + ("assigned",))], order="id")
+
+    def _ecommerce_parcel_to_join(self, other):
+        """The open delivery of ``other`` this order's goods can join, if any."""
+        try:
+            (other | self)._ecommerce_check_one_parcel(ask=False)
+            other._ecommerce_check_mergeable()
+        except UserError:
+            return self.env["stock.picking"]
+        return other._ecommerce_open_deliveries()[0]
+
+    def _ecommerce_note_merged(self, parcels):
+        """Say on each order whose goods went into a parcel, which one."""
+        for order in self.filtered(lambda o: o.id in parcels):
+            parcel = order.order_line.mapped("move_ids.picking_id").filtered(
+                lambda p: p.id == parcels[order.id])
+            if parcel:
+                order.message_post(body=_("Merged into delivery %(picking)s.")
+                                   % {"picking": parcel.name})
 
     @api.multi
     def action_cancel(self):
@@ -220,6 +247,11 @@ class SaleOrder(models.Model):
 
     @api.multi
     def _action_confirm(self):
-        result = super()._action_confirm()
-        self.filtered("ecommerce_shop_id")._ecommerce_auto_merge()
+        parcels = self.filtered("ecommerce_shop_id")._ecommerce_auto_merge()
+        if not parcels:
+            return super()._action_confirm()
+        # stock.move._assign_picking puts the goods into these parcels.
+        merging = self.with_context(ecommerce_merge_parcels=tuple(sorted(parcels.items())))
+        result = super(SaleOrder, merging)._action_confirm()
+        self._ecommerce_note_merged(parcels)
         return result

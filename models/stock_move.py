@@ -23,3 +23,30 @@ class StockMove(models.Model):
             return True
         return super(StockMove, self.filtered(
             lambda move: not move.picking_id.ecommerce_hold_reason))._action_assign()
+
+    def _assign_picking(self):
+        """Goods of an order merging on confirmation (合单) go into the parcel it
+        joins (``ecommerce_merge_parcels``: pairs of order id and delivery id),
+        where that delivery can take them; the rest as Odoo assigns them."""
+        parcels = dict(self.env.context.get("ecommerce_merge_parcels") or ())
+        placed = self.browse()
+        pickings = self.env["stock.picking"]
+        for move in self.filtered(lambda m: m.sale_line_id.order_id.id in parcels):
+            parcel = pickings.browse(parcels[move.sale_line_id.order_id.id])
+            if move._ecommerce_fits(parcel):
+                placed |= move
+        # One write per parcel; the parcel keeps its receiver and origin, which Odoo
+        # wipes when it puts a move of another partner in a delivery.
+        for parcel_id in set(parcels.values()):
+            placed.filtered(lambda m, p=parcel_id: parcels[m.sale_line_id.order_id.id] == p)\
+                .write({"picking_id": parcel_id})
+        rest = self - placed
+        return super(StockMove, rest)._assign_picking() if rest else True
+
+    def _ecommerce_fits(self, picking):
+        """Whether this move can go in that open, unprinted delivery."""
+        self.ensure_one()
+        return (picking.state not in ("draft", "done", "cancel") and not picking.printed
+                and picking.picking_type_id == self.picking_type_id
+                and picking.location_id == self.location_id
+                and picking.location_dest_id == self.location_dest_id)

@@ -250,13 +250,15 @@ class EcommerceOrderImporter(models.AbstractModel):
         # with it a tax or a pricelist that later trades use.
         self.cache["taxes"] = self._tax_twins(products)
         self.cache["pricelist"] = self.shop._cny_pricelist()
-        first = len(self.summary["created"])
+        # Asked before the orders are confirmed: merging (合单) puts a masked
+        # receiver's goods straight into the parcel the platform's answer allows.
+        buyers = self.env["res.partner"].browse([
+            partner.id for key, partner in self.cache.items()
+            if isinstance(key, tuple) and key[0] == "buyer"])
+        self.cache["receiver_groups"] = self.shop._group_receivers_of_plans(
+            self.adapter, plans, buyers)
         for plan in plans:
             self._import_plan(plan, products)
-        created = self.env["sale.order"].browse(self.summary["created"][first:])
-        self.shop._record_receiver_groups(self.adapter, created.ids)
-        # A masked receiver's orders merge once the platform said which go together.
-        created.filtered("ecommerce_receiver_masked")._ecommerce_auto_merge()
 
     def _importable(self, plan):
         if not plan["lines"]:
@@ -373,6 +375,8 @@ class EcommerceOrderImporter(models.AbstractModel):
             "ecommerce_buyer_message": plan["buyer_message"] or False,
             "ecommerce_seller_memo": plan["seller_memo"] or False,
             "ecommerce_address_key": plan["address"]["key"],
+            "ecommerce_receiver_group": self.cache.get("receiver_groups", {}).get(plan["tid"])
+            or False,
             "ecommerce_review_needed": bool(reason),
             "ecommerce_review_reason": reason or False,
             "ecommerce_hold_codes": ",".join(platform_holds(plan)) or False,

@@ -179,6 +179,33 @@ class TestMerge(EcommerceRpcCase):
         ids = self.load(tf.trade("2431", address=tf.ADDRESS), tf.trade("2432", address=tf.ADDRESS))
         self.assertEqual(self.deliveries(ids["2432"]), parcel)
 
+    def test_auto_merge_puts_a_plain_receivers_goods_straight_into_the_parcel(self):
+        # A shop that shows receivers in clear (the own shop; Taobao before oaid):
+        # the order joins the parcel as it is confirmed, reserved, with no delivery
+        # of its own made and removed.
+        self.sandbox.privacy(masked=False, decrypt_quota=1000)
+        self.rpc("admin", "ecommerce.shop", "write", [self.shop_id], {"desk_auto_merge": True})
+        ids = self.load(tf.trade("2471", address=tf.ADDRESS),
+                        tf.trade("2472", address=tf.ADDRESS, lines=[tf.line(num=3)]),
+                        tf.trade("2473", address=dict(tf.ADDRESS, receiver_name="李四")))
+        [parcel] = self.deliveries(ids["2471"])
+        self.assertEqual(self.deliveries(ids["2472"]), [parcel])
+        self.assertNotEqual(self.deliveries(ids["2473"]), [parcel])
+        names = {o["id"]: o["name"] for o in self.rpc(
+            "admin", "sale.order", "read", list(ids.values()), ["name"])}
+        self.assertEqual(self.goods(parcel), {names[ids["2471"]]: 1, names[ids["2472"]]: 3})
+        [picking] = self.rpc("admin", "stock.picking", "read", [parcel],
+                             ["state", "partner_id", "origin"])
+        self.assertEqual(picking["state"], "assigned")
+        self.assertEqual(picking["origin"], names[ids["2471"]])
+        self.assertTrue(picking["partner_id"])
+        outgoing = self.rpc("admin", "stock.picking", "search_count", [
+            ("picking_type_code", "=", "outgoing")])
+        self.assertEqual(outgoing, 2)  # the parcel, and 2473's own delivery
+        messages = self.rpc("admin", "mail.message", "search_read", [
+            ("model", "=", "sale.order"), ("res_id", "=", ids["2472"])], ["body"])
+        self.assertTrue(any("Merged into delivery" in m["body"] for m in messages), messages)
+
     def oaids(self, *order_ids):
         orders = self.rpc("admin", "sale.order", "read", list(order_ids), ["partner_shipping_id"])
         return [self.rpc("admin", "res.partner", "read", [o["partner_shipping_id"][0]],
