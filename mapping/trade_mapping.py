@@ -325,7 +325,13 @@ def plan_trade(trade, refund_fees=None):
     if not orders:
         raise TradeMappingError("the trade has no orders")
     lines = [_goods_line(o, i, status, refund_fees) for i, o in enumerate(orders)]
-    lines += _promotion_gifts(trade)
+    gifts = _promotion_gifts(trade)
+    # A promotion's gift leaves with the goods: once none is left to ship, it has gone.
+    states = {line["state"] for line in lines}
+    if "shipped" in states and "to_ship" not in states:
+        for gift in gifts:
+            gift["state"] = "shipped"
+    lines += gifts
     payment = to_money(trade.get("payment"), "payment")
     postage = to_money(trade.get("post_fee") or "0.00", "post_fee")
     # A refunded or closed sub-order is neither shipped nor paid for in the end.

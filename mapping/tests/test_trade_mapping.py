@@ -70,6 +70,19 @@ def test_gift_sub_order_and_promotion_gift_are_zero_price_lines():
     assert plan_total(plan) == Decimal("99.00")
 
 
+def test_a_promotion_gift_has_left_with_the_goods_once_none_is_left_to_ship():
+    gift = {"promotion_detail": [{"id": "2001", "promotion_name": "满就送",
+                                  "gift_item_id": "520000000010", "gift_item_num": "1"}]}
+    shipped = order("1", consign_time="2024-05-01 12:00:00")
+    plan = plan_trade(trade(payment="99.00", post_fee="0.00", orders=[shipped],
+                            promotion_details=gift))
+    assert [(line["kind"], line["state"]) for line in plan["lines"]] == [
+        ("goods", "shipped"), ("gift", "shipped")]
+    plan = plan_trade(trade(payment="198.00", post_fee="0.00",
+                            orders=[shipped, order("2")], promotion_details=gift))
+    assert [line["state"] for line in plan["lines"]] == ["shipped", "to_ship", "to_ship"]
+
+
 def test_messages_and_memos_hold_the_order():
     assert not needs_review(plan_trade(trade()))
     assert needs_review(plan_trade(trade(buyer_message="请周末送货")))
