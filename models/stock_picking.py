@@ -162,12 +162,18 @@ class StockPicking(models.Model):
         backorder, or with ``own`` a delivery of their order: a merge undone), unless
         they are all it still carries; returns their delivery.
 
-        Extra goods of no sub-order (a platform gift) stay with the last sub-orders: a
-        delivery of a gift alone has nothing to tell the platform. In a merged parcel
-        the goods of another order go to a delivery of that order."""
+        Extra goods of no sub-order (a gift) go with the last sub-orders of their
+        order: a delivery of a gift alone has nothing to tell the platform. In a merged
+        parcel the goods of the other orders stay, a gift alone included: they are
+        those orders' parcel, and never held with these."""
         self.ensure_one()
         others = self.move_lines.filtered(lambda m: m.state not in ("done", "cancel")) - moves
-        if not others.filtered("sale_line_id.ecommerce_oid"):
+        orders = moves.mapped("sale_line_id.order_id")
+        gifts = others.filtered(lambda m: m.sale_line_id.order_id in orders)
+        if not gifts.filtered("sale_line_id.ecommerce_oid"):
+            moves, others = moves | gifts, others - gifts
+        # Moves added by hand (no sale line) stay with the delivery they were put in.
+        if not others.filtered("sale_line_id"):
             return self
         group = moves.mapped("group_id")[:1] or self.group_id
         vals = {"move_lines": [], "move_line_ids": [], "group_id": group.id,

@@ -5,6 +5,8 @@
 platform's merge answer says) leave in one parcel, both trades are shipped on the
 sandbox with its waybill, a refund takes only its trade's goods out, and a split
 gives each its delivery."""
+import time
+
 from . import trade_factory as tf
 from .common import EcommerceRpcCase
 from .test_jd_shop import utc
@@ -112,6 +114,32 @@ class TestMerge(EcommerceRpcCase):
         self.assertEqual(summary["sent"], ["2401"], summary)
         self.assertEqual(self.sandbox.trade("2401")["status"], "WAIT_BUYER_CONFIRM_GOODS")
         self.assertEqual(self.sandbox.trade("2402")["status"], "WAIT_SELLER_SEND_GOODS")
+
+    def test_a_gift_leaves_the_parcel_with_its_orders_last_goods(self):
+        # Every order gets a gift (no sub-order of its own).
+        sample = self.rpc("admin", "product.product", "create", {
+            "name": "Sample", "type": "product", "default_code": "GIFT-01"})
+        wizard = self.rpc("admin", "stock.change.product.qty", "create", {
+            "product_id": sample, "new_quantity": 50})
+        self.rpc("admin", "stock.change.product.qty", "change_product_qty", [wizard])
+        self.rpc("admin", "ecommerce.gift.rule", "create", {
+            "name": "A sample for everyone",
+            "tier_ids": [(0, 0, {"amount_min": 0, "product_id": sample, "quantity": 1})]})
+        ids, names, parcel = self.merged_pair()
+        first, second = names[ids["2401"]], names[ids["2402"]]
+        self.assertEqual(self.goods(parcel), {first: 2, second: 3})
+        # The first trade is shipped in Qianniu: its goods left, and its gift with them.
+        self.sandbox.ship("2401", out_sid=WAYBILL, sub_tid="2401")
+        time.sleep(1)  # shipping bumps the trade twice: a second ahead
+        self.rpc("admin", "ecommerce.shop", "sync_orders", [self.shop_id])
+        self.assertEqual(self.goods(parcel), {second: 3})
+        # A refund on the other trade holds the parcel, now its goods and gift alone.
+        self.sandbox.refund("2402", oid="2402", status="WAIT_SELLER_AGREE")
+        self.rpc("admin", "ecommerce.shop", "sync_refunds", [self.shop_id])
+        self.assertEqual(self.deliveries(ids["2402"]), [parcel])
+        self.assertEqual(self.goods(parcel), {second: 3})
+        self.assertTrue(self.rpc("admin", "stock.picking", "read", [parcel],
+                                 ["ecommerce_held"])[0]["ecommerce_held"])
 
     def test_hold_on_one_trade_takes_only_its_goods_out(self):
         ids, names, parcel = self.merged_pair()
