@@ -227,9 +227,9 @@ class TestMerge(EcommerceRpcCase):
         self.assertEqual(picking["state"], "assigned")
         self.assertEqual(picking["origin"], names[ids["2471"]])
         self.assertTrue(picking["partner_id"])
-        outgoing = self.rpc("admin", "stock.picking", "search_count", [
-            ("picking_type_code", "=", "outgoing")])
-        self.assertEqual(outgoing, 2)  # the parcel, and 2473's own delivery
+        deliveries = self.rpc("admin", "stock.picking", "search_count", [
+            ("sale_id", "in", list(ids.values()))])
+        self.assertEqual(deliveries, 2)  # the parcel, and 2473's own delivery
         messages = self.rpc("admin", "mail.message", "search_read", [
             ("model", "=", "sale.order"), ("res_id", "=", ids["2472"])], ["body"])
         self.assertTrue(any("Merged into delivery" in m["body"] for m in messages), messages)
