@@ -190,16 +190,15 @@ class EcommerceShop(models.Model):
         company_id = vals.get("company_id")
         if not company_id:
             return vals
-        found = {
-            "warehouse_id": self.env["stock.warehouse"].search(
-                [("company_id", "=", company_id)], limit=1),
-            "journal_id": self.env["account.journal"].search(
-                [("type", "=", "sale"), ("company_id", "=", company_id)], limit=1)}
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", company_id)],
+                                                       limit=1)
+        journal = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", company_id)], limit=1)
         # No warehouse there: the user's default stays, and the company check names
         # it. No sales journal there: none (the sales journal is optional).
-        defaults = {"journal_id": found["journal_id"].id or False}
-        if found["warehouse_id"]:
-            defaults["warehouse_id"] = found["warehouse_id"].id
+        defaults = {"journal_id": journal.id or False}
+        if warehouse:
+            defaults["warehouse_id"] = warehouse.id
         return dict(defaults, **vals)
 
     @api.multi

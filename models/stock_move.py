@@ -29,17 +29,17 @@ class StockMove(models.Model):
         joins (``ecommerce_merge_parcels``: pairs of order id and delivery id),
         where that delivery can take them; the rest as Odoo assigns them."""
         parcels = dict(self.env.context.get("ecommerce_merge_parcels") or ())
-        placed = self.browse()
-        pickings = self.env["stock.picking"]
+        joining = {}
         for move in self.filtered(lambda m: m.sale_line_id.order_id.id in parcels):
-            parcel = pickings.browse(parcels[move.sale_line_id.order_id.id])
+            parcel = self.env["stock.picking"].browse(parcels[move.sale_line_id.order_id.id])
             if move._ecommerce_fits(parcel):
-                placed |= move
+                joining[parcel] = joining.get(parcel, self.browse()) | move
+        placed = self.browse()
         # One write per parcel; the parcel keeps its receiver and origin, which Odoo
         # wipes when it puts a move of another partner in a delivery.
-        for parcel_id in set(parcels.values()):
-            placed.filtered(lambda m, p=parcel_id: parcels[m.sale_line_id.order_id.id] == p)\
-                .write({"picking_id": parcel_id})
+        for parcel, moves in joining.items():
+            moves.write({"picking_id": parcel.id})
+            placed |= moves
         rest = self - placed
         return super(StockMove, rest)._assign_picking() if rest else True
 

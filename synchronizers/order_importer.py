@@ -245,7 +245,8 @@ class EcommerceOrderImporter(models.AbstractModel):
             return
         self._warm_precisions()
         products = self._resolve_products(plans)
-        self.cache.update(self._partner_cache(plans))
+        partners = self._partner_cache(plans)
+        self.cache.update(partners)
         # Outside the per-trade savepoints: a trade that fails must not take
         # with it a tax or a pricelist that later trades use.
         self.cache["taxes"] = self._tax_twins(products)
@@ -253,8 +254,7 @@ class EcommerceOrderImporter(models.AbstractModel):
         # Asked before the orders are confirmed: merging (合单) puts a masked
         # receiver's goods straight into the parcel the platform's answer allows.
         buyers = self.env["res.partner"].browse([
-            partner.id for key, partner in self.cache.items()
-            if isinstance(key, tuple) and key[0] == "buyer"])
+            partner.id for key, partner in partners.items() if key[0] == "buyer"])
         self.cache["receiver_groups"] = self.shop._group_receivers_of_plans(
             self.adapter, plans, buyers)
         for plan in plans:
