@@ -56,12 +56,13 @@ serve() {  # serve ADDONS_PATH LOG: Odoo on a free port, no crons; sets ODOO_PID
         --http-port="$port" --max-cron-threads=0 --log-level=info --logfile="$2" &
     ODOO_PID=$!
     export ODOO_URL="http://127.0.0.1:$port"
-    for _ in $(seq 600); do
+    # A first page of a new database builds its assets: slow on a busy machine.
+    for _ in $(seq 1800); do
         curl -fs -o /dev/null "$ODOO_URL/web/login" && return 0
         kill -0 "$ODOO_PID" 2>/dev/null || { tail -30 "$2"; return 1; }
         sleep 0.1
     done
-    echo "Odoo did not answer in 60 s" >&2
+    echo "Odoo did not answer in 180 s" >&2
     return 1
 }
 stop() { kill "$ODOO_PID" && wait "$ODOO_PID" 2>/dev/null; ODOO_PID=""; }
