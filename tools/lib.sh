@@ -13,6 +13,37 @@ free_port() {
     "$PY37" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"
 }
 
+# serve_odoo PORT LOG ODOO_ARGS...: an Odoo HTTP server on PORT, its log in LOG (stdout and
+# stderr in LOG.out); sets ODOO_PID and ODOO_URL and returns once its login page answers.
+# A first page of a new database builds its assets, which takes minutes on a loaded
+# machine: it waits up to ODOO_WAIT seconds (300). Status 3: PORT was taken meanwhile (the
+# caller may pick another). Any other failure prints why: the last answer, who listens on
+# the port, the end of the log.
+serve_odoo() {
+    local port="$1" log="$2"; shift 2
+    local wait="${ODOO_WAIT:-300}" start=$SECONDS answer=""
+    "$ROOT/tools/odoo.sh" "$@" --http-port="$port" --logfile="$log" >"$log.out" 2>&1 &
+    ODOO_PID=$!
+    ODOO_URL="http://127.0.0.1:$port"
+    while [ $((SECONDS - start)) -lt "$wait" ]; do
+        answer="$(curl -s -m 120 -o /dev/null -w '%{http_code}' "$ODOO_URL/web/login" 2>&1)"
+        [ "$answer" = 200 ] && return 0
+        if grep -qs "Address already in use" "$log" "$log.out"; then
+            kill "$ODOO_PID" 2>/dev/null; wait "$ODOO_PID" 2>/dev/null
+            echo "serve_odoo: port $port was taken meanwhile" >&2
+            return 3
+        fi
+        kill -0 "$ODOO_PID" 2>/dev/null || { echo "serve_odoo: Odoo exited" >&2; break; }
+        sleep 0.5
+    done
+    {
+        echo "serve_odoo: $ODOO_URL/web/login did not answer 200 in $((SECONDS - start)) s (last answer: ${answer:-none})"
+        ss -ltnp "sport = :$port" 2>/dev/null | tail -n +2
+        tail -n 8 "$log.out" "$log" 2>/dev/null
+    } >&2
+    return 1
+}
+
 # start_sandbox DATA_FILE RUN_DIR [extra sandbox options...]; sets SANDBOX_PID and SANDBOX_URL
 start_sandbox() {
     local data="$1" dir="$2"; shift 2

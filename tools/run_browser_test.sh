@@ -94,17 +94,18 @@ start_jd_sandbox || fail "JD sandbox did not start"
 start_health_sandbox || fail "the health step's sandbox did not start"
 # queue_job server-wide: its runner (root channel, one job at a time) runs the jobs the
 # shop health screen's Retry button enqueues.
-"$ROOT/tools/odoo.sh" -d "$DB" --db-filter="^$DB\$" --http-port="$HTTP_PORT" --workers 0 \
-    --load=web,queue_job --no-database-list --max-cron-threads=0 --log-level=info \
-    --logfile="$DIR/odoo.log" >"$DIR/odoo.out" 2>&1 &
-ODOO_PID=$!
-disown "$ODOO_PID"  # no "Killed" job report when stop() has to use SIGKILL
-for _ in $(seq 240); do  # up to 2 minutes: a loaded CI machine starts Odoo slowly
-    curl -fs -o /dev/null "$ODOO_URL/web/login" && break
-    kill -0 "$ODOO_PID" 2>/dev/null || { tail -30 "$DIR/odoo.out" "$DIR/odoo.log"; fail "Odoo died"; }
-    sleep 0.5
+for _ in 1 2 3; do
+    serve_odoo "$HTTP_PORT" "$DIR/odoo.log" -d "$DB" --db-filter="^$DB\$" --workers 0 \
+        --load=web,queue_job --no-database-list --max-cron-threads=0 --log-level=info
+    status=$?
+    disown "$ODOO_PID" 2>/dev/null  # no "Killed" job report when stop() has to use SIGKILL
+    [ $status = 3 ] || break
+    HTTP_PORT="$(free_port)"  # taken meanwhile: another port, and the links follow it
+    psql -d "$DB" -qc "UPDATE ir_config_parameter SET value = 'http://127.0.0.1:$HTTP_PORT'
+                       WHERE key = 'web.base.url'"
 done
-curl -fs -o /dev/null "$ODOO_URL/web/login" || fail "Odoo does not answer on $ODOO_URL"
+[ $status = 0 ] || fail "Odoo does not answer on $ODOO_URL"
+export ODOO_URL
 echo "[browser] Odoo on $ODOO_URL, TOP sandbox on $SANDBOX_URL, JD sandbox on $JD_SANDBOX_URL (${SECONDS}s)"
 
 # (3) the walk-through

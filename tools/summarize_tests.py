@@ -32,7 +32,7 @@ import odoo_test_count  # noqa: E402  (a sibling script, not a package)
 
 LOG_LINE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) (\S+) (\S+): (.*)$")
 SHOWN_FAILURES = 20
-WHY_LINES = 12
+WHY_LINES = 25
 
 
 class Tally(object):

@@ -50,20 +50,15 @@ export SANDBOX_URL SANDBOX_APP_KEY SANDBOX_APP_SECRET SANDBOX_SESSION ODOO_DB="$
     UPGRADE_STATE="$OUT/state.json"
 
 serve() {  # serve ADDONS_PATH LOG: Odoo on a free port, no crons; sets ODOO_PID, ODOO_URL
-    local port
-    port="$(free_port)"
-    "$ROOT/tools/odoo.sh" -d "$DB" --addons-path="$1" --db-filter="^$DB\$" \
-        --http-port="$port" --max-cron-threads=0 --log-level=info --logfile="$2" &
-    ODOO_PID=$!
-    export ODOO_URL="http://127.0.0.1:$port"
-    # A first page of a new database builds its assets: slow on a busy machine.
-    for _ in $(seq 1800); do
-        curl -fs -o /dev/null "$ODOO_URL/web/login" && return 0
-        kill -0 "$ODOO_PID" 2>/dev/null || { tail -30 "$2"; return 1; }
-        sleep 0.1
+    local status
+    for _ in 1 2 3; do
+        serve_odoo "$(free_port)" "$2" -d "$DB" --addons-path="$1" --db-filter="^$DB\$" \
+            --max-cron-threads=0 --log-level=info
+        status=$?
+        [ $status = 3 ] || break  # 3: the port was taken meanwhile, another one
     done
-    echo "Odoo did not answer in 180 s" >&2
-    return 1
+    export ODOO_URL
+    return $status
 }
 stop() { kill "$ODOO_PID" && wait "$ODOO_PID" 2>/dev/null; ODOO_PID=""; }
 
