@@ -234,6 +234,25 @@ class TestMerge(EcommerceRpcCase):
             ("model", "=", "sale.order"), ("res_id", "=", ids["2472"])], ["body"])
         self.assertTrue(any("Merged into delivery" in m["body"] for m in messages), messages)
 
+    def test_orders_of_one_receiver_released_together_share_a_parcel(self):
+        # Two orders of one receiver wait on the desk (buyer messages); the reviewer
+        # confirms both in one action: one parcel, not a delivery each.
+        self.sandbox.privacy(masked=False, decrypt_quota=1000)
+        self.rpc("admin", "ecommerce.shop", "write", [self.shop_id], {"desk_auto_merge": True})
+        ids = self.load(
+            tf.trade("2481", address=tf.ADDRESS, buyer_message="请用顺丰"),
+            tf.trade("2482", address=tf.ADDRESS, buyer_message="尽快发货",
+                     lines=[tf.line(num=2)]))
+        orders = self.rpc("admin", "sale.order", "read", [ids["2481"], ids["2482"]],
+                          ["state", "name"])
+        self.assertEqual([o["state"] for o in orders], ["draft", "draft"])
+        answer = self.rpc("admin", "sale.order", "ecommerce_desk_confirm",
+                          [ids["2482"], ids["2481"]])
+        self.assertEqual(sorted(answer["confirmed"]), sorted(ids.values()))
+        [parcel] = self.deliveries(ids["2481"])
+        self.assertEqual(self.deliveries(ids["2482"]), [parcel])
+        self.assertEqual(self.goods(parcel), {orders[0]["name"]: 1, orders[1]["name"]: 2})
+
     def oaids(self, *order_ids):
         orders = self.rpc("admin", "sale.order", "read", list(order_ids), ["partner_shipping_id"])
         return [self.rpc("admin", "res.partner", "read", [o["partner_shipping_id"][0]],
