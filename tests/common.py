@@ -212,12 +212,12 @@ class EcommerceRpcCase(common.HttpCase):
         return self.xmlrpc_object.execute_kw(self.db, uid, login, model, method,
                                              list(args), kwargs)
 
-    def platform_carrier(self, shop_id, code, name):
-        """A delivery carrier mapped to the Taobao logistics company ``code``, its
-        companies fetched from the platform first."""
+    def platform_carrier(self, shop_id, code, name, platform="taobao"):
+        """A delivery carrier mapped to the platform's logistics company ``code``,
+        its companies fetched from the platform first."""
         self.rpc("admin", "ecommerce.shop", "action_fetch_logistics_companies", [shop_id])
         companies = self.rpc("admin", "ecommerce.logistics.company", "search",
-                             [("code", "=", code), ("platform", "=", "taobao")])
+                             [("code", "=", code), ("platform", "=", platform)])
         fee = self.rpc("admin", "product.product", "create",
                        {"name": "Postage", "type": "service"})
         return self.rpc("admin", "delivery.carrier", "create", {

@@ -4,12 +4,15 @@
 """Merging (合单) over real XML-RPC: two Taobao trades of one receiver (as the
 platform's merge answer says) leave in one parcel, both trades are shipped on the
 sandbox with its waybill, a refund takes only its trade's goods out, and a split
-gives each its delivery."""
+gives each its delivery. JD orders merge by their oaid, own-shop orders by their
+address."""
 import time
 
 from . import trade_factory as tf
 from .common import EcommerceRpcCase
-from .test_jd_shop import utc
+from .jd_common import JdSandbox, jd_shop_vals
+from .test_jd_shop import JD_CATEGORIES, jd_order, jd_wares, utc
+from .test_own_shop_rpc import ORDER, own_order
 
 WAYBILL = "SF1234567890"
 OPEN = [("state", "not in", ("done", "cancel"))]
@@ -315,3 +318,90 @@ class TestMerge(EcommerceRpcCase):
         self.rpc("admin", "sale.order", "ecommerce_desk_cancel", [ids["2402"]], "买家不要了")
         self.assertEqual(self.deliveries(ids["2401"]), [parcel])
         self.assertEqual(self.goods(parcel), {names[ids["2401"]]: 1})
+
+
+class ParcelCase(EcommerceRpcCase):
+
+    def stock(self, product_id, qty):
+        wizard = self.rpc("admin", "stock.change.product.qty", "create", {
+            "product_id": product_id, "new_quantity": qty})
+        self.rpc("admin", "stock.change.product.qty", "change_product_qty", [wizard])
+
+    def parcels(self, order_ids):
+        """{order id: its open deliveries}."""
+        orders = self.rpc("admin", "sale.order", "read", order_ids, ["ecommerce_delivery_ids"])
+        return {o["id"]: self.rpc("admin", "stock.picking", "search", [
+            ("id", "in", o["ecommerce_delivery_ids"])] + OPEN) for o in orders}
+
+
+class TestJdMerge(ParcelCase):
+    """JD masks receivers and names none as one: orders of one oaid are one receiver."""
+
+    def test_jd_orders_of_one_oaid_ship_in_one_parcel(self):
+        jd = JdSandbox()
+        other = {"fullname": "李四", "telephone": "", "mobile": "13900000000",
+                 "fullAddress": "北京 北京市 朝阳区 建国路1号", "province": "北京",
+                 "city": "北京市", "county": "朝阳区", "town": ""}
+        jd.reset(wares=jd_wares(), category_attrs=JD_CATEGORIES, orders=[
+            jd_order(2501), jd_order(2502), jd_order(2503, consigneeInfo=other)])
+        jd.privacy(masked=True, decrypt_quota=1000)
+        self.addCleanup(jd.privacy, masked=False, decrypt_quota=None)
+        shop_id = self.rpc("admin", "ecommerce.shop", "create",
+                           jd_shop_vals(code="JDM", desk_auto_merge=True))
+        self.rpc("admin", "ecommerce.shop", "import_platform_items", [shop_id])
+        for mapping in self.rpc("admin", "ecommerce.sku.mapping", "search_read", [
+                ("shop_id", "=", shop_id)], ["product_id"]):
+            self.stock(mapping["product_id"][0], 20)
+        result = self.rpc("admin", "ecommerce.shop", "import_orders", [shop_id],
+                          utc(120), utc(0))
+        self.assertFalse(result["failed"], result)
+        ids = {o["ecommerce_tid"]: o["id"] for o in self.rpc(
+            "admin", "sale.order", "search_read", [("ecommerce_shop_id", "=", shop_id)],
+            ["ecommerce_tid"])}
+        parcels = self.parcels([ids["2501"], ids["2502"], ids["2503"]])
+        [parcel] = parcels[ids["2501"]]
+        self.assertEqual(parcels[ids["2502"]], [parcel])
+        self.assertNotIn(parcel, parcels[ids["2503"]])
+        moves = self.rpc("admin", "stock.move", "search_read", [("picking_id", "=", parcel)],
+                         ["product_uom_qty"])
+        self.assertEqual(sum(m["product_uom_qty"] for m in moves), 6)  # 2 T-shirts + a mug, twice
+
+        carrier = self.platform_carrier(shop_id, "467", "SF Express", platform="jd")
+        self.rpc("admin", "stock.picking", "write", [parcel], {
+            "carrier_id": carrier, "carrier_tracking_ref": WAYBILL})
+        for move in moves:
+            self.rpc("admin", "stock.move", "write", [move["id"]],
+                     {"quantity_done": move["product_uom_qty"]})
+        self.rpc("admin", "stock.picking", "action_done", [parcel])
+        self.rpc("admin", "ecommerce.shop", "send_shipments", [shop_id], picking_ids=[parcel])
+        for order_id in ("2501", "2502"):
+            shipped = jd.order(order_id)
+            self.assertEqual((shipped["orderState"], shipped["logisticsId"], shipped["waybill"]),
+                             ("WAIT_GOODS_RECEIVE_CONFIRM", "467", WAYBILL))
+        self.assertEqual(jd.order("2503")["orderState"], "WAIT_SELLER_STOCK_OUT")
+
+
+class TestOwnShopMerge(ParcelCase):
+    """The own shop shows its receivers: orders to one name and address are one."""
+
+    def test_own_shop_orders_to_one_address_share_a_parcel(self):
+        shop_id = self.rpc("admin", "ecommerce.shop", "create", {
+            "name": "Mini-program", "code": "WXM", "platform": "own",
+            "desk_auto_merge": True})
+        product = self.rpc("admin", "product.product", "create", {
+            "name": "Widget WA", "type": "product", "default_code": "WA-01-S",
+            "list_price": 90.0, "taxes_id": [(6, 0, [])]})
+        self.rpc("admin", "ecommerce.sku.mapping", "create", {
+            "shop_id": shop_id, "num_iid": "WA-01-S", "product_id": product})
+        self.stock(product, 20)
+        key = self.rpc("admin", "ecommerce.shop", "generate_own_key", [shop_id])["key"]
+        elsewhere = dict(ORDER["address"], street="文一路 9 号")
+        answer = self.rpc("admin", "ecommerce.shop", "receive_orders", [shop_id], [
+            own_order("M1"), own_order("M2"), own_order("M3", address=elsewhere)], key=key)
+        ids = [r["sale_order_id"] for r in answer["results"]]
+        parcels = self.parcels(ids)
+        [parcel] = parcels[ids[0]]
+        self.assertEqual(parcels[ids[1]], [parcel])
+        self.assertNotIn(parcel, parcels[ids[2]])
+        [picking] = self.rpc("admin", "stock.picking", "read", [parcel], ["state", "move_lines"])
+        self.assertEqual((picking["state"], len(picking["move_lines"])), ("assigned", 2))
