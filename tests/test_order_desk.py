@@ -35,6 +35,25 @@ class DeskCase(EcommerceRpcCase):
     def orders(self, ids):
         return {o["id"]: o for o in self.rpc("admin", "sale.order", "read", ids, ORDER_FIELDS)}
 
+    def own_shop(self, stock=20, **vals):
+        """An own shop selling Widget WA (WA-01-S): ``(shop id, push)``; ``push(*orders)``
+        sends orders in with the shop's key and answers the order ids."""
+        shop_id = self.rpc("admin", "ecommerce.shop", "create", dict(
+            {"name": "Mini-program", "code": "WX", "platform": "own"}, **vals))
+        product = self.rpc("admin", "product.product", "create", {
+            "name": "Widget WA", "type": "product", "default_code": "WA-01-S",
+            "list_price": 90.0, "taxes_id": [(6, 0, [])]})
+        self.rpc("admin", "ecommerce.sku.mapping", "create", {
+            "shop_id": shop_id, "num_iid": "WA-01-S", "product_id": product})
+        self.stock(product, stock)
+        key = self.rpc("admin", "ecommerce.shop", "generate_own_key", [shop_id])["key"]
+
+        def push(*orders):
+            answer = self.rpc("admin", "ecommerce.shop", "receive_orders", [shop_id],
+                              list(orders), key=key)
+            return [result["sale_order_id"] for result in answer["results"]]
+        return shop_id, push
+
     def desk(self):
         """What the Order desk menu lists: ids by the group it shows them under."""
         groups = self.rpc("admin", "sale.order", "read_group", [
@@ -199,22 +218,13 @@ class TestJdDesk(DeskCase):
 class TestOwnShopDesk(DeskCase):
 
     def test_blocked_buyer_waits_unless_audit_free_buyer_on_optional_rules(self):
-        shop_id = self.rpc("admin", "ecommerce.shop", "create", {
-            "name": "Mini-program", "code": "WX", "platform": "own"})
-        product = self.rpc("admin", "product.product", "create", {
-            "name": "Widget WA", "type": "product", "default_code": "WA-01-S",
-            "list_price": 90.0, "taxes_id": [(6, 0, [])]})
-        self.rpc("admin", "ecommerce.sku.mapping", "create", {
-            "shop_id": shop_id, "num_iid": "WA-01-S", "product_id": product})
-        self.stock(product, 20)
-        key = self.rpc("admin", "ecommerce.shop", "generate_own_key", [shop_id])["key"]
+        _shop_id, push_orders = self.own_shop()
         self.rule("buyer", ecommerce_buyers="小王", ecommerce_mandatory=False)
         self.rule("amount", ecommerce_amount=100)
 
         def push(order):
-            [result] = self.rpc("admin", "ecommerce.shop", "receive_orders", [shop_id],
-                                [order], key=key)["results"]
-            return self.orders([result["sale_order_id"]])[result["sale_order_id"]]
+            [order_id] = push_orders(order)
+            return self.orders([order_id])[order_id]
 
         first = push(own_order("D1"))
         self.assertEqual(first["state"], "draft")

@@ -77,15 +77,6 @@ class TestCarrierRules(DeskCase):
         [jd_order_id] = self.rpc("admin", "ecommerce.shop", "import_orders", [jd_shop],
                                  utc(120), utc(0))["created"]
         self.assertEqual(self.carrier_of(jd_order_id), "EMS")  # 深圳市 is on the list
-        own = self.rpc("admin", "ecommerce.shop", "create", {
-            "name": "Mini-program", "code": "WX", "platform": "own",
-            "default_carrier_id": self.carriers["YTO"]})
-        product = self.rpc("admin", "product.product", "create", {
-            "name": "Widget WA", "type": "product", "default_code": "WA-01-S",
-            "list_price": 90.0, "taxes_id": [(6, 0, [])]})
-        self.rpc("admin", "ecommerce.sku.mapping", "create", {
-            "shop_id": own, "num_iid": "WA-01-S", "product_id": product})
-        key = self.rpc("admin", "ecommerce.shop", "generate_own_key", [own])["key"]
-        [result] = self.rpc("admin", "ecommerce.shop", "receive_orders", [own],
-                            [own_order("C1")], key=key)["results"]
-        self.assertEqual(self.carrier_of(result["sale_order_id"]), "YTO")
+        _own, push = self.own_shop(default_carrier_id=self.carriers["YTO"])
+        [order_id] = push(own_order("C1"))
+        self.assertEqual(self.carrier_of(order_id), "YTO")

@@ -80,13 +80,7 @@ class TestGiftRules(DeskCase):
         [jd_id] = self.rpc("admin", "ecommerce.shop", "import_orders", [jd_shop],
                            utc(120), utc(0))["created"]
         self.assertEqual(self.gifts(jd_id), [("[BAG] Sample bag", 2.0, 0.0, "Everyone")])
-        own = self.rpc("admin", "ecommerce.shop", "create", {
-            "name": "Mini-program", "code": "WX", "platform": "own"})
-        widget = self.product("Widget WA", "WA-01-S", 5)
-        self.rpc("admin", "ecommerce.sku.mapping", "create", {
-            "shop_id": own, "num_iid": "WA-01-S", "product_id": widget})
-        key = self.rpc("admin", "ecommerce.shop", "generate_own_key", [own])["key"]
-        [result] = self.rpc("admin", "ecommerce.shop", "receive_orders", [own],
-                            [own_order("G1")], key=key)["results"]
-        self.assertEqual(self.gifts(result["sale_order_id"]),
+        _own, push = self.own_shop(stock=5)
+        [order_id] = push(own_order("G1"))
+        self.assertEqual(self.gifts(order_id),
                          [("[BAG] Sample bag", 2.0, 0.0, "Everyone")])

@@ -11,6 +11,7 @@ import time
 from . import trade_factory as tf
 from .common import EcommerceRpcCase
 from .jd_common import JdSandbox, jd_shop_vals
+from .test_order_desk import DeskCase
 from .test_jd_shop import JD_CATEGORIES, jd_order, jd_wares, utc
 from .test_own_shop_rpc import ORDER, own_order
 
@@ -320,12 +321,7 @@ class TestMerge(EcommerceRpcCase):
         self.assertEqual(self.goods(parcel), {names[ids["2401"]]: 1})
 
 
-class ParcelCase(EcommerceRpcCase):
-
-    def stock(self, product_id, qty):
-        wizard = self.rpc("admin", "stock.change.product.qty", "create", {
-            "product_id": product_id, "new_quantity": qty})
-        self.rpc("admin", "stock.change.product.qty", "change_product_qty", [wizard])
+class ParcelCase(DeskCase):
 
     def parcels(self, order_ids):
         """{order id: its open deliveries}."""
@@ -385,20 +381,9 @@ class TestOwnShopMerge(ParcelCase):
     """The own shop shows its receivers: orders to one name and address are one."""
 
     def test_own_shop_orders_to_one_address_share_a_parcel(self):
-        shop_id = self.rpc("admin", "ecommerce.shop", "create", {
-            "name": "Mini-program", "code": "WXM", "platform": "own",
-            "desk_auto_merge": True})
-        product = self.rpc("admin", "product.product", "create", {
-            "name": "Widget WA", "type": "product", "default_code": "WA-01-S",
-            "list_price": 90.0, "taxes_id": [(6, 0, [])]})
-        self.rpc("admin", "ecommerce.sku.mapping", "create", {
-            "shop_id": shop_id, "num_iid": "WA-01-S", "product_id": product})
-        self.stock(product, 20)
-        key = self.rpc("admin", "ecommerce.shop", "generate_own_key", [shop_id])["key"]
+        _shop_id, push = self.own_shop(desk_auto_merge=True)
         elsewhere = dict(ORDER["address"], street="文一路 9 号")
-        answer = self.rpc("admin", "ecommerce.shop", "receive_orders", [shop_id], [
-            own_order("M1"), own_order("M2"), own_order("M3", address=elsewhere)], key=key)
-        ids = [r["sale_order_id"] for r in answer["results"]]
+        ids = push(own_order("M1"), own_order("M2"), own_order("M3", address=elsewhere))
         parcels = self.parcels(ids)
         [parcel] = parcels[ids[0]]
         self.assertEqual(parcels[ids[1]], [parcel])
