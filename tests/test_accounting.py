@@ -67,14 +67,6 @@ class BooksCase(RefundCase):
         self.assertEqual(order.state, "sale")
         return order
 
-    def ship(self, order):
-        picking = order.picking_ids
-        picking.force_assign()
-        for move in picking.move_lines:
-            move.quantity_done = move.product_uom_qty
-        picking.button_validate()
-        self.assertEqual(picking.state, "done")
-
 
 class TestCreditNotesPaidBack(BooksCase):
     """In-process only what the XML-RPC tests (test_accounting_rpc) do not show."""

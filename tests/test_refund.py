@@ -77,13 +77,16 @@ class RefundCase(OrderCase):
         self.load(tf.trade(tid, lines, modified=tf.ago(hours=2)))
         self.import_window()
         order = self.order_of(tid)
+        self.ship(order)
+        return order
+
+    def ship(self, order):
         picking = order.picking_ids
         picking.force_assign()
         for move in picking.move_lines:
             move.quantity_done = move.product_uom_qty
         picking.button_validate()
         self.assertEqual(picking.state, "done")
-        return order
 
     def two_line_trade_lines(self):
         return [tf.line(price=9900, num=2),
