@@ -1,7 +1,7 @@
 # Copyright 2026 ecommerce_sync contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-"""JD JOS client: signing, envelope unwrapping, retries, paging.
+"""JD JOS client: signing, envelope unwrapping, paging (retries: gateway_client).
 
 System parameters travel in the query string and the business parameters as
 one JSON document, ``360buy_param_json``, in the POST body (JD's own SDKs do
@@ -12,18 +12,20 @@ import datetime
 import decimal
 import json
 import re
-import time
 
 try:
     from urllib.parse import urlsplit
 except ImportError:  # pragma: no cover
     from urlparse import urlsplit
 
-import requests
-
 from .errors import (BusinessError, JdError, MalformedResponseError,
                      TransportError, error_from_response, redact)
 from .signing import SIGN_METHODS, sign
+
+if '.' in __package__:  # inside the addon (Odoo, adapters/): the sibling package
+    from ..gateway_client import GatewayClient
+else:  # imported on its own (its tests, scripts): a top-level package
+    from gateway_client import GatewayClient
 
 ROUTER_PATH = '/routerjson'
 DEFAULT_GATEWAY = 'https://api.jd.com/routerjson'
@@ -158,52 +160,29 @@ def business_failure(payload):
     return None
 
 
-class JdClient(object):
-    """Synchronous client for the JD JOS gateway (``/routerjson``)."""
+class JdClient(GatewayClient):
+    """Synchronous client for the JD JOS gateway (``/routerjson``).
+
+    ``call`` returns the method's result wrapper without ``code``.
+    """
+
+    PLATFORM = 'JD'
+    SIGN_METHODS = SIGN_METHODS
+    Error = JdError
+    TransportError = TransportError
+    MalformedResponseError = MalformedResponseError
+    EVENT_FIELD = 'family'
+    _normalize_gateway_url = staticmethod(normalize_gateway_url)
+    _error_from_response = staticmethod(error_from_response)
+    _encode = staticmethod(param_json)
 
     def __init__(self, gateway_url, app_key, app_secret, access_token=None,
                  sign_method='md5', timeout=(5, 30), max_retries=3,
                  backoff=0.5, max_backoff=10.0, on_call=None, http=None):
-        if sign_method not in SIGN_METHODS:
-            raise ValueError('Unsupported sign method %r' % (sign_method,))
-        self.gateway_url = normalize_gateway_url(gateway_url or DEFAULT_GATEWAY)
-        self.app_key = app_key
-        self._app_secret = app_secret
+        super(JdClient, self).__init__(gateway_url or DEFAULT_GATEWAY, app_key, app_secret,
+                                       sign_method, timeout, max_retries, backoff,
+                                       max_backoff, on_call, http)
         self.access_token = access_token
-        self.sign_method = sign_method
-        self.timeout = timeout
-        self.max_retries = max(0, int(max_retries))
-        self.backoff = backoff
-        self.max_backoff = max_backoff
-        self.on_call = on_call
-        self.http = http or requests.Session()
-        self.stats = {'calls': 0, 'retries': 0, 'errors': 0, 'by_method': {}}
-
-    def __repr__(self):
-        # Never show the secret or the token in logs or tracebacks.
-        return '<JdClient %s app_key=%s>' % (self.gateway_url, self.app_key)
-
-    # -- generic call -----------------------------------------------------
-    def call(self, method, params=None, retry=None):
-        """Call ``method`` and return its unwrapped result (without ``code``)."""
-        body = param_json(params)
-        attempts = 1 if retry is False else self.max_retries + 1
-        attempt = 0
-        while True:
-            attempt += 1
-            start = time.time()
-            try:
-                result = self._call_once(method, body)
-            except JdError as err:
-                retrying = attempt < attempts and self._should_retry(err, method)
-                self._record(method, attempt, start, err, retrying)
-                if not retrying:
-                    raise
-                self.stats['retries'] += 1
-                time.sleep(min(self.backoff * (2 ** (attempt - 1)), self.max_backoff))
-                continue
-            self._record(method, attempt, start, None, False)
-            return result
 
     # -- orders -----------------------------------------------------------
     def iter_order_pages(self, start, end, states, fields, date_type='modified',
@@ -385,49 +364,13 @@ class JdClient(object):
             params['access_token'] = self.access_token
         return params
 
-    def _call_once(self, method, body):
+    def _send(self, method, body):
         query = self._system_params(method)
         query['sign'] = sign(dict(query, **{'360buy_param_json': body}),
                              self._app_secret, self.sign_method)
-        resp, failure = self._post(query, body)
-        if failure == 'Timeout':
-            raise TransportError('JD call %s timed out' % method, method=method)
-        if failure:
-            raise TransportError('JD call %s could not reach the gateway (%s)'
-                                 % (method, failure), method=method)
-        if resp.status_code != 200:
-            raise TransportError('JD call %s got HTTP status %s'
-                                 % (method, resp.status_code),
-                                 http_status=resp.status_code, method=method)
-        return self._unwrap(method, resp.content)
+        return self._post(params=query, data={'360buy_param_json': body})
 
-    def _post(self, query, body):
-        """``(answer, None)``, or ``(None, name of the failure)``.
-
-        The requests exception is dropped here rather than raised from: its
-        text holds the URL, hence the access token, and a chained exception
-        shows in every traceback (a failed job's, the server log's).
-        """
-        try:
-            return self.http.post(self.gateway_url, params=query,
-                                  data={'360buy_param_json': body},
-                                  timeout=self.timeout), None
-        except requests.Timeout:
-            return None, 'Timeout'
-        except requests.RequestException as exc:
-            return None, type(exc).__name__
-
-    def _unwrap(self, method, content):
-        body = _json_or_none(content)
-        if body is None:
-            raise MalformedResponseError(
-                'JD call %s returned a body that is not valid JSON' % method,
-                method=method)
-        if not isinstance(body, dict):
-            raise MalformedResponseError(
-                'JD call %s returned JSON that is not an object' % method, method=method)
-        if isinstance(body.get('error_response'), dict):
-            raise error_from_response(body['error_response'], method, self._secrets())
+    def _result(self, method, body):
         payload = self._payload(method, body)
         code = payload.get('code')
         if code not in (None, 0, '0'):
@@ -462,35 +405,8 @@ class JdClient(object):
         return tuple(s for s in (self._app_secret, self.access_token) if s)
 
     @staticmethod
-    def _should_retry(err, method):
-        if isinstance(err, MalformedResponseError):
-            return any(marker in method for marker in _READ_MARKERS)
-        return bool(err.retryable)
-
-    def _record(self, method, attempt, start, err, retrying):
-        stats = self.stats
-        stats['calls'] += 1
-        stats['by_method'][method] = stats['by_method'].get(method, 0) + 1
-        if err is not None:
-            stats['errors'] += 1
-        if self.on_call is None:
-            return
-        self.on_call({
-            'method': method, 'attempt': attempt,
-            'duration': time.time() - start, 'ok': err is None,
-            'code': getattr(err, 'code', None),
-            'family': getattr(err, 'family', None),
-            'error': type(err).__name__ if err is not None else None,
-            'retrying': retrying,
-        })
-
-
-def _json_or_none(content):
-    """The JSON document, or None (no exception left to chain: see _post)."""
-    try:
-        return json.loads(content.decode('utf-8'))
-    except (ValueError, UnicodeDecodeError):
-        return None
+    def _is_read(method):
+        return any(marker in method for marker in _READ_MARKERS)
 
 
 def _csv(value):

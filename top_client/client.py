@@ -1,24 +1,26 @@
 # Copyright 2026 ecommerce_sync contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-"""TOP REST client: signing, envelope unwrapping, retries, paging."""
+"""TOP REST client: signing, envelope unwrapping, paging (retries: gateway_client)."""
 import datetime
 import decimal
 import json
 import re
-import time
 
 try:  # pragma: no cover - py2-less import guard for odd environments
     from urllib.parse import urlsplit
 except ImportError:  # pragma: no cover
     from urlparse import urlsplit
 
-import requests
-
 from .errors import (MalformedResponseError, RateLimitError, TopError,
                      TransportError, error_from_response)
 from .signing import SIGN_METHODS, sign
 from .timeutil import beijing_str, parse_beijing, utcnow
+
+if '.' in __package__:  # inside the addon (Odoo, adapters/): the sibling package
+    from ..gateway_client import GatewayClient
+else:  # imported on its own (its tests, scripts): a top-level package
+    from gateway_client import GatewayClient
 
 PARTNER_ID = 'ecommerce_sync'
 ONE_SECOND = datetime.timedelta(seconds=1)
@@ -113,66 +115,36 @@ def naive_utc_second(moment):
     return moment.replace(microsecond=0)
 
 
-def _json_or_none(content):
-    """The JSON document, or None (no exception left to chain: see _post)."""
-    try:
-        return json.loads(content.decode('utf-8'))
-    except (ValueError, UnicodeDecodeError):
-        return None
-
-
 def response_key(method):
     name = method[len('taobao.'):] if method.startswith('taobao.') else method
     return name.replace('.', '_') + '_response'
 
 
-class TopClient(object):
-    """Synchronous client for the TOP REST gateway."""
+class TopClient(GatewayClient):
+    """Synchronous client for the TOP REST gateway.
+
+    ``call`` returns the method's response wrapper, its lists flattened.
+    """
+
+    PLATFORM = 'TOP'
+    SIGN_METHODS = SIGN_METHODS
+    Error = TopError
+    TransportError = TransportError
+    MalformedResponseError = MalformedResponseError
+    EVENT_FIELD = 'sub_code'
+    _normalize_gateway_url = staticmethod(normalize_gateway_url)
+    _error_from_response = staticmethod(error_from_response)
+    _encode = staticmethod(encode_params)
 
     def __init__(self, gateway_url, app_key, app_secret, session=None,
                  sign_method='hmac-sha256', timeout=(5, 30), max_retries=3,
                  backoff=0.2, max_backoff=10.0, on_call=None, http=None):
-        if sign_method not in SIGN_METHODS:
-            raise ValueError('Unsupported sign method %r' % (sign_method,))
-        self.gateway_url = normalize_gateway_url(gateway_url)
-        self.app_key = app_key
-        self._app_secret = app_secret
+        super(TopClient, self).__init__(gateway_url, app_key, app_secret, sign_method,
+                                        timeout, max_retries, backoff, max_backoff,
+                                        on_call, http)
         self.session = session
-        self.sign_method = sign_method
-        self.timeout = timeout
-        self.max_retries = max(0, int(max_retries))
-        self.backoff = backoff
-        self.max_backoff = max_backoff
-        self.on_call = on_call
-        self.http = http or requests.Session()
-        self.stats = {'calls': 0, 'retries': 0, 'errors': 0, 'by_method': {}}
-
-    def __repr__(self):
-        # Never show the secret or session in logs or tracebacks.
-        return '<TopClient %s app_key=%s>' % (self.gateway_url, self.app_key)
 
     # -- public API -------------------------------------------------------
-    def call(self, method, params=None, retry=None):
-        """Call ``method`` and return the unwrapped, flattened response."""
-        business = encode_params(params)
-        attempts = 1 if retry is False else self.max_retries + 1
-        attempt = 0
-        while True:
-            attempt += 1
-            start = time.time()
-            try:
-                result = self._call_once(method, business)
-            except TopError as err:
-                retrying = attempt < attempts and self._should_retry(err, method)
-                self._record(method, attempt, start, err, retrying)
-                if not retrying:
-                    raise
-                self.stats['retries'] += 1
-                time.sleep(self._delay(err, attempt))
-                continue
-            self._record(method, attempt, start, None, False)
-            return result
-
     def iter_pages(self, method, params, list_key, page_size=100,
                    use_has_next=True, max_pages=None):
         """Yield one flattened page (list) at a time."""
@@ -395,49 +367,13 @@ class TopClient(object):
             params['session'] = self.session
         return params
 
-    def _call_once(self, method, business):
+    def _send(self, method, business):
         form = dict(business)
         form.update(self._system_params(method))
         form['sign'] = sign(form, self._app_secret, self.sign_method)
-        resp, failure = self._post(form)
-        if failure == 'Timeout':
-            raise TransportError('TOP call %s timed out' % method, method=method)
-        if failure:
-            raise TransportError('TOP call %s could not reach the gateway (%s)'
-                                 % (method, failure), method=method)
-        if resp.status_code != 200:
-            raise TransportError('TOP call %s got HTTP status %s'
-                                 % (method, resp.status_code),
-                                 http_status=resp.status_code, method=method)
-        return self._unwrap(method, resp.content)
+        return self._post(data=form)
 
-    def _post(self, form):
-        """``(answer, None)``, or ``(None, name of the failure)``.
-
-        The requests exception is dropped here rather than raised from: its
-        text may hold the URL and the form (session, signature), and a chained
-        exception shows in every traceback (a failed job's, the server log's).
-        """
-        try:
-            return self.http.post(self.gateway_url, data=form, timeout=self.timeout), None
-        except requests.Timeout:
-            return None, 'Timeout'
-        except requests.RequestException as exc:
-            return None, type(exc).__name__
-
-    def _unwrap(self, method, content):
-        body = _json_or_none(content)
-        if body is None:
-            raise MalformedResponseError(
-                'TOP call %s returned a body that is not valid JSON' % method,
-                method=method)
-        if not isinstance(body, dict):
-            raise MalformedResponseError(
-                'TOP call %s returned JSON that is not an object' % method,
-                method=method)
-        if isinstance(body.get('error_response'), dict):
-            raise error_from_response(body['error_response'], method,
-                                      redact=self._secrets())
+    def _result(self, method, body):
         payload = body.get(response_key(method))
         if not isinstance(payload, dict):
             raise MalformedResponseError(
@@ -449,29 +385,11 @@ class TopClient(object):
         return tuple(s for s in (self._app_secret, self.session) if s)
 
     @staticmethod
-    def _should_retry(err, method):
-        if isinstance(err, MalformedResponseError):
-            return method.endswith('.get')
-        return bool(err.retryable)
+    def _is_read(method):
+        return method.endswith('.get')
 
     def _delay(self, err, attempt):
+        # TOP's ban message says how long the ban lasts: waiting less is wasted.
         if isinstance(err, RateLimitError) and err.retry_after is not None:
             return min(err.retry_after, self.max_backoff)
-        return min(self.backoff * (2 ** (attempt - 1)), self.max_backoff)
-
-    def _record(self, method, attempt, start, err, retrying):
-        stats = self.stats
-        stats['calls'] += 1
-        stats['by_method'][method] = stats['by_method'].get(method, 0) + 1
-        if err is not None:
-            stats['errors'] += 1
-        if self.on_call is None:
-            return
-        self.on_call({
-            'method': method, 'attempt': attempt,
-            'duration': time.time() - start, 'ok': err is None,
-            'code': getattr(err, 'code', None),
-            'sub_code': getattr(err, 'sub_code', None),
-            'error': type(err).__name__ if err is not None else None,
-            'retrying': retrying,
-        })
+        return super(TopClient, self)._delay(err, attempt)

@@ -4,7 +4,8 @@
 """The layers' arrows point one way (docs/development.md, "Layout: the layers").
 
 synchronizers/ and models/ speak neutral operations: they reach a platform only
-through adapters/, never through a platform client (top_client/, jd_client/).
+through adapters/, never through a platform client (top_client/, jd_client/) or
+the base they share (gateway_client/). That base knows no platform and nothing above it.
 synchronizers/ sit below models/: they never import from it.
 """
 import ast
@@ -14,7 +15,8 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ADDON = "odoo.addons.ecommerce_sync"
-CLIENTS = ("top_client", "jd_client")
+CLIENTS = ("top_client", "jd_client", "gateway_client")
+ABOVE_THE_CLIENTS = ("adapters", "mapping", "synchronizers", "models", "wizards", "controllers")
 
 
 def imported_packages(source, package):
@@ -61,6 +63,11 @@ def test_no_platform_client_in_the_neutral_layers(folder):
         "go through the shop's adapter (adapters/) instead of a platform client"
 
 
+def test_the_shared_client_base_knows_no_platform():
+    assert violations("gateway_client", ("top_client", "jd_client") + ABOVE_THE_CLIENTS) == [], \
+        "the platform's own part belongs in its client's subclass (top_client/, jd_client/)"
+
+
 def test_synchronizers_do_not_import_models():
     assert violations("synchronizers", ["models"]) == [], \
         "move what both need to mapping/ (pure) or ask the model through self.env"
@@ -71,6 +78,7 @@ def test_synchronizers_do_not_import_models():
     "from .. import jd_client",
     "from odoo.addons.ecommerce_sync.top_client.timeutil import parse_beijing",
     "import odoo.addons.ecommerce_sync.jd_client",
+    "from ..gateway_client import GatewayClient",
 ])
 def test_the_check_finds_a_client_import(line):
     assert imported_packages(line, "ecommerce_sync.synchronizers") & set(CLIENTS)
