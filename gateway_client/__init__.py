@@ -2,6 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 """What the platform clients (top_client, jd_client) share. Pure Python, no Odoo import."""
-from .base import GatewayClient, json_or_none
+from .base import GatewayClient
 
-__all__ = ['GatewayClient', 'json_or_none']
+__all__ = ['GatewayClient']
